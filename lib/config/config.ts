@@ -1,0 +1,130 @@
+// Every limit and default of WebCompile, in one typed object. Each field can be overridden by the
+// environment variable named next to it; the README lists them all.
+
+export interface Config {
+  port: number; //                 PORT
+  poolSize: number; //             WEBCOMPILE_POOL_SIZE
+  maxContainers: number; //        WEBCOMPILE_MAX_CONTAINERS (idle + starting + busy, all languages)
+  languages: string[]; //          WEBCOMPILE_LANGUAGES (comma separated ids)
+  imagePrefix: string; //          WEBCOMPILE_IMAGE_PREFIX (image = prefix + language id + ":latest")
+  dockerSocket: string; //         WEBCOMPILE_DOCKER_SOCKET
+  timeoutMs: number; //            WEBCOMPILE_TIMEOUT_MS (run time limit when the request names none)
+  maxTimeoutMs: number; //         WEBCOMPILE_MAX_TIMEOUT_MS (largest timeoutMs a request may ask for)
+  compileTimeoutMs: number; //     WEBCOMPILE_COMPILE_TIMEOUT_MS
+  acquireTimeoutMs: number; //     WEBCOMPILE_ACQUIRE_TIMEOUT_MS
+  maxQueue: number; //             WEBCOMPILE_MAX_QUEUE
+  outputLimitBytes: number; //     WEBCOMPILE_OUTPUT_LIMIT_BYTES (per stream)
+  maxCodeBytes: number; //         WEBCOMPILE_MAX_CODE_BYTES
+  maxStdinBytes: number; //        WEBCOMPILE_MAX_STDIN_BYTES
+  memoryMb: number; //             WEBCOMPILE_MEMORY_MB (swap is set equal: no swap)
+  cpus: number; //                 WEBCOMPILE_CPUS
+  pidsLimit: number; //            WEBCOMPILE_PIDS_LIMIT
+  workTmpfsMb: number; //          WEBCOMPILE_TMPFS_MB (size of /work and of /tmp)
+  corsOrigin: string; //           WEBCOMPILE_CORS_ORIGIN
+  rateLimitPerMinute: number; //   WEBCOMPILE_RATE_LIMIT_PER_MINUTE (0 = off)
+  trustProxy: boolean; //          WEBCOMPILE_TRUST_PROXY (use X-Forwarded-For for the client address)
+  logDir: string; //               WEBCOMPILE_LOG_DIR
+  logMaxBytes: number; //          WEBCOMPILE_LOG_MAX_BYTES (one file is rotated to .1 past this)
+  logSource: boolean; //           WEBCOMPILE_LOG_SOURCE (log the submitted code)
+  shutdownGraceMs: number; //      WEBCOMPILE_SHUTDOWN_GRACE_MS
+  createRetryMaxMs: number; //     WEBCOMPILE_CREATE_RETRY_MAX_MS (backoff ceiling after failed creates)
+  reconcileIntervalMs: number; //  WEBCOMPILE_RECONCILE_INTERVAL_MS (how often the pool checks its containers)
+}
+
+export const defaults: Config = {
+  port: 8000,
+  poolSize: 4,
+  maxContainers: 8,
+  languages: ['csharp'],
+  imagePrefix: 'webcompile/',
+  dockerSocket: '/var/run/docker.sock',
+  timeoutMs: 5000,
+  maxTimeoutMs: 20000,
+  compileTimeoutMs: 10000,
+  acquireTimeoutMs: 10000,
+  maxQueue: 32,
+  outputLimitBytes: 64 * 1024,
+  maxCodeBytes: 64 * 1024,
+  maxStdinBytes: 64 * 1024,
+  memoryMb: 256,
+  cpus: 1,
+  pidsLimit: 64,
+  workTmpfsMb: 32,
+  corsOrigin: '*',
+  rateLimitPerMinute: 30,
+  trustProxy: false,
+  logDir: 'runs',
+  logMaxBytes: 10 * 1024 * 1024,
+  logSource: false,
+  shutdownGraceMs: 10000,
+  createRetryMaxMs: 5000,
+  reconcileIntervalMs: 2000,
+};
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got "${raw}"`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+/** Reads the config from an environment (process.env by default). Throws on a malformed value. */
+export function loadConfig(env: Env = process.env): Config {
+  const poolSize = int(env, 'WEBCOMPILE_POOL_SIZE', defaults.poolSize, 1);
+  const c: Config = {
+    port: int(env, 'PORT', defaults.port, 1),
+    poolSize,
+    maxContainers: int(env, 'WEBCOMPILE_MAX_CONTAINERS', Math.max(defaults.maxContainers, poolSize * 2), 1),
+    languages: str(env, 'WEBCOMPILE_LANGUAGES', defaults.languages.join(','))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    imagePrefix: str(env, 'WEBCOMPILE_IMAGE_PREFIX', defaults.imagePrefix),
+    dockerSocket: str(env, 'WEBCOMPILE_DOCKER_SOCKET', defaults.dockerSocket),
+    timeoutMs: int(env, 'WEBCOMPILE_TIMEOUT_MS', defaults.timeoutMs, 1),
+    maxTimeoutMs: int(env, 'WEBCOMPILE_MAX_TIMEOUT_MS', defaults.maxTimeoutMs, 1),
+    compileTimeoutMs: int(env, 'WEBCOMPILE_COMPILE_TIMEOUT_MS', defaults.compileTimeoutMs, 1),
+    acquireTimeoutMs: int(env, 'WEBCOMPILE_ACQUIRE_TIMEOUT_MS', defaults.acquireTimeoutMs, 1),
+    maxQueue: int(env, 'WEBCOMPILE_MAX_QUEUE', defaults.maxQueue, 0),
+    outputLimitBytes: int(env, 'WEBCOMPILE_OUTPUT_LIMIT_BYTES', defaults.outputLimitBytes, 1),
+    maxCodeBytes: int(env, 'WEBCOMPILE_MAX_CODE_BYTES', defaults.maxCodeBytes, 1),
+    maxStdinBytes: int(env, 'WEBCOMPILE_MAX_STDIN_BYTES', defaults.maxStdinBytes, 0),
+    memoryMb: int(env, 'WEBCOMPILE_MEMORY_MB', defaults.memoryMb, 16),
+    cpus: int(env, 'WEBCOMPILE_CPUS', defaults.cpus, 0.01),
+    pidsLimit: int(env, 'WEBCOMPILE_PIDS_LIMIT', defaults.pidsLimit, 8),
+    workTmpfsMb: int(env, 'WEBCOMPILE_TMPFS_MB', defaults.workTmpfsMb, 1),
+    corsOrigin: str(env, 'WEBCOMPILE_CORS_ORIGIN', defaults.corsOrigin),
+    rateLimitPerMinute: int(env, 'WEBCOMPILE_RATE_LIMIT_PER_MINUTE', defaults.rateLimitPerMinute, 0),
+    trustProxy: bool(env, 'WEBCOMPILE_TRUST_PROXY', defaults.trustProxy),
+    logDir: str(env, 'WEBCOMPILE_LOG_DIR', defaults.logDir),
+    logMaxBytes: int(env, 'WEBCOMPILE_LOG_MAX_BYTES', defaults.logMaxBytes, 1024),
+    logSource: bool(env, 'WEBCOMPILE_LOG_SOURCE', defaults.logSource),
+    shutdownGraceMs: int(env, 'WEBCOMPILE_SHUTDOWN_GRACE_MS', defaults.shutdownGraceMs, 0),
+    createRetryMaxMs: int(env, 'WEBCOMPILE_CREATE_RETRY_MAX_MS', defaults.createRetryMaxMs, 10),
+    reconcileIntervalMs: int(env, 'WEBCOMPILE_RECONCILE_INTERVAL_MS', defaults.reconcileIntervalMs, 100),
+  };
+  if (c.timeoutMs > c.maxTimeoutMs) throw new Error('WEBCOMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_TIMEOUT_MS');
+  return c;
+}
+
+let cached: Config | undefined;
+/** The process-wide config, read once. */
+export function config(): Config {
+  return (cached ??= loadConfig());
+}

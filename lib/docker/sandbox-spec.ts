@@ -1,0 +1,81 @@
+// The container settings every sandbox gets. Everything a program could use to reach out is off:
+// no network, no capabilities, no new privileges, a read-only root, no host folder, a non-root user,
+// and hard caps on memory (no swap), CPU, processes, files and disk.
+
+import type Dockerode from 'dockerode';
+
+export const LABEL_MANAGED = 'webcompile.managed';
+export const LABEL_INSTANCE = 'webcompile.instance';
+export const LABEL_HOST = 'webcompile.host';
+export const LABEL_PID = 'webcompile.pid';
+export const LABEL_LANGUAGE = 'webcompile.language';
+
+/** The uid:gid the images create for the runner user. */
+export const SANDBOX_USER = '10001:10001';
+export const WORK_DIR = '/work';
+
+export interface SandboxLimits {
+  memoryMb: number;
+  cpus: number;
+  pidsLimit: number;
+  workTmpfsMb: number;
+}
+
+export interface SandboxOwner {
+  instanceId: string;
+  hostname: string;
+  pid: number;
+}
+
+export function sandboxCreateOptions(
+  image: string,
+  language: string,
+  limits: SandboxLimits,
+  owner: SandboxOwner,
+): Dockerode.ContainerCreateOptions {
+  const bytes = limits.memoryMb * 1024 * 1024;
+  const tmpfs = (mb: number) => `rw,exec,nosuid,nodev,size=${mb}m,uid=10001,gid=10001,mode=0700`;
+  return {
+    Image: image,
+    // PID 1 only waits; every step is an exec. Killing PID 1 takes every process with it.
+    Cmd: ['sleep', 'infinity'],
+    User: SANDBOX_USER,
+    WorkingDir: WORK_DIR,
+    // Nothing of the server's environment: only what the program needs.
+    Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PATH=/usr/local/bin:/usr/bin:/bin', 'TMPDIR=/tmp'],
+    NetworkDisabled: true,
+    Tty: false,
+    OpenStdin: false,
+    Labels: {
+      [LABEL_MANAGED]: 'true',
+      [LABEL_INSTANCE]: owner.instanceId,
+      [LABEL_HOST]: owner.hostname,
+      [LABEL_PID]: String(owner.pid),
+      [LABEL_LANGUAGE]: language,
+    },
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: { [WORK_DIR]: tmpfs(limits.workTmpfsMb), '/tmp': tmpfs(limits.workTmpfsMb) },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: bytes,
+      MemorySwap: bytes,
+      MemorySwappiness: 0,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      PidsLimit: limits.pidsLimit,
+      Ulimits: [
+        { Name: 'nofile', Soft: 256, Hard: 256 },
+        { Name: 'fsize', Soft: limits.workTmpfsMb * 1024 * 1024, Hard: limits.workTmpfsMb * 1024 * 1024 },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      IpcMode: 'private',
+      Privileged: false,
+      AutoRemove: false,
+      RestartPolicy: { Name: 'no' },
+      LogConfig: { Type: 'none', Config: {} },
+      Binds: [],
+      Mounts: [],
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Per-client token buckets: `perMinute` runs a minute, refilled continuously, burst up to the same
+// number. 0 turns limiting off. Idle buckets are forgotten so memory stays bounded.
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until one token is back (when refused). */
+  retryAfterS: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxClients = 100_000,
+  ) {}
+
+  take(client: string): RateDecision {
+    if (this.perMinute <= 0) return { allowed: true, retryAfterS: 0 };
+    const t = this.now();
+    const ratePerMs = this.perMinute / 60_000;
+    const b = this.buckets.get(client) ?? { tokens: this.perMinute, at: t };
+    b.tokens = Math.min(this.perMinute, b.tokens + (t - b.at) * ratePerMs);
+    b.at = t;
+    // Re-insert so the Map's order is least recently used first.
+    this.buckets.delete(client);
+    this.buckets.set(client, b);
+    if (this.buckets.size > this.maxClients) this.buckets.delete(this.buckets.keys().next().value!);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { allowed: true, retryAfterS: 0 };
+    }
+    return { allowed: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / ratePerMs / 1000)) };
+  }
+}

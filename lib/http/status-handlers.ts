@@ -1,0 +1,73 @@
+// GET /api/stats, /api/health, /api/metrics, /api/languages.
+
+import { errorMessage } from '../pool/pool';
+import { LANGUAGES } from '../runner/languages';
+import { getRuntime } from '../server/runtime';
+import { languageVersions } from '../runner/versions';
+
+const noStore = { 'Cache-Control': 'no-store' };
+
+export function statsBody() {
+  const rt = getRuntime();
+  const pools = Object.fromEntries([...rt.pools].map(([id, p]) => [id, p.pool.stats()]));
+  const all = Object.values(pools);
+  const sum = (k: 'size' | 'idle' | 'busy' | 'starting' | 'waiting') => all.reduce((a, s) => a + s[k], 0);
+  const m = rt.metrics;
+  return {
+    uptimeS: Math.round((Date.now() - rt.startedAt) / 1000),
+    instanceId: rt.instanceId,
+    shuttingDown: rt.shuttingDown,
+    pool: { size: sum('size'), idle: sum('idle'), busy: sum('busy'), starting: sum('starting') },
+    queueLength: sum('waiting'),
+    pools,
+    requests: { byStatus: m.byStatus, rejected: m.rejections, inFlight: rt.inFlight },
+    latencyMs: {
+      queue: m.windows.queue.summary(),
+      compile: m.windows.compile.summary(),
+      run: m.windows.run.summary(),
+      total: m.windows.total.summary(),
+    },
+    containers: m.containerEvents,
+    engineErrors: m.engineErrors + [...rt.pools.values()].reduce((a, p) => a + p.engineErrors, 0),
+    history: m.history,
+  };
+}
+
+export function handleStats(): Response {
+  return Response.json(statsBody(), { headers: noStore });
+}
+
+export async function handleHealth(): Promise<Response> {
+  const rt = getRuntime();
+  const pools = [...rt.pools.values()].map((p) => p.pool.stats());
+  const ready = pools.reduce((a, s) => a + s.idle, 0);
+  let reason: string | null = null;
+  try {
+    await rt.engine.ping();
+  } catch (e) {
+    reason = `Docker engine does not answer: ${errorMessage(e)}`;
+  }
+  if (!reason && rt.shuttingDown) reason = 'shutting down';
+  if (!reason && ready === 0) {
+    const failing = pools.find((s) => !s.healthy);
+    reason = failing ? `no sandbox ready: ${failing.lastError}` : 'no sandbox ready yet';
+  }
+  const body = { ok: reason === null, reason, ready, pool: pools };
+  return Response.json(body, { status: reason ? 503 : 200, headers: noStore });
+}
+
+export async function handleMetrics(): Promise<Response> {
+  const rt = getRuntime();
+  const text = await rt.metrics.registry.metrics();
+  return new Response(text, { headers: { ...noStore, 'Content-Type': rt.metrics.registry.contentType } });
+}
+
+export async function handleLanguages(): Promise<Response> {
+  const rt = getRuntime();
+  const versions = await languageVersions(rt);
+  const list = [...rt.pools.keys()].map((id) => {
+    const l = LANGUAGES[id];
+    return { id, name: l.name, monaco: l.monaco, compiled: Boolean(l.compile), version: versions[id] ?? null, example: l.example };
+  });
+  return Response.json(list, { headers: noStore });
+}

@@ -1,0 +1,134 @@
+// Counters, gauges and histograms (prom-client, for /api/metrics) plus rolling windows and a short
+// history (for /api/stats and the /stats page). One instance per server process.
+
+import client from 'prom-client';
+import type { PoolStats } from '../pool/pool';
+import { SampleWindow } from './samples';
+
+export type Phase = 'queue' | 'compile' | 'run' | 'total';
+
+export interface HistoryPoint {
+  t: number;
+  p50TotalMs: number | null;
+  idle: number;
+  busy: number;
+  starting: number;
+  waiting: number;
+  requests: number;
+}
+
+const HISTORY_POINTS = 120; // 10 minutes at one point per 5 s
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  private readonly requests: client.Counter<'status'>;
+  private readonly rejected: client.Counter<'reason'>;
+  private readonly latency: client.Histogram<'phase'>;
+  private readonly containers: client.Counter<'event'>;
+  private readonly engineErrorsCounter: client.Counter;
+  readonly windows: Record<Phase, SampleWindow> = {
+    queue: new SampleWindow(),
+    compile: new SampleWindow(),
+    run: new SampleWindow(),
+    total: new SampleWindow(),
+  };
+  readonly byStatus: Record<string, number> = {};
+  readonly rejections: Record<string, number> = {};
+  readonly containerEvents = { created: 0, destroyed: 0, failed: 0 };
+  engineErrors = 0;
+  readonly history: HistoryPoint[] = [];
+  private requestsSinceTick = 0;
+
+  constructor(poolStats: () => PoolStats[]) {
+    const r = this.registry;
+    this.requests = new client.Counter({
+      name: 'webcompile_requests_total',
+      help: 'Compile requests answered, by Status',
+      labelNames: ['status'],
+      registers: [r],
+    });
+    this.rejected = new client.Counter({
+      name: 'webcompile_rejected_total',
+      help: 'Requests turned away before running, by reason',
+      labelNames: ['reason'],
+      registers: [r],
+    });
+    this.latency = new client.Histogram({
+      name: 'webcompile_latency_seconds',
+      help: 'Time spent per phase of a request',
+      labelNames: ['phase'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 2, 5, 10, 20],
+      registers: [r],
+    });
+    this.containers = new client.Counter({
+      name: 'webcompile_containers_total',
+      help: 'Sandbox container lifecycle events',
+      labelNames: ['event'],
+      registers: [r],
+    });
+    this.engineErrorsCounter = new client.Counter({
+      name: 'webcompile_engine_errors_total',
+      help: 'Errors talking to the Docker engine',
+      registers: [r],
+    });
+    const gauge = (name: string, help: string, pick: (s: PoolStats) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        registers: [r],
+        collect() {
+          this.set(poolStats().reduce((sum, s) => sum + pick(s), 0));
+        },
+      });
+    gauge('webcompile_pool_size', 'Containers the pools keep ready', (s) => s.size);
+    gauge('webcompile_pool_idle', 'Ready containers', (s) => s.idle);
+    gauge('webcompile_pool_busy', 'Containers running a request', (s) => s.busy);
+    gauge('webcompile_pool_starting', 'Containers being created', (s) => s.starting);
+    gauge('webcompile_queue_length', 'Requests waiting for a container', (s) => s.waiting);
+    client.collectDefaultMetrics({ register: r, prefix: 'webcompile_process_' });
+
+    const tick = setInterval(() => {
+      const s = poolStats();
+      const sum = (pick: (x: PoolStats) => number) => s.reduce((a, x) => a + pick(x), 0);
+      this.history.push({
+        t: Date.now(),
+        p50TotalMs: this.windows.total.percentile(50),
+        idle: sum((x) => x.idle),
+        busy: sum((x) => x.busy),
+        starting: sum((x) => x.starting),
+        waiting: sum((x) => x.waiting),
+        requests: this.requestsSinceTick,
+      });
+      this.requestsSinceTick = 0;
+      if (this.history.length > HISTORY_POINTS) this.history.shift();
+    }, 5000);
+    tick.unref?.();
+  }
+
+  observe(phase: Phase, ms: number | null): void {
+    if (ms === null) return;
+    this.windows[phase].add(ms);
+    this.latency.observe({ phase }, ms / 1000);
+  }
+
+  answered(status: string): void {
+    this.requests.inc({ status });
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    this.requestsSinceTick++;
+  }
+
+  reject(reason: string): void {
+    this.rejected.inc({ reason });
+    this.rejections[reason] = (this.rejections[reason] ?? 0) + 1;
+  }
+
+  container(event: 'created' | 'destroyed' | 'failed'): void {
+    this.containers.inc({ event });
+    this.containerEvents[event]++;
+  }
+
+  engineError(): void {
+    this.engineErrors++;
+    this.engineErrorsCounter.inc();
+  }
+}

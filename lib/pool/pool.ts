@@ -1,0 +1,307 @@
+// A small, generic pool of single-use resources (tarn.js / generic-pool style).
+// Resources are created ahead of demand up to `size` idle-or-starting, handed out first come, first
+// served, and never returned: the user of a resource destroys it, and the pool creates a fresh one.
+// A failing factory is retried with exponential backoff, and while it fails, waiters are rejected
+// with the cause instead of hanging.
+
+import {
+  PoolAbortedError,
+  PoolClosedError,
+  PoolQueueFullError,
+  PoolTimeoutError,
+  PoolUnavailableError,
+} from './errors';
+
+export interface Factory<T> {
+  create(): Promise<T>;
+  destroy(resource: T): Promise<void>;
+}
+
+export interface PoolOptions {
+  /** Resources kept ready (idle + starting). */
+  size: number;
+  /** Upper bound on idle + starting + busy resources; further creates wait for a destroy. */
+  maxTotal: number;
+  /** Waiters beyond this are turned away at once. */
+  maxQueue: number;
+  acquireTimeoutMs: number;
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface PoolStats {
+  size: number;
+  idle: number;
+  busy: number;
+  starting: number;
+  destroying: number;
+  waiting: number;
+  created: number;
+  destroyed: number;
+  createFailed: number;
+  lastError: string | null;
+  healthy: boolean;
+}
+
+export type PoolEvent =
+  | { type: 'created'; ms: number }
+  | { type: 'create_failed'; error: unknown; retryInMs: number }
+  | { type: 'destroyed' }
+  | { type: 'destroy_failed'; error: unknown };
+
+interface Waiter<T> {
+  resolve(r: T): void;
+  reject(e: Error): void;
+  cleanup(): void;
+}
+
+export class Pool<T> {
+  private readonly idle: T[] = [];
+  private readonly busy = new Set<T>();
+  private readonly waiters: Waiter<T>[] = [];
+  private starting = 0;
+  private destroying = 0;
+  private created = 0;
+  private destroyed = 0;
+  private createFailed = 0;
+  private lastError: unknown = null;
+  private failing = false;
+  private retryDelay: number;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly listeners: ((e: PoolEvent) => void)[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly factory: Factory<T>,
+    private readonly opts: PoolOptions,
+  ) {
+    this.retryDelay = opts.retryInitialMs ?? 100;
+  }
+
+  onEvent(listener: (e: PoolEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Begins filling the pool. */
+  start(): void {
+    this.fill();
+  }
+
+  /** Takes a resource, waiting in line for one when none is idle. */
+  acquire(options: AcquireOptions = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new PoolClosedError('the service is shutting down'));
+    if (options.signal?.aborted) return Promise.reject(new PoolAbortedError('request aborted'));
+    // Serve in order: a newcomer may take an idle resource only when nobody is already waiting.
+    if (this.waiters.length === 0 && this.idle.length > 0) {
+      const r = this.idle.shift()!;
+      this.busy.add(r);
+      this.fill();
+      return Promise.resolve(r);
+    }
+    if (this.failing && this.idle.length === 0) {
+      return Promise.reject(this.unavailable());
+    }
+    if (this.waiters.length >= this.opts.maxQueue) {
+      return Promise.reject(
+        new PoolQueueFullError(`too many requests waiting (${this.waiters.length}); try again shortly`),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? this.opts.acquireTimeoutMs;
+      const timer = setTimeout(() => {
+        remove();
+        reject(new PoolTimeoutError(`no sandbox became free within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onAbort = () => {
+        remove();
+        reject(new PoolAbortedError('request aborted'));
+      };
+      const waiter: Waiter<T> = {
+        resolve,
+        reject,
+        cleanup: () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      const remove = () => {
+        waiter.cleanup();
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.fill();
+    });
+  }
+
+  /** Gives back a resource that was not used (it stays clean, so it may serve the next request). */
+  release(resource: T): void {
+    if (!this.busy.delete(resource)) return;
+    if (this.closed) {
+      void this.destroyNow(resource);
+      return;
+    }
+    this.idle.push(resource);
+    this.dispatch();
+  }
+
+  /** Destroys a resource (busy or idle) and starts a replacement. */
+  async destroy(resource: T): Promise<void> {
+    const wasBusy = this.busy.delete(resource);
+    const i = this.idle.indexOf(resource);
+    if (i >= 0) this.idle.splice(i, 1);
+    if (!wasBusy && i < 0) return;
+    this.fill();
+    await this.destroyNow(resource);
+    this.fill();
+  }
+
+  /** Idle resources, for health checks that want to drop dead ones. */
+  idleResources(): readonly T[] {
+    return this.idle;
+  }
+
+  stats(): PoolStats {
+    return {
+      size: this.opts.size,
+      idle: this.idle.length,
+      busy: this.busy.size,
+      starting: this.starting,
+      destroying: this.destroying,
+      waiting: this.waiters.length,
+      created: this.created,
+      destroyed: this.destroyed,
+      createFailed: this.createFailed,
+      lastError: this.lastError ? errorMessage(this.lastError) : null,
+      healthy: !this.failing,
+    };
+  }
+
+  /**
+   * Stops taking work: rejects waiters, waits up to `graceMs` for busy resources to be destroyed by
+   * their users, then destroys everything left.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const w of this.waiters.splice(0)) {
+      w.cleanup();
+      w.reject(new PoolClosedError('the service is shutting down'));
+    }
+    const deadline = Date.now() + graceMs;
+    while ((this.busy.size > 0 || this.starting > 0) && Date.now() < deadline) {
+      await new Promise<void>((r) => {
+        this.idleWaiters.push(r);
+        setTimeout(r, Math.max(1, Math.min(200, deadline - Date.now())));
+      });
+    }
+    const all = [...this.idle.splice(0), ...this.busy];
+    this.busy.clear();
+    await Promise.all(all.map((r) => this.destroyNow(r)));
+  }
+
+  private unavailable(): PoolUnavailableError {
+    return new PoolUnavailableError(`sandboxes cannot be created: ${errorMessage(this.lastError)}`, {
+      cause: this.lastError,
+    });
+  }
+
+  private emit(e: PoolEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's bug must not break the pool
+      }
+    }
+  }
+
+  private async destroyNow(resource: T): Promise<void> {
+    this.destroying++;
+    try {
+      await this.factory.destroy(resource);
+      this.destroyed++;
+      this.emit({ type: 'destroyed' });
+    } catch (error) {
+      this.emit({ type: 'destroy_failed', error });
+    } finally {
+      this.destroying--;
+      for (const r of this.idleWaiters.splice(0)) r();
+    }
+  }
+
+  /** Starts creates until idle + starting reaches size (or the total cap), unless backing off. */
+  private fill(): void {
+    if (this.closed || this.retryTimer) return;
+    while (
+      this.idle.length + this.starting < this.opts.size &&
+      this.idle.length + this.starting + this.busy.size + this.destroying < this.opts.maxTotal
+    ) {
+      this.starting++;
+      const t0 = Date.now();
+      this.factory.create().then(
+        (r) => {
+          this.starting--;
+          this.created++;
+          this.failing = false;
+          this.retryDelay = this.opts.retryInitialMs ?? 100;
+          this.emit({ type: 'created', ms: Date.now() - t0 });
+          if (this.closed) {
+            void this.destroyNow(r);
+            return;
+          }
+          this.idle.push(r);
+          this.dispatch();
+          for (const w of this.idleWaiters.splice(0)) w();
+        },
+        (error) => {
+          this.starting--;
+          this.createFailed++;
+          this.lastError = error;
+          this.failing = true;
+          const retryInMs = this.retryDelay;
+          this.retryDelay = Math.min(this.retryDelay * 2, this.opts.retryMaxMs ?? 5000);
+          this.emit({ type: 'create_failed', error, retryInMs });
+          // Waiters that no idle resource can serve learn the cause now instead of timing out.
+          while (this.waiters.length > this.idle.length + this.starting) {
+            const w = this.waiters.pop()!;
+            w.cleanup();
+            w.reject(this.unavailable());
+          }
+          for (const w of this.idleWaiters.splice(0)) w();
+          if (!this.closed && !this.retryTimer) {
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = null;
+              this.fill();
+            }, retryInMs);
+            this.retryTimer.unref?.();
+          }
+        },
+      );
+    }
+  }
+
+  /** Hands idle resources to waiters in arrival order. */
+  private dispatch(): void {
+    while (this.waiters.length > 0 && this.idle.length > 0) {
+      const w = this.waiters.shift()!;
+      const r = this.idle.shift()!;
+      w.cleanup();
+      this.busy.add(r);
+      w.resolve(r);
+    }
+    this.fill();
+  }
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return e === null || e === undefined ? 'unknown error' : String(e);
+}

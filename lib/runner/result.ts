@@ -1,0 +1,43 @@
+// The answer of POST /api/compile. The first four names are the seed's and never change.
+
+import type { Diagnostic } from './diagnostics';
+
+export type RunStatus =
+  | 'ok'
+  | 'compile_error'
+  | 'compile_timeout'
+  | 'runtime_error'
+  | 'timeout'
+  | 'memory_limit'
+  | 'output_limit'
+  | 'process_limit'
+  | 'cancelled';
+
+export interface RunResult {
+  Output: string;
+  LatencyInMS: number;
+  ErrorString: string;
+  Timeout: boolean;
+  Status: RunStatus;
+  ExitCode: number | null;
+  Truncated: boolean;
+  Diagnostics: Diagnostic[];
+  QueueMS: number;
+  CompileMS: number | null;
+  RunMS: number | null;
+  CpuTimeMS: number | null;
+  MemoryKB: number | null;
+  Language: string;
+}
+
+export const STATUS_TEXT: Record<RunStatus, string> = {
+  ok: 'Compiled and ran',
+  compile_error: 'Compile error',
+  compile_timeout: 'Compile timed out',
+  runtime_error: 'Runtime error',
+  timeout: 'Timed out',
+  memory_limit: 'Memory limit exceeded',
+  output_limit: 'Output limit exceeded',
+  process_limit: 'Process limit reached',
+  cancelled: 'Cancelled',
+};

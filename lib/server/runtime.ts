@@ -1,0 +1,118 @@
+// The one WebCompile runtime of this server process: config, engine, pools, metrics, logger.
+// Kept on globalThis because Next.js bundles each route separately and would otherwise make one
+// pool per route.
+
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { config as loadConfig, type Config } from '../config/config';
+import { Engine } from '../docker/engine';
+import { createLogger, type Logger } from '../observability/logger';
+import { Metrics } from '../observability/metrics';
+import { errorMessage } from '../pool/pool';
+import { SandboxPool } from '../pool/sandbox-pool';
+import { sweepLeftovers } from '../pool/sweep';
+import { imageFor, LANGUAGES } from '../runner/languages';
+import { RateLimiter } from '../http/rate-limit';
+
+export interface Runtime {
+  config: Config;
+  engine: Engine;
+  pools: Map<string, SandboxPool>;
+  metrics: Metrics;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  instanceId: string;
+  startedAt: number;
+  /** Requests being served right now (for shutdown). */
+  inFlight: number;
+  shuttingDown: boolean;
+  ready: Promise<void>;
+}
+
+const KEY = Symbol.for('webcompile.runtime');
+type Holder = { [KEY]?: Runtime };
+
+export function getRuntime(): Runtime {
+  const g = globalThis as Holder;
+  return (g[KEY] ??= createRuntime());
+}
+
+function createRuntime(): Runtime {
+  const config = loadConfig();
+  const engine = new Engine(config.dockerSocket);
+  const logger = createLogger(config.logDir, config.logMaxBytes);
+  const instanceId = randomUUID();
+  const owner = { instanceId, hostname: os.hostname(), pid: process.pid };
+  const pools = new Map<string, SandboxPool>();
+  const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
+
+  for (const id of config.languages) {
+    if (!LANGUAGES[id]) {
+      logger.warn({ event: 'unknown_language', language: id }, 'WEBCOMPILE_LANGUAGES names an unknown language');
+      continue;
+    }
+    const pool = new SandboxPool(engine, {
+      language: id,
+      image: imageFor(config.imagePrefix, id),
+      size: config.poolSize,
+      maxTotal: config.maxContainers,
+      maxQueue: config.maxQueue,
+      acquireTimeoutMs: config.acquireTimeoutMs,
+      retryMaxMs: config.createRetryMaxMs,
+      reconcileIntervalMs: config.reconcileIntervalMs,
+      limits: config,
+      owner,
+    });
+    pool.onEvent((e) => {
+      if (e.type === 'created') {
+        metrics.container('created');
+        logger.info({ event: 'container_created', language: id, ms: e.ms });
+      } else if (e.type === 'destroyed') {
+        metrics.container('destroyed');
+      } else if (e.type === 'create_failed') {
+        metrics.container('failed');
+        metrics.engineError();
+        logger.error({ event: 'container_create_failed', language: id, error: errorMessage(e.error), retryInMs: e.retryInMs });
+      } else if (e.type === 'destroy_failed') {
+        metrics.engineError();
+        logger.warn({ event: 'container_destroy_failed', language: id, error: errorMessage(e.error) });
+      }
+    });
+    pools.set(id, pool);
+  }
+
+  const rt: Runtime = {
+    config,
+    engine,
+    pools,
+    metrics,
+    logger,
+    rateLimiter: new RateLimiter(config.rateLimitPerMinute),
+    instanceId,
+    startedAt: Date.now(),
+    inFlight: 0,
+    shuttingDown: false,
+    ready: Promise.resolve(),
+  };
+
+  // Sweep leftovers first, so that they never count against the machine; then fill the pools.
+  rt.ready = sweepLeftovers(engine, owner)
+    .then((n) => logger.info({ event: 'startup_sweep', removed: n, instanceId }))
+    .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }))
+    .then(() => {
+      for (const p of pools.values()) p.start();
+      logger.info({ event: 'pools_started', languages: [...pools.keys()], size: config.poolSize });
+    });
+  return rt;
+}
+
+/** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
+export async function shutdownRuntime(reason: string): Promise<void> {
+  const rt = (globalThis as Holder)[KEY];
+  if (!rt || rt.shuttingDown) return;
+  rt.shuttingDown = true;
+  rt.logger.info({ event: 'shutdown', reason, inFlight: rt.inFlight });
+  await rt.ready;
+  await Promise.all([...rt.pools.values()].map((p) => p.drain(rt.config.shutdownGraceMs)));
+  rt.logger.info({ event: 'shutdown_done' });
+}

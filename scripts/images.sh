@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the sandbox image of each enabled language (WEBCOMPILE_LANGUAGES, default all with a
+# Dockerfile under images/) when it is missing or its Dockerfile/scripts changed. Each image is then
+# labelled with the toolchain version it reports, so /api/languages never shows a typed-in version.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PREFIX="${WEBCOMPILE_IMAGE_PREFIX:-webcompile/}"
+BASE_IMAGE="${WEBCOMPILE_BASE_IMAGE:-webcompile/base:bookworm}"
+log() { echo "[images] $*" >&2; }
+
+if [ -n "${WEBCOMPILE_LANGUAGES:-}" ]; then
+  IFS=',' read -r -a langs <<<"$WEBCOMPILE_LANGUAGES"
+else
+  langs=()
+  for d in images/*/; do
+    d="${d%/}"; id="${d#images/}"
+    [ -f "$d/Dockerfile" ] && langs+=("$id")
+  done
+fi
+
+build_one() {
+  local id="$1" image="${PREFIX}${1}:latest"
+  # The content hash of what goes into the image decides whether it must be rebuilt.
+  local hash
+  hash="$(cat "images/$id/Dockerfile" images/common/* | sha256sum | cut -c1-16)"
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "webcompile.source" }}' "$image" 2>/dev/null || true)" = "$hash" ]; then
+    log "$image is up to date"
+    return 0
+  fi
+  log "building $image"
+  docker build -q --network host --build-arg "BASE=$BASE_IMAGE" -t "$image.tmp" -f "images/$id/Dockerfile" images >/tmp/webcompile-build-$id.log 2>&1 || {
+    tail -30 /tmp/webcompile-build-$id.log >&2; return 1; }
+  local version
+  version="$(docker run --rm --network none --entrypoint cat "$image.tmp" /etc/webcompile/version | head -n1)"
+  printf 'FROM %s\nLABEL webcompile.version="%s" webcompile.source="%s"\n' "$image.tmp" "${version//\"/}" "$hash" \
+    | docker build -q -t "$image" - >/dev/null
+  docker rmi "$image.tmp" >/dev/null
+  log "built $image ($version)"
+}
+
+pids=()
+for id in "${langs[@]}"; do
+  id="$(echo "$id" | xargs)"
+  [ -f "images/$id/Dockerfile" ] || { log "no Dockerfile for $id"; exit 1; }
+  build_one "$id" & pids+=($!)
+done
+fail=0
+for p in "${pids[@]}"; do wait "$p" || fail=1; done
+exit $fail

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Idempotent provisioning: the Docker engine, the offline base image and the sandbox images.
+# Running it again is quick: nothing that exists is rebuilt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/engine.sh
+bash scripts/base-image.sh
+bash scripts/images.sh
