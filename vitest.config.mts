@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+
 const alias = {
-  '@': path.resolve(__dirname),
+  '@': here,
   // `server-only` throws outside Next's server bundles; tests run the server modules directly.
-  'server-only': path.resolve(__dirname, 'tests/server-only-stub.ts'),
+  'server-only': path.join(here, 'tests/server-only-stub.ts'),
 };
 
 export default defineConfig({

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { Pool, type Factory } from '@/lib/pool/pool';
+import {
+  PoolAbortedError,
+  PoolClosedError,
+  PoolQueueFullError,
+  PoolTimeoutError,
+  PoolUnavailableError,
+} from '@/lib/pool/errors';
+
+/** A factory whose creates are resolved by the test, one at a time. */
+class ManualFactory implements Factory<number> {
+  next = 1;
+  pending: { resolve: (n: number) => void; reject: (e: Error) => void }[] = [];
+  destroyed: number[] = [];
+  create(): Promise<number> {
+    return new Promise((resolve, reject) => this.pending.push({ resolve, reject }));
+  }
+  async destroy(r: number): Promise<void> {
+    this.destroyed.push(r);
+  }
+  finishOne(): void {
+    this.pending.shift()!.resolve(this.next++);
+  }
+  failOne(msg = 'engine down'): void {
+    this.pending.shift()!.reject(new Error(msg));
+  }
+  finishAll(): void {
+    while (this.pending.length) this.finishOne();
+  }
+}
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+function makePool(f: ManualFactory, over: Partial<ConstructorParameters<typeof Pool>[1]> = {}) {
+  return new Pool<number>(f, { size: 2, maxTotal: 4, maxQueue: 3, acquireTimeoutMs: 1000, retryInitialMs: 10, retryMaxMs: 40, ...over });
+}
+
+describe('Pool', () => {
+  it('creates resources up to size on start', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f);
+    p.start();
+    expect(f.pending.length).toBe(2);
+    f.finishAll();
+    await flush();
+    expect(p.stats()).toMatchObject({ idle: 2, starting: 0, created: 2 });
+  });
+
+  it('serves waiters first come, first served', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f);
+    p.start();
+    const order: string[] = [];
+    const a = p.acquire().then((r) => order.push(`a:${r}`));
+    const b = p.acquire().then((r) => order.push(`b:${r}`));
+    const c = p.acquire().then((r) => order.push(`c:${r}`));
+    expect(p.stats().waiting).toBe(3);
+    f.finishOne();
+    f.finishOne();
+    await flush();
+    // acquiring consumed both; refills start for the third waiter
+    f.finishAll();
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['a:1', 'b:2', 'c:3']);
+  });
+
+  it('a newcomer does not overtake a waiter', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 1 });
+    p.start();
+    const first = p.acquire();
+    f.finishOne();
+    const r1 = await first;
+    const waiting = p.acquire();
+    const later = p.acquire();
+    f.finishOne(); // resource 2 goes to `waiting`, not `later`
+    expect(await waiting).toBe(2);
+    await p.destroy(r1);
+    f.finishAll();
+    expect(await later).toBe(3);
+  });
+
+  it('times out a waiter with PoolTimeoutError and removes it from the queue', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { acquireTimeoutMs: 20 });
+    p.start();
+    await expect(p.acquire()).rejects.toBeInstanceOf(PoolTimeoutError);
+    expect(p.stats().waiting).toBe(0);
+  });
+
+  it('an aborted waiter leaves the queue at once', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f);
+    p.start();
+    const ac = new AbortController();
+    const got = p.acquire({ signal: ac.signal });
+    expect(p.stats().waiting).toBe(1);
+    ac.abort();
+    await expect(got).rejects.toBeInstanceOf(PoolAbortedError);
+    expect(p.stats().waiting).toBe(0);
+  });
+
+  it('an already aborted signal is refused', async () => {
+    const p = makePool(new ManualFactory());
+    await expect(p.acquire({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(PoolAbortedError);
+  });
+
+  it('turns away requests beyond maxQueue at once', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { maxQueue: 2 });
+    p.start();
+    const w = [p.acquire(), p.acquire()];
+    await expect(p.acquire()).rejects.toBeInstanceOf(PoolQueueFullError);
+    f.finishAll();
+    await flush();
+    f.finishAll();
+    await Promise.all(w);
+  });
+
+  it('a failed create rejects waiters with the cause instead of leaving them hanging', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 1 });
+    p.start();
+    const w = p.acquire();
+    f.failOne('Docker engine unavailable (ECONNREFUSED)');
+    await expect(w).rejects.toThrow(/ECONNREFUSED/);
+    await expect(w).rejects.toBeInstanceOf(PoolUnavailableError);
+    // while failing with nothing idle, new requests are refused promptly
+    await expect(p.acquire()).rejects.toBeInstanceOf(PoolUnavailableError);
+    expect(p.stats()).toMatchObject({ healthy: false, createFailed: 1 });
+  });
+
+  it('retries a failed create with backoff and recovers', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 1 });
+    p.start();
+    f.failOne();
+    // the retry timer starts a new create
+    await expect.poll(() => f.pending.length).toBe(1);
+    f.finishOne();
+    await flush();
+    expect(p.stats()).toMatchObject({ idle: 1, healthy: true });
+    expect(await p.acquire()).toBe(1);
+  });
+
+  it('destroy replaces the resource', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 1 });
+    p.start();
+    f.finishOne();
+    const r = await p.acquire();
+    expect(f.pending.length).toBe(1); // replacement started when the idle one was taken
+    await p.destroy(r);
+    expect(f.destroyed).toEqual([1]);
+    f.finishOne();
+    await flush();
+    expect(p.stats()).toMatchObject({ idle: 1, busy: 0 });
+  });
+
+  it('never exceeds maxTotal', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 2, maxTotal: 3 });
+    p.start();
+    f.finishAll();
+    await flush();
+    const a = await p.acquire();
+    const b = await p.acquire();
+    f.finishAll();
+    await flush();
+    const s = p.stats();
+    expect(s.idle + s.busy + s.starting).toBeLessThanOrEqual(3);
+    await p.destroy(a);
+    await p.destroy(b);
+  });
+
+  it('drain rejects waiters, waits for busy ones, destroys the rest', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 1 });
+    p.start();
+    f.finishOne();
+    const busy = await p.acquire();
+    const waiter = p.acquire();
+    const drained = p.drain(1000);
+    await expect(waiter).rejects.toBeInstanceOf(PoolClosedError);
+    await p.destroy(busy);
+    f.finishAll(); // a replacement that was starting is destroyed when it arrives
+    await drained;
+    await flush();
+    expect(p.stats()).toMatchObject({ idle: 0, busy: 0 });
+    await expect(p.acquire()).rejects.toBeInstanceOf(PoolClosedError);
+  });
+});
