@@ -22,12 +22,13 @@ export class Demuxer {
 
   /**
    * @param limitBytes bytes kept per stream; more is counted and dropped
-   * @param onOverflow called once, when a stream first passes its limit
+   * @param onOverflow called for every frame that arrives past a stream's limit, with the bytes
+   *   received on that stream so far (the caller decides when to stop the program)
    * @param reserveStderr extra stderr bytes kept past the limit, for a trailer the server itself reads
    */
   constructor(
     private readonly limitBytes: number,
-    private readonly onOverflow: (stream: StreamName) => void = () => {},
+    private readonly onOverflow: (stream: StreamName, received: number) => void = () => {},
     private readonly reserveStderr = 0,
   ) {}
 
@@ -53,9 +54,9 @@ export class Demuxer {
       this.kept[stream].push(Buffer.from(part));
       this.keptBytes[stream] += part.length;
     }
-    if (this.received[stream] > this.limitBytes + (stream === 'stderr' ? this.reserveStderr : 0) && !this.truncated) {
+    if (this.received[stream] > limit) {
       this.truncated = true;
-      this.onOverflow(stream);
+      this.onOverflow(stream, this.received[stream]);
     }
   }
 

@@ -1,24 +1,15 @@
 // The narrow interface WebCompile needs from the Docker engine, on dockerode (the Docker API; no CLI).
 
 import Dockerode from 'dockerode';
+import { brandedError } from '../errors/branded-error';
 import { Demuxer, type CappedOutput, type StreamName } from './demux';
 import { LABEL_MANAGED } from './sandbox-spec';
 
 /** The engine cannot be reached (socket missing, refused, reset). */
-export class EngineUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EngineUnavailableError';
-  }
-}
+export class EngineUnavailableError extends brandedError('EngineUnavailableError') {}
 
 /** The container is gone or stopped (removed or killed from outside). */
-export class ContainerGoneError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ContainerGoneError';
-  }
-}
+export class ContainerGoneError extends brandedError('ContainerGoneError') {}
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'EACCES', 'ETIMEDOUT']);
 
@@ -40,7 +31,7 @@ export interface ExecOptions {
   stdin?: Buffer;
   /** Bytes kept per stream; past this `onOverflow` fires. */
   limitBytes: number;
-  onOverflow?: (stream: StreamName) => void;
+  onOverflow?: (stream: StreamName, received: number) => void;
   reserveStderr?: number;
   /** Fires when the caller stops waiting (the container is being killed): the stream is dropped. */
   detach?: AbortSignal;

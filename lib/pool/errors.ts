@@ -1,23 +1,18 @@
 // Typed pool errors, so the HTTP layer can map each to its status without string matching.
 
-export class PoolError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { brandedError } from '../errors/branded-error';
 
 /** No resource became free within the acquire timeout. */
-export class PoolTimeoutError extends PoolError {}
+export class PoolTimeoutError extends brandedError('PoolTimeoutError') {}
 
 /** Too many requests are already waiting. */
-export class PoolQueueFullError extends PoolError {}
+export class PoolQueueFullError extends brandedError('PoolQueueFullError') {}
 
 /** The caller gave up (its AbortSignal fired) while waiting. */
-export class PoolAbortedError extends PoolError {}
+export class PoolAbortedError extends brandedError('PoolAbortedError') {}
 
 /** Resources cannot be created right now (engine down, image missing, ...); `cause` says why. */
-export class PoolUnavailableError extends PoolError {}
+export class PoolUnavailableError extends brandedError('PoolUnavailableError') {}
 
 /** The pool is draining for shutdown and takes no more work. */
-export class PoolClosedError extends PoolError {}
+export class PoolClosedError extends brandedError('PoolClosedError') {}

@@ -40,6 +40,14 @@ interface StepOutcome {
 const TRAILER_RESERVE = 256;
 /** How long to wait for the exec stream to end after the container was killed. */
 const KILL_GRACE_MS = 800;
+/**
+ * Past the output cap a program is stopped after this grace, or at once when it has sent this many
+ * times the cap: an endless writer is stopped within milliseconds, while a crashing runtime that
+ * prints a long trace (mono's stack overflow: ~77 KB) still ends by itself and is classified by how
+ * it ended. Bytes past the cap are counted, never kept.
+ */
+const OUTPUT_GRACE_MS = 250;
+const OUTPUT_HARD_FACTOR = 4;
 
 export type SandboxOutcome = Omit<RunResult, 'LatencyInMS' | 'QueueMS' | 'Language'> & {
   /** The container was killed (its state is unknown or dead): never reuse it. */
@@ -64,6 +72,11 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
       setTimeout(() => detach.abort(), KILL_GRACE_MS).unref?.();
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onOverflow = (_stream: string, received: number) => {
+      if (received > OUTPUT_HARD_FACTOR * limits.outputLimitBytes) stop('output_limit');
+      else graceTimer ??= setTimeout(() => stop('output_limit'), OUTPUT_GRACE_MS);
+    };
     const onAbort = () => stop('aborted');
     job.signal?.addEventListener('abort', onAbort, { once: true });
     if (job.signal?.aborted) onAbort();
@@ -80,7 +93,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
         stdin,
         limitBytes: limits.outputLimitBytes,
         reserveStderr: TRAILER_RESERVE,
-        onOverflow: () => stop('output_limit'),
+        onOverflow,
         detach: detach.signal,
       });
       const ms = Math.round(performance.now() - t0);
@@ -93,6 +106,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
       return { end, result, stdout: result.stdout.toString('utf8'), stderr, stats: split.stats, ms };
     } finally {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       job.signal?.removeEventListener('abort', onAbort);
     }
   };

@@ -37,16 +37,16 @@ describe('Demuxer', () => {
     expect(d.result().stdout.toString()).toBe('abc');
   });
 
-  it('caps each stream, counts the rest and signals overflow once', () => {
+  it('caps each stream, counts the rest and reports every frame past the cap', () => {
     const hits: string[] = [];
-    const d = new Demuxer(10, (s) => hits.push(s));
+    const d = new Demuxer(10, (s, n) => hits.push(`${s}:${n}`));
     d.push(frame(1, '0123456789ABCDEF'));
     d.push(frame(1, 'more'));
     const r = d.result();
     expect(r.stdout.toString()).toBe('0123456789');
     expect(r.received.stdout).toBe(20);
     expect(r.truncated).toBe(true);
-    expect(hits).toEqual(['stdout']);
+    expect(hits).toEqual(['stdout:16', 'stdout:20']);
   });
 
   it('keeps a reserve on stderr for the server trailer', () => {

@@ -1,0 +1,61 @@
+// The engine goes away and comes back: requests get 503 promptly meanwhile, and the pool refills
+// without a restart of the app. Stops the real dockerd (started by scripts/engine.sh) and starts it
+// again; the engine is always restarted at the end, whatever happened.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile, docker, eventually, startServer, SUM, type TestServer } from './helpers/server';
+
+const root = path.resolve(__dirname, '../..');
+
+function dockerdPid(): number | null {
+  try {
+    return Number(execFileSync('pidof', ['dockerd']).toString().trim().split(/\s+/)[0]) || null;
+  } catch {
+    return null;
+  }
+}
+
+function startEngine(): void {
+  const r = spawnSync('bash', ['scripts/engine.sh'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`engine.sh failed: ${r.stderr}`);
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_CREATE_RETRY_MAX_MS: '500' });
+});
+afterAll(async () => {
+  startEngine();
+  await server?.stop();
+});
+
+describe('engine outage', () => {
+  it('answers 503 promptly while the engine is down and recovers when it is back', async () => {
+    const pid = dockerdPid();
+    expect(pid, 'dockerd must run (scripts/engine.sh starts it)').toBeTruthy();
+    process.kill(pid!, 'SIGTERM');
+    await eventually(async () => dockerdPid() === null, 60_000, 'dockerd to stop');
+
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      const r = await compile(server, { code: SUM });
+      expect(r.status).toBe(503);
+      expect(r.body.ErrorString).toMatch(/engine|sandbox/i);
+      expect(r.headers.get('retry-after')).toBeTruthy();
+      expect(Date.now() - t0).toBeLessThan(3000);
+    }
+    const health = await fetch(`${server.url}/api/health`);
+    expect(health.status).toBe(503);
+    expect((await health.json()).reason).toMatch(/engine/i);
+
+    startEngine();
+    await docker.ping();
+    await expect.poll(async () => (await fetch(`${server.url}/api/health`)).status, { timeout: 60_000 }).toBe(200);
+    const r = await compile(server, { code: SUM });
+    expect(r.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n' });
+    await expect.poll(async () => (await (await fetch(`${server.url}/api/stats`)).json()).pool.idle, { timeout: 30_000 }).toBe(2);
+    const s = await (await fetch(`${server.url}/api/stats`)).json();
+    expect(s.engineErrors).toBeGreaterThan(0);
+  });
+});
