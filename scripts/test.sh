@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's second command (and .ci/run): every test, from a fresh clone.
+# Unit tests, then a build, then integration tests against the real Docker engine, then Playwright
+# in Debian's Chromium. Ends with one "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+. scripts/lib.sh
+ensure_deps
+npm run setup
+if [ ! -x /usr/bin/chromium ]; then
+  echo "[test] installing Debian's chromium for the browser tests" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+mkdir -p test-results
+rm -f test-results/*.json
+
+status=0
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json || status=1
+ensure_build
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-results/integration.json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json || status=1
+node scripts/test-summary.mjs test-results/unit.json test-results/integration.json test-results/e2e.json || status=1
+exit $status
