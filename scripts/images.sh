@@ -22,7 +22,7 @@ build_one() {
   local id="$1" image="${PREFIX}${1}:latest"
   # The content hash of what goes into the image decides whether it must be rebuilt.
   local hash
-  hash="$(cat "images/$id/Dockerfile" images/common/* | sha256sum | cut -c1-16)"
+  hash="$(find "images/$id" images/common -type f | sort | xargs cat | sha256sum | cut -c1-16)"
   if [ "$(docker image inspect -f '{{ index .Config.Labels "webcompile.source" }}' "$image" 2>/dev/null || true)" = "$hash" ]; then
     log "$image is up to date"
     return 0

@@ -29,6 +29,11 @@ export interface Config {
   shutdownGraceMs: number; //      WEBCOMPILE_SHUTDOWN_GRACE_MS
   createRetryMaxMs: number; //     WEBCOMPILE_CREATE_RETRY_MAX_MS (backoff ceiling after failed creates)
   reconcileIntervalMs: number; //  WEBCOMPILE_RECONCILE_INTERVAL_MS (how often the pool checks its containers)
+  warmCompiler: boolean; //        WEBCOMPILE_WARM_COMPILER (compile C# in resident warm compilers)
+  compilerPoolSize: number; //     WEBCOMPILE_COMPILER_POOL_SIZE (warm compilers per language)
+  compilerMemoryMb: number; //     WEBCOMPILE_COMPILER_MEMORY_MB
+  compilerRecycleAfter: number; // WEBCOMPILE_COMPILER_RECYCLE_AFTER (compiles before a compiler is replaced)
+  compileCacheMb: number; //       WEBCOMPILE_COMPILE_CACHE_MB (0 = no cache)
 }
 
 export const defaults: Config = {
@@ -59,6 +64,11 @@ export const defaults: Config = {
   shutdownGraceMs: 10000,
   createRetryMaxMs: 5000,
   reconcileIntervalMs: 2000,
+  warmCompiler: true,
+  compilerPoolSize: 2,
+  compilerMemoryMb: 512,
+  compilerRecycleAfter: 500,
+  compileCacheMb: 64,
 };
 
 type Env = Record<string, string | undefined>;
@@ -118,6 +128,11 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'WEBCOMPILE_SHUTDOWN_GRACE_MS', defaults.shutdownGraceMs, 0),
     createRetryMaxMs: int(env, 'WEBCOMPILE_CREATE_RETRY_MAX_MS', defaults.createRetryMaxMs, 10),
     reconcileIntervalMs: int(env, 'WEBCOMPILE_RECONCILE_INTERVAL_MS', defaults.reconcileIntervalMs, 100),
+    warmCompiler: bool(env, 'WEBCOMPILE_WARM_COMPILER', defaults.warmCompiler),
+    compilerPoolSize: int(env, 'WEBCOMPILE_COMPILER_POOL_SIZE', defaults.compilerPoolSize, 1),
+    compilerMemoryMb: int(env, 'WEBCOMPILE_COMPILER_MEMORY_MB', defaults.compilerMemoryMb, 64),
+    compilerRecycleAfter: int(env, 'WEBCOMPILE_COMPILER_RECYCLE_AFTER', defaults.compilerRecycleAfter, 1),
+    compileCacheMb: int(env, 'WEBCOMPILE_COMPILE_CACHE_MB', defaults.compileCacheMb, 0),
   };
   if (c.timeoutMs > c.maxTimeoutMs) throw new Error('WEBCOMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_TIMEOUT_MS');
   return c;

@@ -2,7 +2,7 @@
 
 import Dockerode from 'dockerode';
 import { brandedError } from '../errors/branded-error';
-import { Demuxer, type CappedOutput, type StreamName } from './demux';
+import { FrameSplitter, type StreamName } from './demux';
 import { LABEL_MANAGED } from './sandbox-spec';
 
 /** The engine cannot be reached (socket missing, refused, reset). */
@@ -26,19 +26,15 @@ export function classifyEngineError(e: unknown, what: string): Error {
   return new Error(`${what} failed: ${String(e)}`);
 }
 
-export interface ExecOptions {
-  /** Bytes written to the process's stdin, which is then closed. */
-  stdin?: Buffer;
-  /** Bytes kept per stream; past this `onOverflow` fires. */
-  limitBytes: number;
-  onOverflow?: (stream: StreamName, received: number) => void;
-  reserveStderr?: number;
-  /** Fires when the caller stops waiting (the container is being killed): the stream is dropped. */
-  detach?: AbortSignal;
-}
-
-export interface ExecResult extends CappedOutput {
-  exitCode: number | null;
+/** A live attach connection to a container's stdin, stdout and stderr. */
+export interface Attached {
+  write(data: Buffer): void;
+  /** Closes the container's stdin (the stream stays open for output). */
+  endInput(): void;
+  /** Drops the connection. */
+  destroy(): void;
+  /** Resolves when the engine closes the stream (the container's main process ended). */
+  ended: Promise<void>;
 }
 
 export interface ManagedContainer {
@@ -125,6 +121,15 @@ export class Engine {
     }
   }
 
+  /** Resolves once the container is not running (at once if it already stopped or is gone). */
+  async waitStopped(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).wait({ condition: 'not-running' });
+    } catch {
+      // gone, or the engine went away: either way it is not running
+    }
+  }
+
   /** Containers carrying our managed label, optionally narrowed by more labels. */
   async listManaged(labels: Record<string, string> = {}): Promise<ManagedContainer[]> {
     const label = [`${LABEL_MANAGED}=true`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
@@ -137,58 +142,34 @@ export class Engine {
   }
 
   /**
-   * Runs a command in a container, demultiplexing its output, and waits for both streams to end
-   * before reading the exit code. Output past `limitBytes` per stream is dropped.
+   * Attaches to a running container's stdio. Output frames are handed to `onFrame` as they come;
+   * `ended` resolves once the engine has closed the stream, so both streams have been read to the end.
    */
-  async exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
-    const container = this.docker.getContainer(id);
-    let exec: Dockerode.Exec;
-    let stream: NodeJS.ReadWriteStream;
+  async attach(id: string, onFrame: (stream: StreamName, payload: Buffer) => void): Promise<Attached> {
+    let stream: NodeJS.ReadWriteStream & { destroy(): void };
     try {
-      exec = await container.exec({
-        Cmd: cmd,
-        AttachStdout: true,
-        AttachStderr: true,
-        AttachStdin: options.stdin !== undefined,
-        Tty: false,
-      });
-      stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined })) as NodeJS.ReadWriteStream;
+      stream = (await this.docker.getContainer(id).attach({
+        stream: true,
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+      })) as NodeJS.ReadWriteStream & { destroy(): void };
     } catch (e) {
-      throw classifyEngineError(e, 'exec');
+      throw classifyEngineError(e, 'attach');
     }
-    const demux = new Demuxer(options.limitBytes, options.onOverflow, options.reserveStderr ?? 0);
-    await new Promise<void>((resolve, reject) => {
-      stream.on('data', (chunk: Buffer) => demux.push(chunk));
+    const splitter = new FrameSplitter(onFrame);
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    const ended = new Promise<void>((resolve) => {
       stream.on('end', resolve);
       stream.on('close', resolve);
-      stream.on('error', (e) => reject(classifyEngineError(e, 'exec stream')));
-      const onDetach = () => {
-        (stream as unknown as { destroy(): void }).destroy();
-        resolve();
-      };
-      if (options.detach?.aborted) onDetach();
-      else options.detach?.addEventListener('abort', onDetach, { once: true });
-      if (options.stdin !== undefined) {
-        stream.write(options.stdin);
-        stream.end();
-      }
+      stream.on('error', () => resolve());
     });
-    // The stream can end a moment before the engine records the exit code.
-    let exitCode: number | null = null;
-    for (let i = 0; i < 50 && !options.detach?.aborted; i++) {
-      try {
-        const info = await exec.inspect();
-        if (!info.Running) {
-          exitCode = info.ExitCode ?? null;
-          break;
-        }
-      } catch (e) {
-        const c = classifyEngineError(e, 'exec inspect');
-        if (c instanceof ContainerGoneError) break;
-        throw c;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return { ...demux.result(), exitCode };
+    return {
+      write: (data) => void stream.write(data),
+      endInput: () => stream.end(),
+      destroy: () => stream.destroy(),
+      ended,
+    };
   }
 }

@@ -9,6 +9,8 @@ export const LABEL_INSTANCE = 'webcompile.instance';
 export const LABEL_HOST = 'webcompile.host';
 export const LABEL_PID = 'webcompile.pid';
 export const LABEL_LANGUAGE = 'webcompile.language';
+/** "sandbox" (one job, then destroyed) or "compiler" (a long-lived warm compiler). */
+export const LABEL_ROLE = 'webcompile.role';
 
 /** The uid:gid the images create for the runner user. */
 export const SANDBOX_USER = '10001:10001';
@@ -27,18 +29,41 @@ export interface SandboxOwner {
   pid: number;
 }
 
+/** A sandbox for one job: PID 1 is the agent, which reads the job from stdin and then exits. */
 export function sandboxCreateOptions(
   image: string,
   language: string,
   limits: SandboxLimits,
   owner: SandboxOwner,
 ): Dockerode.ContainerCreateOptions {
+  return hardenedOptions(image, ['wc-agent'], limits, owner, { [LABEL_LANGUAGE]: language, [LABEL_ROLE]: 'sandbox' }, true);
+}
+
+/** A long-lived warm compiler, with the same hardening; it talks over its stdin and stdout. */
+export function compilerCreateOptions(
+  image: string,
+  language: string,
+  cmd: string[],
+  limits: SandboxLimits,
+  owner: SandboxOwner,
+): Dockerode.ContainerCreateOptions {
+  return hardenedOptions(image, cmd, limits, owner, { [LABEL_LANGUAGE]: language, [LABEL_ROLE]: 'compiler' }, false);
+}
+
+function hardenedOptions(
+  image: string,
+  cmd: string[],
+  limits: SandboxLimits,
+  owner: SandboxOwner,
+  labels: Record<string, string>,
+  stdinOnce: boolean,
+): Dockerode.ContainerCreateOptions {
   const bytes = limits.memoryMb * 1024 * 1024;
   const tmpfs = (mb: number) => `rw,exec,nosuid,nodev,size=${mb}m,uid=10001,gid=10001,mode=0700`;
   return {
     Image: image,
-    // PID 1 only waits; every step is an exec. Killing PID 1 takes every process with it.
-    Cmd: ['sleep', 'infinity'],
+    // Killing PID 1 takes every process in the container with it.
+    Cmd: cmd,
     // Nothing inside needs a graceful stop; this also keeps an engine shutdown quick.
     StopSignal: 'SIGKILL',
     StopTimeout: 1,
@@ -48,13 +73,18 @@ export function sandboxCreateOptions(
     Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PATH=/usr/local/bin:/usr/bin:/bin', 'TMPDIR=/tmp'],
     NetworkDisabled: true,
     Tty: false,
-    OpenStdin: false,
+    // The job (or compile requests) arrive on stdin through an attach: no exec, no host folder.
+    OpenStdin: true,
+    StdinOnce: stdinOnce,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
     Labels: {
       [LABEL_MANAGED]: 'true',
       [LABEL_INSTANCE]: owner.instanceId,
       [LABEL_HOST]: owner.hostname,
       [LABEL_PID]: String(owner.pid),
-      [LABEL_LANGUAGE]: language,
+      ...labels,
     },
     HostConfig: {
       NetworkMode: 'none',

@@ -20,6 +20,13 @@ export function statsBody() {
     pool: { size: sum('size'), idle: sum('idle'), busy: sum('busy'), starting: sum('starting') },
     queueLength: sum('waiting'),
     pools,
+    compilers: Object.fromEntries([...rt.compilers].map(([id, c]) => [id, c.pool.stats()])),
+    compileCache: {
+      entries: rt.compileCache.size,
+      bytes: rt.compileCache.usedBytes,
+      hits: rt.compileCache.hits,
+      misses: rt.compileCache.misses,
+    },
     requests: { byStatus: m.byStatus, rejected: m.rejections, inFlight: rt.inFlight },
     latencyMs: {
       queue: m.windows.queue.summary(),
@@ -52,7 +59,12 @@ export async function handleHealth(): Promise<Response> {
     const failing = pools.find((s) => !s.healthy);
     reason = failing ? `no sandbox ready: ${failing.lastError}` : 'no sandbox ready yet';
   }
-  const body = { ok: reason === null, reason, ready, pool: pools };
+  const compilers = [...rt.compilers].map(([id, c]) => ({ id, ...c.pool.stats() }));
+  const noCompiler = compilers.find((c) => c.idle + c.busy === 0);
+  if (!reason && noCompiler) {
+    reason = `no ${noCompiler.id} compiler ready${noCompiler.lastError ? `: ${noCompiler.lastError}` : ' yet'}`;
+  }
+  const body = { ok: reason === null, reason, ready, pool: pools, compilers };
   return Response.json(body, { status: reason ? 503 : 200, headers: noStore });
 }
 

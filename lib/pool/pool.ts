@@ -27,6 +27,12 @@ export interface PoolOptions {
   acquireTimeoutMs: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /**
+   * For resources that are given back and reused (release): busy ones count towards `size`, so the
+   * pool holds `size` in all. Single-use resources leave this off, and a fresh one starts as soon as
+   * one is taken.
+   */
+  reusable?: boolean;
 }
 
 export interface AcquireOptions {
@@ -241,7 +247,7 @@ export class Pool<T> {
   private fill(): void {
     if (this.closed || this.retryTimer) return;
     while (
-      this.idle.length + this.starting < this.opts.size &&
+      this.idle.length + this.starting + (this.opts.reusable ? this.busy.size : 0) < this.opts.size &&
       this.idle.length + this.starting + this.busy.size + this.destroying < this.opts.maxTotal
     ) {
       this.starting++;

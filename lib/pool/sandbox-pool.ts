@@ -3,7 +3,7 @@
 // outside, and retrying removals that failed while the engine was away.
 
 import type { Engine } from '../docker/engine';
-import { LABEL_INSTANCE, sandboxCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
+import { LABEL_INSTANCE, LABEL_LANGUAGE, LABEL_ROLE, sandboxCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
 import { Pool, type PoolEvent, type PoolOptions } from './pool';
 
 export interface Sandbox {
@@ -75,7 +75,9 @@ export class SandboxPool {
     // Anything of ours still on the engine (a removal that failed) goes too.
     const left = await this.engine.listManaged({ [LABEL_INSTANCE]: this.opts.owner.instanceId }).catch(() => []);
     await Promise.all(
-      left.filter((c) => c.labels['webcompile.language'] === this.opts.language).map((c) => this.engine.remove(c.id).catch(() => {})),
+      left
+        .filter((c) => c.labels[LABEL_LANGUAGE] === this.opts.language && c.labels[LABEL_ROLE] === 'sandbox')
+        .map((c) => this.engine.remove(c.id).catch(() => {})),
     );
   }
 
@@ -89,6 +91,7 @@ export class SandboxPool {
     try {
       const mine = await this.engine.listManaged({ [LABEL_INSTANCE]: this.opts.owner.instanceId });
       const running = new Set(mine.filter((c) => c.state === 'running').map((c) => c.id));
+      // Idle sandboxes that stopped or vanished (removed or killed from outside) are replaced.
       for (const s of [...this.pool.idleResources()]) {
         if (!running.has(s.id)) void this.pool.destroy(s).catch(() => {});
       }

@@ -1,7 +1,11 @@
-// One compile request from start to answer: take a container from the language's pool, compile and
-// run in it, hand it back for destruction (the pool starts a fresh one off the response path), and
-// record what happened.
+// One compile request from start to answer. Where the language has a warm compiler, the source is
+// compiled there (or found in the compile cache) and only the compiled program goes to a fresh
+// sandbox; otherwise the sandbox compiles too. The sandbox is destroyed afterwards whatever
+// happened, and the pool starts a fresh one off the response path.
 
+import { cacheKey } from '../compiler/compile-cache';
+import type { CompileResponse } from '../compiler/protocol';
+import { CompilerCrashedError } from '../compiler/warm-compiler';
 import { ContainerGoneError, EngineUnavailableError } from '../docker/engine';
 import { ApiError } from '../http/api-error';
 import type { CompileRequest } from '../http/compile-request';
@@ -14,28 +18,66 @@ import {
 } from '../pool/errors';
 import { errorMessage } from '../pool/pool';
 import type { Runtime } from '../server/runtime';
-import { LANGUAGES } from './languages';
+import { LANGUAGES, type Language } from './languages';
 import type { RunResult } from './result';
-import { runInSandbox } from './run-in-sandbox';
+import { joinText, note, runInSandbox, type SandboxJob } from './run-in-sandbox';
 
 /** Retry-After for a busy or recovering service, in seconds. */
 const RETRY_AFTER_S = '2';
 
-/** A container that is found dead before the program ran is replaced, this many times. */
+/** A sandbox found dead before the program ran is replaced, this many times. */
 const GONE_RETRIES = 2;
 
-export async function compileAndRun(
-  rt: Runtime,
-  req: CompileRequest,
-  ctx: { receivedAt: number; signal?: AbortSignal; client: string },
-): Promise<RunResult> {
+interface Ctx {
+  receivedAt: number;
+  signal?: AbortSignal;
+  client: string;
+}
+
+export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx): Promise<RunResult> {
   const pool = rt.pools.get(req.language);
   if (!pool) throw new ApiError(400, `language "${req.language}" is not enabled`);
   if (rt.shuttingDown) throw unavailable(rt, 'shutting_down', 'the service is shutting down');
   const language = LANGUAGES[req.language];
   const limits = { ...rt.config, timeoutMs: req.timeoutMs };
-  let queueMs = 0;
+  const finish = (partial: Omit<RunResult, 'LatencyInMS' | 'Language'>): RunResult => {
+    const result: RunResult = {
+      ...partial,
+      LatencyInMS: Math.round(performance.now() - ctx.receivedAt),
+      Language: req.language,
+    };
+    record(rt, req, ctx.client, result);
+    return result;
+  };
 
+  // 1. Compile on a warm compiler (or take it from the cache), when the language has one.
+  let job: SandboxJob = {
+    files: { [language.sourceFile]: req.code },
+    compile: language.compile,
+    run: language.run,
+    stdin: req.stdin,
+    limits,
+    signal: ctx.signal,
+  };
+  let warm: { response: CompileResponse; ms: number | null; cached: boolean } | null = null;
+  const compilers = rt.compilers.get(req.language);
+  if (language.warm && compilers) {
+    warm = await warmCompile(rt, language, req.code, ctx.signal);
+    if (warm === null) {
+      return finish({ ...empty(), Status: 'compile_timeout', Timeout: true, CompileMS: limits.compileTimeoutMs,
+        ErrorString: note('', `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.`) });
+    }
+    const { response } = warm;
+    const diagnostics = language.parseDiagnostics?.(response.messages) ?? [];
+    if (response.exitCode !== 0) {
+      return finish({ ...empty(), Status: 'compile_error', ExitCode: response.exitCode, ErrorString: response.messages,
+        Diagnostics: diagnostics, CompileMS: warm.ms, CompileCached: warm.cached });
+    }
+    job = { ...job, files: { [language.warm.artifact]: response.assembly }, compile: undefined };
+  }
+
+  // 2. Run (and compile, without a warm compiler) in a fresh sandbox.
+  let queueMs = 0;
   for (let attempt = 0; ; attempt++) {
     const t0 = performance.now();
     let sandbox;
@@ -46,22 +88,16 @@ export async function compileAndRun(
     }
     queueMs += performance.now() - t0;
     try {
-      const out = await runInSandbox(rt.engine, sandbox.id, {
-        language,
-        code: req.code,
-        stdin: req.stdin,
-        limits,
-        signal: ctx.signal,
-      });
-      const { killed: _killed, ...rest } = out;
-      const result: RunResult = {
-        ...rest,
+      const { compilerOutput, ...out } = await runInSandbox(rt.engine, sandbox.id, job);
+      const messages = warm ? warm.response.messages : compilerOutput;
+      return finish({
+        ...out,
+        ErrorString: warm ? joinText(messages, out.ErrorString) : out.ErrorString,
+        Diagnostics: language.parseDiagnostics?.(messages) ?? [],
+        CompileMS: warm ? warm.ms : out.CompileMS,
+        CompileCached: warm?.cached ?? false,
         QueueMS: Math.round(queueMs),
-        LatencyInMS: Math.round(performance.now() - ctx.receivedAt),
-        Language: req.language,
-      };
-      record(rt, req, ctx.client, result);
-      return result;
+      });
     } catch (e) {
       if (e instanceof ContainerGoneError && attempt < GONE_RETRIES) {
         rt.logger.warn({ event: 'container_gone', id: sandbox.id, attempt });
@@ -81,6 +117,52 @@ export async function compileAndRun(
   }
 }
 
+/** Compiles on a warm compiler or takes the result from the cache; null when the compile timed out. */
+async function warmCompile(
+  rt: Runtime,
+  language: Language,
+  code: string,
+  signal?: AbortSignal,
+): Promise<{ response: CompileResponse; ms: number | null; cached: boolean } | null> {
+  const key = cacheKey([language.id, rt.imageIds.get(language.id) ?? '', language.warm!.settings, code]);
+  const hit = rt.compileCache.get(key);
+  if (hit) return { response: hit, ms: 0, cached: true };
+  let outcome;
+  try {
+    outcome = await rt.compilers.get(language.id)!.compile(code, rt.config.compileTimeoutMs, signal);
+  } catch (e) {
+    if (e instanceof CompilerCrashedError) {
+      rt.logger.warn({ event: 'compiler_crashed', error: e.message });
+      return { response: { exitCode: 1, messages: note('', 'The compiler stopped unexpectedly while compiling this program.'), assembly: Buffer.alloc(0) }, ms: null, cached: false };
+    }
+    throw mapPoolError(rt, e);
+  }
+  if (outcome.kind === 'aborted') {
+    rt.metrics.reject('client_gone');
+    throw new ApiError(499, 'client closed the request');
+  }
+  if (outcome.kind === 'timeout') return null;
+  rt.compileCache.set(key, outcome.response);
+  return { response: outcome.response, ms: outcome.ms, cached: false };
+}
+
+function empty(): Omit<RunResult, 'LatencyInMS' | 'Language' | 'Status'> {
+  return {
+    Output: '',
+    ErrorString: '',
+    Timeout: false,
+    ExitCode: null,
+    Truncated: false,
+    Diagnostics: [],
+    QueueMS: 0,
+    CompileMS: null,
+    CompileCached: false,
+    RunMS: null,
+    CpuTimeMS: null,
+    MemoryKB: null,
+  };
+}
+
 function unavailable(rt: Runtime, reason: string, message: string): ApiError {
   rt.metrics.reject(reason);
   return new ApiError(503, message, { 'Retry-After': RETRY_AFTER_S });
@@ -95,6 +177,7 @@ function mapPoolError(rt: Runtime, e: unknown): ApiError {
     rt.metrics.reject('client_gone');
     return new ApiError(499, 'client closed the request');
   }
+  if (e instanceof EngineUnavailableError) return unavailable(rt, 'engine', e.message);
   return unavailable(rt, 'engine', errorMessage(e));
 }
 
@@ -102,7 +185,7 @@ function record(rt: Runtime, req: CompileRequest, client: string, r: RunResult):
   const m = rt.metrics;
   m.answered(r.Status);
   m.observe('queue', r.QueueMS);
-  m.observe('compile', r.CompileMS);
+  m.observe('compile', r.CompileCached ? null : r.CompileMS);
   m.observe('run', r.RunMS);
   m.observe('total', r.LatencyInMS);
   rt.logger.info({
@@ -114,6 +197,7 @@ function record(rt: Runtime, req: CompileRequest, client: string, r: RunResult):
     latencyMs: r.LatencyInMS,
     queueMs: r.QueueMS,
     compileMs: r.CompileMS,
+    compileCached: r.CompileCached,
     runMs: r.RunMS,
     cpuMs: r.CpuTimeMS,
     memoryKb: r.MemoryKB,

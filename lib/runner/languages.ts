@@ -15,6 +15,12 @@ export interface Language {
   run: string[];
   parseDiagnostics?: (compilerOutput: string) => Diagnostic[];
   example: string;
+  /**
+   * A resident compiler (see lib/compiler/warm-compiler.ts): started with `cmd` in this language's
+   * image, it turns the source into `artifact`, which `run` then runs in a fresh sandbox.
+   * `settings` are the compiler options it uses, part of the compile cache key.
+   */
+  warm?: { cmd: string[]; artifact: string; settings: string };
 }
 
 export const SUM_PROGRAM = `using System;
@@ -47,6 +53,11 @@ export const LANGUAGES: Record<string, Language> = {
     run: ['mono', 'main.exe'],
     parseDiagnostics: parseMcsDiagnostics,
     example: SUM_PROGRAM,
+    warm: {
+      cmd: ['mono', '/opt/webcompile/compiler-server.exe'],
+      artifact: 'main.exe',
+      settings: '-out:main.exe main.cs',
+    },
   },
 };
 

@@ -24,6 +24,8 @@ export interface RunResult {
   Diagnostics: Diagnostic[];
   QueueMS: number;
   CompileMS: number | null;
+  /** The compiled program came from the cache (same source, same compiler and settings). */
+  CompileCached: boolean;
   RunMS: number | null;
   CpuTimeMS: number | null;
   MemoryKB: number | null;

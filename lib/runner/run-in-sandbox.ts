@@ -1,13 +1,13 @@
-// Compiles and runs one program in one sandbox container: source in as a tar on stdin, compile step,
-// run step. Every limit ends in the same way: PID 1 of the container is killed, which ends every
-// process the program started (killing only the exec stream would leave them running).
+// Runs one job in one fresh sandbox container: the files go in as a tar on the agent's stdin, the
+// agent compiles (when the job says so) and runs, and everything comes back on one attach stream.
+// Every limit ends in the same way: PID 1 of the container is killed, which ends every process the
+// program started (killing only a stream would leave them running).
 
 import { randomBytes } from 'node:crypto';
-import type { Engine, ExecResult } from '../docker/engine';
-import type { Language } from './languages';
+import { ContainerGoneError, type Engine } from '../docker/engine';
+import { AgentStream, type AgentResult } from './agent-stream';
 import type { RunResult, RunStatus } from './result';
 import { makeTar } from './tar';
-import { splitTrailer, type StepStats } from './trailer';
 
 export interface RunLimits {
   timeoutMs: number;
@@ -18,28 +18,27 @@ export interface RunLimits {
 }
 
 export interface SandboxJob {
-  language: Language;
-  code: string;
+  /** Files placed in /work (source, or an assembly compiled elsewhere). */
+  files: Record<string, string | Buffer>;
+  compile?: string[];
+  run: string[];
   stdin: string;
   limits: RunLimits;
   /** Aborts when the client goes away. */
   signal?: AbortSignal;
 }
 
-type StepEnd = 'exited' | 'timeout' | 'output_limit' | 'aborted';
+export type SandboxOutcome = Omit<RunResult, 'LatencyInMS' | 'QueueMS' | 'Language' | 'CompileCached' | 'Diagnostics'> & {
+  /** What the compile step printed, for the language's diagnostics parser. */
+  compilerOutput: string;
+};
 
-interface StepOutcome {
-  end: StepEnd;
-  result: ExecResult;
-  stdout: string;
-  stderr: string;
-  stats: StepStats | null;
-  ms: number;
-}
+type End = 'finished' | 'ended' | 'timeout' | 'compile_timeout' | 'output_limit' | 'aborted';
 
-const TRAILER_RESERVE = 256;
-/** How long to wait for the exec stream to end after the container was killed. */
+/** How long to wait for the stream to close after the container was killed. */
 const KILL_GRACE_MS = 800;
+/** After the container stopped, how long its last output may still be on its way to us. */
+const STOPPED_GRACE_MS = 300;
 /**
  * Past the output cap a program is stopped after this grace, or at once when it has sent this many
  * times the cap: an endless writer is stopped within milliseconds, while a crashing runtime that
@@ -49,161 +48,161 @@ const KILL_GRACE_MS = 800;
 const OUTPUT_GRACE_MS = 250;
 const OUTPUT_HARD_FACTOR = 4;
 
-export type SandboxOutcome = Omit<RunResult, 'LatencyInMS' | 'QueueMS' | 'Language'> & {
-  /** The container was killed (its state is unknown or dead): never reuse it. */
-  killed: boolean;
-};
+/** POSIX shell quoting, for the job file the agent sources. */
+export function shellQuote(args: string[]): string {
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
 
 export async function runInSandbox(engine: Engine, containerId: string, job: SandboxJob): Promise<SandboxOutcome> {
-  const { language, limits } = job;
-  const files: Record<string, string> = { [language.sourceFile]: job.code, stdin: job.stdin };
-  const archive = await makeTar(files);
-  let killed = false;
+  const { limits } = job;
+  const nonce = `__wc_${randomBytes(12).toString('hex')}`;
+  const jobFile = [
+    `WC_NONCE=${nonce}`,
+    `WC_COMPILE=${shellQuote([job.compile ? shellQuote(job.compile) : ''])}`,
+    `WC_RUN=${shellQuote([shellQuote(job.run)])}`,
+    `WC_OUTPUT_LIMIT=${limits.outputLimitBytes}`,
+    '',
+  ].join('\n');
+  const archive = await makeTar({ ...job.files, stdin: job.stdin, '.wc-job': jobFile });
 
-  const step = async (cmd: string[], stdin: Buffer | undefined, timeoutMs: number): Promise<StepOutcome> => {
-    const nonce = `__wc_${randomBytes(12).toString('hex')}`;
-    const detach = new AbortController();
-    let end: StepEnd = 'exited';
-    const stop = (why: StepEnd) => {
-      if (end !== 'exited') return;
-      end = why;
-      killed = true;
-      engine.kill(containerId).catch(() => {});
-      setTimeout(() => detach.abort(), KILL_GRACE_MS).unref?.();
-    };
-    const timer = setTimeout(() => stop('timeout'), timeoutMs);
-    let graceTimer: NodeJS.Timeout | undefined;
-    const onOverflow = (_stream: string, received: number) => {
-      if (received > OUTPUT_HARD_FACTOR * limits.outputLimitBytes) stop('output_limit');
-      else graceTimer ??= setTimeout(() => stop('output_limit'), OUTPUT_GRACE_MS);
-    };
-    const onAbort = () => stop('aborted');
-    job.signal?.addEventListener('abort', onAbort, { once: true });
-    if (job.signal?.aborted) onAbort();
-    const t0 = performance.now();
-    try {
-      const wrapped = [
-        'wc-run',
-        ...(stdin ? ['--untar'] : []),
-        nonce,
-        stdin ? '/dev/null' : '/work/stdin',
-        ...cmd,
-      ];
-      const result = await engine.exec(containerId, wrapped, {
-        stdin,
-        limitBytes: limits.outputLimitBytes,
-        reserveStderr: TRAILER_RESERVE,
-        onOverflow,
-        detach: detach.signal,
-      });
-      const ms = Math.round(performance.now() - t0);
-      const split = splitTrailer(result.stderr.toString('utf8'), nonce);
-      let stderr = split.stderr;
-      if (Buffer.byteLength(stderr) > limits.outputLimitBytes) {
-        stderr = Buffer.from(stderr).subarray(0, limits.outputLimitBytes).toString('utf8');
-        result.truncated = true;
-      }
-      return { end, result, stdout: result.stdout.toString('utf8'), stderr, stats: split.stats, ms };
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      job.signal?.removeEventListener('abort', onAbort);
+  let end: End | null = null;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const timers: NodeJS.Timeout[] = [];
+  const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
+  const startedAt = performance.now();
+  let runStartedAt = startedAt;
+  let compileMs: number | null = null;
+
+  const stop = (why: End) => {
+    if (end) return;
+    end = why;
+    if (why === 'finished' || why === 'ended') {
+      resolveDone();
+      return;
     }
+    engine.kill(containerId).catch(() => {});
+    later(KILL_GRACE_MS, resolveDone);
   };
 
-  const base = {
+  let graceStarted = false;
+  const stream = new AgentStream(nonce, limits.outputLimitBytes, Boolean(job.compile), {
+    onCompiled: () => {
+      compileMs = Math.round(performance.now() - startedAt);
+      runStartedAt = performance.now();
+      later(limits.timeoutMs, () => stop('timeout'));
+    },
+    onOverflow: (_s, received) => {
+      if (received > OUTPUT_HARD_FACTOR * limits.outputLimitBytes) stop('output_limit');
+      else if (!graceStarted) {
+        graceStarted = true;
+        later(OUTPUT_GRACE_MS, () => stop('output_limit'));
+      }
+    },
+    onFinished: () => stop('finished'),
+  });
+
+  const attached = await engine.attach(containerId, (s, payload) => stream.push(s, payload));
+  const onAbort = () => stop('aborted');
+  try {
+    attached.ended.then(() => stop('ended'));
+    // An attach to a container that was stopped from outside may never end; the engine's wait does.
+    engine.waitStopped(containerId).then(() => later(STOPPED_GRACE_MS, () => stop('ended')));
+    if (job.compile) later(limits.compileTimeoutMs, () => stop('compile_timeout'));
+    else later(limits.timeoutMs, () => stop('timeout'));
+    job.signal?.addEventListener('abort', onAbort, { once: true });
+    if (job.signal?.aborted) onAbort();
+    attached.write(archive);
+    attached.endInput();
+    await done;
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    job.signal?.removeEventListener('abort', onAbort);
+    attached.destroy();
+  }
+  stream.end();
+  const r = stream.result();
+  if (end === 'ended' && !r.sawReport && !stream.finished) {
+    // The agent never answered: the container was gone or killed from outside.
+    throw new ContainerGoneError(`sandbox ended before the job started${r.agentLog ? `: ${r.agentLog.trim()}` : ''}`);
+  }
+  const runMs = r.compile && r.compile.stats.exitCode !== 0 ? null : Math.round(performance.now() - runStartedAt);
+  return classify(end!, r, limits, compileMs ?? (job.compile && end === 'compile_timeout' ? limits.compileTimeoutMs : null), runMs);
+}
+
+function classify(end: End, r: AgentResult, limits: RunLimits, compileMs: number | null, runMs: number | null): SandboxOutcome {
+  const compilerOutput = r.compile?.output ?? '';
+  const base: SandboxOutcome = {
     Output: '',
     ErrorString: '',
     Timeout: false,
-    ExitCode: null as number | null,
+    Status: 'ok',
+    ExitCode: null,
     Truncated: false,
-    Diagnostics: [] as RunResult['Diagnostics'],
-    CompileMS: null as number | null,
-    RunMS: null as number | null,
-    CpuTimeMS: null as number | null,
-    MemoryKB: null as number | null,
+    compilerOutput,
+    CompileMS: compileMs,
+    RunMS: null,
+    CpuTimeMS: null,
+    MemoryKB: null,
   };
-
-  let runStdin: Buffer | undefined = archive;
-  let compilerOutput = '';
-  if (language.compile) {
-    const c = await step(language.compile, archive, limits.compileTimeoutMs);
-    runStdin = undefined;
-    compilerOutput = joinText(c.stdout, c.stderr);
-    base.CompileMS = c.ms;
-    base.Diagnostics = language.parseDiagnostics?.(compilerOutput) ?? [];
-    if (c.end === 'aborted') return { ...base, Status: 'cancelled', ErrorString: compilerOutput, killed };
-    if (c.end === 'timeout') {
-      return {
-        ...base,
-        Status: 'compile_timeout',
-        Timeout: true,
-        ErrorString: note(compilerOutput, `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.`),
-        killed,
-      };
-    }
-    if (c.end === 'output_limit') {
-      return {
-        ...base,
-        Status: 'compile_error',
-        Truncated: true,
-        ErrorString: note(compilerOutput, 'Compiler output was cut at the output limit.'),
-        killed,
-      };
-    }
-    const exit = c.result.exitCode ?? c.stats?.exitCode ?? null;
-    if (exit !== 0) {
-      const why = c.stats?.oomKills ? `The compiler ran out of memory (${limits.memoryMb} MiB).` : '';
-      return { ...base, Status: 'compile_error', ExitCode: exit, ErrorString: note(compilerOutput, why), killed };
-    }
+  if (end === 'aborted') return { ...base, Status: 'cancelled', ErrorString: compilerOutput };
+  if (end === 'compile_timeout') {
+    return {
+      ...base,
+      Status: 'compile_timeout',
+      Timeout: true,
+      ErrorString: note(compilerOutput, `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.`),
+    };
+  }
+  if (r.compile && r.compile.stats.exitCode !== 0) {
+    const why = r.compile.stats.oomKills ? `The compiler ran out of memory (${limits.memoryMb} MiB).` : '';
+    return { ...base, Status: 'compile_error', ExitCode: r.compile.stats.exitCode, ErrorString: note(compilerOutput, why) };
   }
 
-  const r = await step(language.run, runStdin, limits.timeoutMs);
-  const exitCode = r.end === 'exited' ? (r.result.exitCode ?? r.stats?.exitCode ?? null) : null;
-  const stats = r.stats;
+  const stats = r.run;
+  const exitCode = end === 'finished' || end === 'ended' ? (stats?.exitCode ?? null) : null;
   let status: RunStatus;
   let why = '';
-  if (r.end === 'aborted') status = 'cancelled';
-  else if (r.end === 'timeout') {
+  if (end === 'timeout') {
     status = 'timeout';
     why = `Execution stopped: it ran longer than ${limits.timeoutMs} ms.`;
-  } else if (r.end === 'output_limit') {
+  } else if (end === 'output_limit') {
     status = 'output_limit';
     why = `Execution stopped: output passed the ${limits.outputLimitBytes}-byte limit.`;
   } else if (stats && stats.oomKills > 0) {
     status = 'memory_limit';
     why = `Execution stopped: the program used more than ${limits.memoryMb} MiB of memory.`;
-  } else if (exitCode === 0) status = 'ok';
-  else if (stats && stats.pidsLimitHits > 0) {
+  } else if (exitCode === 0) {
+    status = 'ok';
+  } else if (stats && stats.pidsLimitHits > 0) {
     status = 'process_limit';
     why = `The program hit the limit of ${limits.pidsLimit} processes and threads.`;
   } else {
     status = 'runtime_error';
-    if (exitCode !== null && exitCode > 128) why = `The program was killed by signal ${exitCode - 128}.`;
+    if (exitCode === null) why = 'The sandbox ended before the program reported how it exited.';
+    else if (exitCode > 128) why = `The program was killed by signal ${exitCode - 128}.`;
   }
-  // Warnings of a successful compile come first, as a compiler shows them.
-  const errorText = joinText(compilerOutput, r.stderr);
   return {
     ...base,
-    Output: r.stdout,
-    ErrorString: note(errorText, why),
+    Output: r.stdout.toString('utf8'),
+    // Warnings of a successful compile come first, as a compiler shows them.
+    ErrorString: note(joinText(compilerOutput, r.stderr.toString('utf8')), why),
     Timeout: status === 'timeout',
     Status: status,
     ExitCode: exitCode,
-    Truncated: r.result.truncated,
-    RunMS: r.ms,
+    Truncated: r.truncated,
+    RunMS: runMs,
     CpuTimeMS: stats?.cpuTimeMs ?? null,
     MemoryKB: stats?.maxRssKb ?? null,
-    killed,
   };
 }
 
-function joinText(a: string, b: string): string {
+export function joinText(a: string, b: string): string {
   if (!a) return b;
   if (!b) return a;
   return a.endsWith('\n') ? a + b : `${a}\n${b}`;
 }
 
-function note(text: string, why: string): string {
+export function note(text: string, why: string): string {
   return why ? joinText(text, `[webcompile] ${why}\n`) : text;
 }

@@ -13,11 +13,18 @@ import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
 import { imageFor, LANGUAGES } from '../runner/languages';
 import { RateLimiter } from '../http/rate-limit';
+import { CompileCache } from '../compiler/compile-cache';
+import { CompilerPool } from '../compiler/warm-compiler';
+import type { PoolEvent } from '../pool/pool';
 
 export interface Runtime {
   config: Config;
   engine: Engine;
   pools: Map<string, SandboxPool>;
+  compilers: Map<string, CompilerPool>;
+  compileCache: CompileCache;
+  /** Image ids by language, part of the compile cache key (a rebuilt image invalidates it). */
+  imageIds: Map<string, string>;
   metrics: Metrics;
   logger: Logger;
   rateLimiter: RateLimiter;
@@ -44,7 +51,25 @@ function createRuntime(): Runtime {
   const instanceId = randomUUID();
   const owner = { instanceId, hostname: os.hostname(), pid: process.pid };
   const pools = new Map<string, SandboxPool>();
+  const compilers = new Map<string, CompilerPool>();
+  const imageIds = new Map<string, string>();
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
+
+  const poolEvents = (id: string, role: string) => (e: PoolEvent) => {
+    if (e.type === 'created') {
+      metrics.container('created');
+      logger.info({ event: 'container_created', role, language: id, ms: e.ms });
+    } else if (e.type === 'destroyed') {
+      metrics.container('destroyed');
+    } else if (e.type === 'create_failed') {
+      metrics.container('failed');
+      metrics.engineError();
+      logger.error({ event: 'container_create_failed', role, language: id, error: errorMessage(e.error), retryInMs: e.retryInMs });
+    } else if (e.type === 'destroy_failed') {
+      metrics.engineError();
+      logger.warn({ event: 'container_destroy_failed', role, language: id, error: errorMessage(e.error) });
+    }
+  };
 
   for (const id of config.languages) {
     if (!LANGUAGES[id]) {
@@ -63,28 +88,38 @@ function createRuntime(): Runtime {
       limits: config,
       owner,
     });
-    pool.onEvent((e) => {
-      if (e.type === 'created') {
-        metrics.container('created');
-        logger.info({ event: 'container_created', language: id, ms: e.ms });
-      } else if (e.type === 'destroyed') {
-        metrics.container('destroyed');
-      } else if (e.type === 'create_failed') {
-        metrics.container('failed');
-        metrics.engineError();
-        logger.error({ event: 'container_create_failed', language: id, error: errorMessage(e.error), retryInMs: e.retryInMs });
-      } else if (e.type === 'destroy_failed') {
-        metrics.engineError();
-        logger.warn({ event: 'container_destroy_failed', language: id, error: errorMessage(e.error) });
-      }
-    });
+    pool.onEvent(poolEvents(id, 'sandbox'));
     pools.set(id, pool);
+
+    const warm = LANGUAGES[id].warm;
+    if (warm && config.warmCompiler) {
+      const compilerPool = new CompilerPool(engine, {
+        language: id,
+        image: imageFor(config.imagePrefix, id),
+        cmd: warm.cmd,
+        size: config.compilerPoolSize,
+        maxTotal: config.compilerPoolSize,
+        reusable: true,
+        maxQueue: config.maxQueue,
+        acquireTimeoutMs: config.acquireTimeoutMs,
+        retryMaxMs: config.createRetryMaxMs,
+        limits: { ...config, memoryMb: config.compilerMemoryMb },
+        owner,
+        recycleAfter: config.compilerRecycleAfter,
+        warmupSource: LANGUAGES[id].example,
+      });
+      compilerPool.onEvent(poolEvents(id, 'compiler'));
+      compilers.set(id, compilerPool);
+    }
   }
 
   const rt: Runtime = {
     config,
     engine,
     pools,
+    compilers,
+    compileCache: new CompileCache(config.compileCacheMb * 1024 * 1024),
+    imageIds,
     metrics,
     logger,
     rateLimiter: new RateLimiter(config.rateLimitPerMinute),
@@ -99,8 +134,13 @@ function createRuntime(): Runtime {
   rt.ready = sweepLeftovers(engine, owner)
     .then((n) => logger.info({ event: 'startup_sweep', removed: n, instanceId }))
     .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }))
-    .then(() => {
+    .then(async () => {
+      for (const id of pools.keys()) {
+        const info = await engine.docker.getImage(imageFor(config.imagePrefix, id)).inspect().catch(() => null);
+        if (info) imageIds.set(id, info.Id);
+      }
       for (const p of pools.values()) p.start();
+      for (const c of compilers.values()) c.start();
       logger.info({ event: 'pools_started', languages: [...pools.keys()], size: config.poolSize });
     });
   return rt;
@@ -113,6 +153,9 @@ export async function shutdownRuntime(reason: string): Promise<void> {
   rt.shuttingDown = true;
   rt.logger.info({ event: 'shutdown', reason, inFlight: rt.inFlight });
   await rt.ready;
-  await Promise.all([...rt.pools.values()].map((p) => p.drain(rt.config.shutdownGraceMs)));
+  await Promise.all([
+    ...[...rt.pools.values()].map((p) => p.drain(rt.config.shutdownGraceMs)),
+    ...[...rt.compilers.values()].map((c) => c.drain(rt.config.shutdownGraceMs)),
+  ]);
   rt.logger.info({ event: 'shutdown_done' });
 }

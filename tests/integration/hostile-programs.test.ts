@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, ourContainers, instanceIdOf, startServer, SUM, type TestServer } from './helpers/server';
+import { compile, instanceIdOf, sandboxesOf, startServer, SUM, type TestServer } from './helpers/server';
 
 interface Fixture {
   name: string;
@@ -97,6 +97,6 @@ describe('hostile programs', () => {
     const id = await instanceIdOf(server);
     const stats = async () => (await fetch(`${server.url}/api/stats`)).json();
     await expect.poll(async () => (await stats()).pool.idle, { timeout: 20_000 }).toBe(2);
-    await expect.poll(async () => (await ourContainers({ 'webcompile.instance': id })).length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await sandboxesOf(id)).length, { timeout: 20_000 }).toBe(2);
   });
 });

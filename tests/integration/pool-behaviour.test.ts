@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, docker, eventually, instanceIdOf, ourContainers, startServer, SUM, type TestServer } from './helpers/server';
+import { compile, containersOf, docker, eventually, instanceIdOf, sandboxesOf, startServer, SUM, type TestServer } from './helpers/server';
 
 const LOOP = 'class P { static void Main() { while (true) { } } }';
 
@@ -12,7 +12,7 @@ async function stats(server: TestServer) {
 
 /** The container of `instance` that is running the user's program (found through the engine). */
 async function containerRunning(instance: string, command: string): Promise<string | undefined> {
-  for (const c of await ourContainers({ 'webcompile.instance': instance })) {
+  for (const c of await sandboxesOf(instance)) {
     const top = await docker.getContainer(c.Id).top().catch(() => null);
     if (top?.Processes?.some((p: string[]) => p.join(' ').includes(command))) return c.Id;
   }
@@ -41,7 +41,7 @@ describe('a pool of 2', () => {
       expect(a.body).toMatchObject({ Status: 'ok', Output: String(i * 7) });
     });
     await expect
-      .poll(async () => (await ourContainers({ 'webcompile.instance': instance })).length, { timeout: 20_000 })
+      .poll(async () => (await sandboxesOf(instance)).length, { timeout: 20_000 })
       .toBe(2);
     await expect.poll(async () => (await stats(server)).pool.idle, { timeout: 20_000 }).toBe(2);
   });
@@ -58,7 +58,7 @@ describe('a pool of 2', () => {
     ac.abort();
     await pending;
     await expect
-      .poll(async () => (await ourContainers({ 'webcompile.instance': instance })).some((c) => c.Id === id), {
+      .poll(async () => (await sandboxesOf(instance)).some((c) => c.Id === id), {
         timeout: 1000,
         interval: 50,
       })
@@ -67,23 +67,26 @@ describe('a pool of 2', () => {
     expect((await stats(server)).requests.byStatus.cancelled).toBeGreaterThanOrEqual(1);
   });
 
-  it('containers removed from outside are replaced and the next request succeeds', async () => {
-    const before = await ourContainers({ 'webcompile.instance': instance });
+  it('containers removed from outside (sandboxes and warm compilers) are replaced and the next request succeeds', async () => {
+    const before = await containersOf(instance);
     await Promise.all(before.map((c) => docker.getContainer(c.Id).remove({ force: true })));
     const r = await compile(server, { code: SUM });
     expect(r.body.Output).toBe('Sum: 499500\n');
     await expect.poll(async () => (await stats(server)).pool.idle, { timeout: 20_000 }).toBe(2);
-    const after = await ourContainers({ 'webcompile.instance': instance });
+    const after = await containersOf(instance);
     expect(after.some((c) => before.some((b) => b.Id === c.Id))).toBe(false);
+    await expect
+      .poll(async () => (await containersOf(instance)).filter((c) => c.Labels['webcompile.role'] === 'compiler').length, { timeout: 20_000 })
+      .toBe(2);
   });
 
   it('containers killed from outside are noticed and replaced', async () => {
-    const before = await ourContainers({ 'webcompile.instance': instance });
+    const before = await sandboxesOf(instance);
     await Promise.all(before.map((c) => docker.getContainer(c.Id).kill().catch(() => {})));
     const r = await compile(server, { code: SUM });
     expect(r.body.Output).toBe('Sum: 499500\n');
     await expect
-      .poll(async () => (await ourContainers({ 'webcompile.instance': instance })).filter((c) => c.State === 'running').length, {
+      .poll(async () => (await sandboxesOf(instance)).filter((c) => c.State === 'running').length, {
         timeout: 20_000,
       })
       .toBe(2);
@@ -173,12 +176,12 @@ describe('leftovers and shutdown', () => {
     const crashedId = await instanceIdOf(crashed);
     crashed.proc.kill('SIGKILL');
     await crashed.exited;
-    expect((await ourContainers({ 'webcompile.instance': crashedId })).length).toBe(2);
+    expect((await sandboxesOf(crashedId)).length).toBe(2);
 
     const fresh = await startServer({ WEBCOMPILE_POOL_SIZE: '1' });
     try {
-      await expect.poll(async () => (await ourContainers({ 'webcompile.instance': crashedId })).length).toBe(0);
-      expect((await ourContainers({ 'webcompile.instance': liveId })).length).toBe(1);
+      await expect.poll(async () => (await containersOf(crashedId)).length).toBe(0);
+      expect((await sandboxesOf(liveId)).length).toBe(1);
       expect((await compile(live, { code: SUM })).body.Output).toBe('Sum: 499500\n');
     } finally {
       await fresh.stop();
@@ -197,6 +200,6 @@ describe('leftovers and shutdown', () => {
     const answer = await running;
     expect(answer.body).toMatchObject({ Status: 'ok', Output: 'finished' });
     expect(await server.exited).toBe(0);
-    expect(await ourContainers({ 'webcompile.instance': instance })).toEqual([]);
+    expect(await containersOf(instance)).toEqual([]);
   });
 });

@@ -190,4 +190,19 @@ describe('Pool', () => {
     expect(p.stats()).toMatchObject({ idle: 0, busy: 0 });
     await expect(p.acquire()).rejects.toBeInstanceOf(PoolClosedError);
   });
+
+  it('a reusable pool counts busy resources towards its size and reuses released ones', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 2, reusable: true });
+    p.start();
+    f.finishAll();
+    await flush();
+    const a = await p.acquire();
+    const b = await p.acquire();
+    expect(f.pending.length).toBe(0); // no replacements: they come back
+    p.release(a);
+    expect(await p.acquire()).toBe(a);
+    p.release(b);
+    expect(p.stats()).toMatchObject({ idle: 1, busy: 1, created: 2 });
+  });
 });

@@ -113,6 +113,16 @@ export async function ourContainers(filter: Record<string, string> = {}): Promis
   return docker.listContainers({ all: true, filters: { label } });
 }
 
+/** Sandbox containers of one server instance. */
+export function sandboxesOf(instance: string): Promise<Dockerode.ContainerInfo[]> {
+  return ourContainers({ 'webcompile.instance': instance, 'webcompile.role': 'sandbox' });
+}
+
+/** Every container (sandboxes and warm compilers) of one server instance. */
+export function containersOf(instance: string): Promise<Dockerode.ContainerInfo[]> {
+  return ourContainers({ 'webcompile.instance': instance });
+}
+
 export async function instanceIdOf(server: TestServer): Promise<string> {
   const r = await fetch(`${server.url}/api/stats`);
   return (await r.json()).instanceId;

@@ -1,0 +1,61 @@
+// Compiled programs by a hash of everything that decides the output: language, compiler image,
+// compiler settings and source. Least recently used entries go first past the byte budget.
+
+import { createHash } from 'node:crypto';
+import type { CompileResponse } from './protocol';
+
+export function cacheKey(parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
+}
+
+export class CompileCache {
+  private readonly entries = new Map<string, CompileResponse>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): CompileResponse | undefined {
+    const v = this.entries.get(key);
+    if (!v) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.entries.delete(key);
+    this.entries.set(key, v);
+    return v;
+  }
+
+  set(key: string, value: CompileResponse): void {
+    const size = sizeOf(value);
+    if (size > this.maxBytes) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= sizeOf(old);
+      this.entries.delete(key);
+    }
+    this.entries.set(key, value);
+    this.bytes += size;
+    while (this.bytes > this.maxBytes) {
+      const [k, v] = this.entries.entries().next().value!;
+      this.entries.delete(k);
+      this.bytes -= sizeOf(v);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+}
+
+function sizeOf(v: CompileResponse): number {
+  return v.assembly.length + Buffer.byteLength(v.messages) + 64;
+}

@@ -1,0 +1,192 @@
+// Warm compilers: long-lived, hardened containers that keep a compiler loaded (for C#: mcs inside
+// one mono process), so compiling costs ~30 ms instead of a fresh compiler process per request.
+// Each compiler serves one request at a time, from a pool; a compile that runs past its limit, or
+// a compiler that dies, takes down only that compiler (destroyed and replaced), never another request.
+
+import type { Engine, Attached } from '../docker/engine';
+import { brandedError } from '../errors/branded-error';
+import { compilerCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
+import { Pool, type PoolEvent, type PoolOptions } from '../pool/pool';
+import { encodeRequest, ResponseReader, type CompileResponse } from './protocol';
+
+/** The compiler process ended or spoke nonsense in the middle of a compile. */
+export class CompilerCrashedError extends brandedError('CompilerCrashedError') {}
+
+class WarmCompiler {
+  compiles = 0;
+  private pending: { resolve: (r: CompileResponse) => void; reject: (e: Error) => void } | null = null;
+  private dead: Error | null = null;
+  private stderrTail = '';
+  private attached!: Attached;
+
+  constructor(
+    readonly id: string,
+    private readonly engine: Engine,
+    private readonly onDeath: (c: WarmCompiler) => void,
+  ) {}
+
+  get isDead(): boolean {
+    return this.dead !== null;
+  }
+
+  async connect(): Promise<void> {
+    const reader = new ResponseReader((r) => {
+      const p = this.pending;
+      this.pending = null;
+      p?.resolve(r);
+    });
+    this.attached = await this.engine.attach(this.id, (stream, payload) => {
+      if (stream === 'stderr') {
+        this.stderrTail = (this.stderrTail + payload.toString('utf8')).slice(-2000);
+        return;
+      }
+      try {
+        reader.push(payload);
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    });
+    this.attached.ended.then(() => this.fail(new CompilerCrashedError(`the compiler exited ${this.stderrTail.trim()}`.trim())));
+  }
+
+  compile(source: string): Promise<CompileResponse> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.pending) return Promise.reject(new Error('compiler is busy'));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.attached.write(encodeRequest(source));
+    });
+  }
+
+  close(): void {
+    this.attached?.destroy();
+  }
+
+  private fail(e: Error): void {
+    if (this.dead) return;
+    this.dead = e instanceof CompilerCrashedError ? e : new CompilerCrashedError(e.message);
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(this.dead);
+    this.onDeath(this);
+  }
+}
+
+export interface CompilerPoolOptions extends PoolOptions {
+  language: string;
+  image: string;
+  cmd: string[];
+  limits: SandboxLimits;
+  owner: SandboxOwner;
+  /** A compiler is replaced after this many compiles, so no state builds up in it for long. */
+  recycleAfter: number;
+  /** Compiled once at start, so the first real request finds the compiler JIT-warm. */
+  warmupSource: string;
+}
+
+export type CompileOutcome =
+  | { kind: 'compiled'; response: CompileResponse; ms: number }
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'aborted' };
+
+const WARMUP_TIMEOUT_MS = 60_000;
+
+export class CompilerPool {
+  readonly pool: Pool<WarmCompiler>;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly opts: CompilerPoolOptions,
+  ) {
+    this.pool = new Pool<WarmCompiler>(
+      {
+        create: async () => {
+          const id = await engine.createAndStart(
+            compilerCreateOptions(opts.image, opts.language, opts.cmd, opts.limits, opts.owner),
+          );
+          const c = new WarmCompiler(id, engine, (dead) => {
+            // Killed or removed from outside while idle: replace it now, not at the next request.
+            if (this.pool.idleResources().includes(dead)) void this.pool.destroy(dead);
+          });
+          try {
+            await c.connect();
+            const warm = await withTimeout(c.compile(opts.warmupSource), WARMUP_TIMEOUT_MS);
+            if (warm === 'timeout' || warm.exitCode !== 0) {
+              throw new Error(`compiler warm-up failed: ${warm === 'timeout' ? 'timed out' : warm.messages}`);
+            }
+          } catch (e) {
+            c.close();
+            await engine.remove(id).catch(() => {});
+            throw e;
+          }
+          return c;
+        },
+        destroy: async (c) => {
+          c.close();
+          await engine.remove(c.id);
+        },
+      },
+      opts,
+    );
+  }
+
+  onEvent(listener: (e: PoolEvent) => void): void {
+    this.pool.onEvent(listener);
+  }
+
+  start(): void {
+    this.pool.start();
+  }
+
+  drain(graceMs: number): Promise<void> {
+    return this.pool.drain(graceMs);
+  }
+
+  /**
+   * Compiles on a free warm compiler. A client that goes away stops waiting at once; the compile
+   * itself still ends (or times out) on its own, and only then is the compiler reused or replaced.
+   */
+  async compile(source: string, timeoutMs: number, signal?: AbortSignal): Promise<CompileOutcome> {
+    let c = await this.pool.acquire({ signal });
+    for (let i = 0; c.isDead && i < 3; i++) {
+      void this.pool.destroy(c);
+      c = await this.pool.acquire({ signal });
+    }
+    const t0 = performance.now();
+    const work = withTimeout(c.compile(source), timeoutMs).then(
+      (r) => {
+        if (r === 'timeout') {
+          // The compile may never end: the whole compiler goes, and a fresh one takes its place.
+          void this.pool.destroy(c);
+          return { kind: 'timeout', ms: Math.round(performance.now() - t0) } as CompileOutcome;
+        }
+        c.compiles++;
+        if (c.compiles >= this.opts.recycleAfter) void this.pool.destroy(c);
+        else this.pool.release(c);
+        return { kind: 'compiled', response: r, ms: Math.round(performance.now() - t0) } as CompileOutcome;
+      },
+      (e) => {
+        void this.pool.destroy(c);
+        throw e;
+      },
+    );
+    if (!signal) return work;
+    work.catch(() => {}); // an abandoned compile's failure is handled above; nobody else waits for it
+    return new Promise<CompileOutcome>((resolve, reject) => {
+      const onAbort = () => resolve({ kind: 'aborted' });
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
