@@ -48,7 +48,7 @@ const STOPPED_GRACE_MS = 300;
 const OUTPUT_GRACE_MS = 250;
 const OUTPUT_HARD_FACTOR = 4;
 
-/** POSIX shell quoting, for the job file the agent sources. */
+/** POSIX shell quoting, for the commands the agent runs with sh -c. */
 export function shellQuote(args: string[]): string {
   return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
@@ -56,14 +56,9 @@ export function shellQuote(args: string[]): string {
 export async function runInSandbox(engine: Engine, containerId: string, job: SandboxJob): Promise<SandboxOutcome> {
   const { limits } = job;
   const nonce = `__wc_${randomBytes(12).toString('hex')}`;
-  const jobFile = [
-    `WC_NONCE=${nonce}`,
-    `WC_COMPILE=${shellQuote([job.compile ? shellQuote(job.compile) : ''])}`,
-    `WC_RUN=${shellQuote([shellQuote(job.run)])}`,
-    `WC_OUTPUT_LIMIT=${limits.outputLimitBytes}`,
-    '',
-  ].join('\n');
-  const archive = await makeTar({ ...job.files, stdin: job.stdin, '.wc-job': jobFile });
+  // The agent reads four lines, then the tar (images/common/wc-agent).
+  const header = [nonce, String(limits.outputLimitBytes), job.compile ? shellQuote(job.compile) : '', shellQuote(job.run), ''].join('\n');
+  const archive = Buffer.concat([Buffer.from(header), await makeTar({ ...job.files, stdin: job.stdin })]);
 
   let end: End | null = null;
   let resolveDone!: () => void;

@@ -1,0 +1,204 @@
+// npm run bench: WebCompile side by side with the naive way and with the floor, in one run on one
+// machine, against the real engine. Prints a table (and writes bench-results/latest.json).
+//   (a) POST /api/compile of the seed's sum program: serial, and 8 in flight; unique code per
+//       request (a nonce comment: nothing can be reused) and the same code repeated
+//   (b) the naive way: one `docker run --rm` of the same image per request, 8 in flight
+//   (c) the floor: compile and run by exec in one already running container, no HTTP, no churn
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { SUM_PROGRAM } from '../lib/runner/languages';
+import { SampleWindow } from '../lib/observability/samples';
+import { freePort } from '../tests/integration/helpers/server';
+
+const root = path.resolve(__dirname, '..');
+const IMAGE = `${process.env.WEBCOMPILE_IMAGE_PREFIX || 'webcompile/'}csharp:latest`;
+const SERIAL = Number(process.env.BENCH_SERIAL || 40);
+const PARALLEL_REQUESTS = Number(process.env.BENCH_PARALLEL || 64);
+const NAIVE_REQUESTS = Number(process.env.BENCH_NAIVE || 32);
+const IN_FLIGHT = 8;
+const docker = new Dockerode({ socketPath: process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock' });
+
+const unique = () => `${SUM_PROGRAM}// ${Math.random().toString(36).slice(2)}${Date.now()}\n`;
+const EXPECTED = 'Sum: 499500';
+
+interface Row {
+  name: string;
+  n: number;
+  p50: number;
+  p95: number;
+  rps: number;
+}
+
+async function measure(name: string, n: number, inFlight: number, one: () => Promise<void>): Promise<Row> {
+  const lat = new SampleWindow(n);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < n) {
+        next++;
+        const s = performance.now();
+        await one();
+        lat.add(performance.now() - s);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  const row = { name, n, p50: lat.percentile(50)!, p95: lat.percentile(95)!, rps: n / secs };
+  console.error(`  ${name}: p50 ${row.p50.toFixed(0)} ms, p95 ${row.p95.toFixed(0)} ms, ${row.rps.toFixed(1)} req/s`);
+  return row;
+}
+
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['server.mjs'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0',
+      WEBCOMPILE_LOG_DIR: 'runs/bench',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        proc.on('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+async function viaApi(url: string, code: string): Promise<void> {
+  const r = await fetch(`${url}/api/compile`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  const body = await r.json();
+  if (!String(body.Output).startsWith(EXPECTED)) throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
+}
+
+/** The same hardening as our sandboxes, through the CLI, as a naive service would do it. */
+const HARDENING = [
+  '--network', 'none', '--read-only', '--tmpfs', '/work:rw,exec,nosuid,size=32m,uid=10001,gid=10001',
+  '--tmpfs', '/tmp:rw,nosuid,size=32m,uid=10001,gid=10001', '--memory', '256m', '--memory-swap', '256m',
+  '--cpus', '1', '--pids-limit', '64', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--user', '10001:10001',
+];
+const COMPILE_AND_RUN = 'cat > /work/main.cs && cd /work && mcs -out:main.exe main.cs && mono main.exe';
+
+function naive(code: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('docker', ['run', '--rm', '-i', ...HARDENING, IMAGE, 'sh', '-c', COMPILE_AND_RUN], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (b) => (out += b));
+    p.on('exit', () => (out.startsWith(EXPECTED) ? resolve() : reject(new Error(`naive run printed: ${out}`))));
+    p.stdin.end(code);
+  });
+}
+
+async function floor(container: Dockerode.Container, code: string): Promise<void> {
+  const exec = await container.exec({ Cmd: ['sh', '-c', COMPILE_AND_RUN], AttachStdin: true, AttachStdout: true, AttachStderr: true });
+  const stream = (await exec.start({ hijack: true, stdin: true })) as NodeJS.ReadWriteStream;
+  let out = '';
+  stream.on('data', (b: Buffer) => (out += b.toString('latin1')));
+  stream.end(code);
+  await new Promise((r) => stream.on('end', r));
+  if (!out.includes(EXPECTED)) throw new Error(`floor run printed: ${out}`);
+}
+
+async function main() {
+  const machine = {
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    engine: (await docker.version()).Version,
+    date: new Date().toISOString(),
+  };
+  console.error(`machine: ${JSON.stringify(machine)}`);
+  const rows: Record<string, Row> = {};
+
+  console.error('(a) WebCompile, POST /api/compile');
+  const server = await startServer();
+  try {
+    for (let i = 0; i < 5; i++) await viaApi(server.url, unique()); // warm up
+    const same = `${SUM_PROGRAM}// repeated\n`;
+    rows.aUniqueSerial = await measure('(a) unique, serial', SERIAL, 1, () => viaApi(server.url, unique()));
+    rows.aUnique8 = await measure('(a) unique, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () => viaApi(server.url, unique()));
+    rows.aSameSerial = await measure('(a) same code, serial', SERIAL, 1, () => viaApi(server.url, same));
+    rows.aSame8 = await measure('(a) same code, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () => viaApi(server.url, same));
+  } finally {
+    await server.stop();
+  }
+
+  console.error('(b) naive: docker run --rm per request');
+  rows.b8 = await measure('(b) docker run --rm, 8 in flight', NAIVE_REQUESTS, IN_FLIGHT, () => naive(unique()));
+
+  console.error('(c) floor: exec in one running container');
+  const c = await docker.createContainer({
+    Image: IMAGE,
+    Cmd: ['sleep', 'infinity'],
+    User: '10001:10001',
+    Labels: { 'webcompile.bench': 'true' },
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: { '/work': 'rw,exec,nosuid,size=32m,uid=10001,gid=10001', '/tmp': 'rw,nosuid,size=32m,uid=10001,gid=10001' },
+      Memory: 256 * 2 ** 20,
+      MemorySwap: 256 * 2 ** 20,
+      NanoCpus: 1e9,
+      PidsLimit: 64,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    },
+  });
+  await c.start();
+  try {
+    for (let i = 0; i < 3; i++) await floor(c, unique());
+    rows.cSerial = await measure('(c) exec in a running container, serial', SERIAL, 1, () => floor(c, unique()));
+  } finally {
+    await c.remove({ force: true });
+  }
+
+  const ratios = {
+    uniqueSerialVsFloor: rows.aUniqueSerial.p50 / rows.cSerial.p50,
+    unique8ThroughputVsNaive: rows.aUnique8.rps / rows.b8.rps,
+    sameSerialP50: rows.aSameSerial.p50,
+  };
+  const table = [
+    `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, kernel ${machine.kernel}, Docker ${machine.engine}; ${machine.date}`,
+    '',
+    '| measurement | requests | p50 ms | p95 ms | req/s |',
+    '|---|---:|---:|---:|---:|',
+    ...Object.values(rows).map((r) => `| ${r.name} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.rps.toFixed(1)} |`),
+    '',
+    '| target | value | goal | met |',
+    '|---|---:|---:|:---:|',
+    `| (a) unique serial p50 / (c) p50 | ${ratios.uniqueSerialVsFloor.toFixed(2)} | ≤ 1.25 | ${ratios.uniqueSerialVsFloor <= 1.25 ? 'yes' : 'no'} |`,
+    `| (a) unique 8-in-flight req/s / (b) req/s | ${ratios.unique8ThroughputVsNaive.toFixed(2)} | ≥ 2 | ${ratios.unique8ThroughputVsNaive >= 2 ? 'yes' : 'no'} |`,
+    `| (a) same code serial p50 | ${ratios.sameSerialP50.toFixed(0)} ms | ≤ 50 ms | ${ratios.sameSerialP50 <= 50 ? 'yes' : 'no'} |`,
+  ].join('\n');
+  console.log(table);
+  fs.mkdirSync(path.join(root, 'bench-results'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'bench-results/latest.json'), JSON.stringify({ machine, rows, ratios }, null, 2));
+  fs.writeFileSync(path.join(root, 'bench-results/latest.md'), `${table}\n`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,121 @@
+// The warm compilers and the compile cache are correct: same code gives the same output (from the
+// cache), changed code is recompiled, and a compile that times out or a compiler that dies never
+// affects another request. The in-sandbox compile path (used when warm compilers are off) works too.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { compile, containersOf, docker, eventually, instanceIdOf, startServer, SUM, type TestServer } from './helpers/server';
+
+const SLOW = fs.readFileSync(path.resolve(__dirname, '../fixtures/hostile/slow-compile.cs'), 'utf8');
+const echo = (text: string) => `class P { static void Main() { System.Console.Write("${text}"); } }`;
+
+describe('with warm compilers', () => {
+  let server: TestServer;
+  let instance: string;
+  beforeAll(async () => {
+    server = await startServer({ WEBCOMPILE_COMPILER_POOL_SIZE: '2', WEBCOMPILE_COMPILE_TIMEOUT_MS: '2500' });
+    instance = await instanceIdOf(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('same code: same output, the second time from the cache, still run in a fresh sandbox', async () => {
+    const code = `${SUM}// ${Date.now()}`;
+    const first = await compile(server, { code });
+    const second = await compile(server, { code });
+    expect(first.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n', CompileCached: false });
+    expect(second.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n', CompileCached: true });
+    expect(second.body.RunMS).toBeGreaterThan(0);
+  });
+
+  it('changed code is recompiled', async () => {
+    const a = await compile(server, { code: echo(`a${Date.now()}`) });
+    const b = await compile(server, { code: echo(`b${Date.now()}`) });
+    expect(a.body.CompileCached).toBe(false);
+    expect(b.body.CompileCached).toBe(false);
+    expect(a.body.Output).not.toBe(b.body.Output);
+  });
+
+  it('a cached compile error keeps its diagnostics', async () => {
+    const code = `class P { static void Main() { int x = "${Date.now()}"; } }`;
+    const first = await compile(server, { code });
+    const second = await compile(server, { code });
+    for (const r of [first, second]) {
+      expect(r.body.Status).toBe('compile_error');
+      expect(r.body.Diagnostics[0]).toMatchObject({ code: 'CS0029', line: 1 });
+    }
+    expect(second.body.CompileCached).toBe(true);
+  });
+
+  it('warnings of a successful compile reach ErrorString and Diagnostics', async () => {
+    const r = await compile(server, { code: 'class P { static void Main() { int unused; System.Console.Write(1); } }' });
+    expect(r.body.Status).toBe('ok');
+    expect(r.body.Diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'CS0168' }));
+    expect(r.body.ErrorString).toContain('CS0168');
+  });
+
+  it('a compile that times out does not affect requests compiling at the same time', async () => {
+    const slow = compile(server, { code: SLOW });
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push(await compile(server, { code: echo(`other${i}-${Date.now()}`) }));
+    for (const [i, o] of others.entries()) expect(o.body.Output).toMatch(new RegExp(`^other${i}-`));
+    const s = await slow;
+    expect(s.body).toMatchObject({ Status: 'compile_timeout', Timeout: true });
+    // the stuck compiler was replaced and the pool serves on
+    expect((await compile(server, { code: SUM })).body.Output).toBe('Sum: 499500\n');
+    await expect
+      .poll(async () => (await (await fetch(`${server.url}/api/stats`)).json()).compilers.csharp.idle, { timeout: 30_000 })
+      .toBe(2);
+  });
+
+  it('a compiler that dies mid-compile fails only that request', async () => {
+    const slow = compile(server, { code: SLOW });
+    // find the compiler working on it (the one using CPU) and kill it from outside
+    const busy = await eventually(async () => {
+      const stats = await (await fetch(`${server.url}/api/stats`)).json();
+      return stats.compilers.csharp.busy === 1;
+    }, 10_000, 'a busy compiler');
+    expect(busy).toBe(true);
+    const compilers = (await containersOf(instance)).filter((c) => c.Labels['webcompile.role'] === 'compiler');
+    const usage = await Promise.all(
+      compilers.map(async (c) => ({ id: c.Id, cpu: (await docker.getContainer(c.Id).stats({ stream: false })).cpu_stats.cpu_usage.total_usage })),
+    );
+    const victim = usage.sort((a, b) => b.cpu - a.cpu)[0];
+    const other = compile(server, { code: echo(`survivor${Date.now()}`) });
+    await docker.getContainer(victim.id).kill();
+    const r = await slow;
+    expect(r.status).toBe(200);
+    expect(['compile_error', 'compile_timeout']).toContain(r.body.Status);
+    expect((await other).body.Output).toMatch(/^survivor/);
+    expect((await compile(server, { code: SUM })).body.Output).toBe('Sum: 499500\n');
+  });
+});
+
+describe('with warm compilers off (the sandbox compiles)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ WEBCOMPILE_WARM_COMPILER: 'false', WEBCOMPILE_COMPILE_TIMEOUT_MS: '2500' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('compiles and runs in the sandbox', async () => {
+    const r = await compile(server, { code: SUM, stdin: 'x' });
+    expect(r.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n', CompileCached: false });
+    expect(r.body.CompileMS).toBeGreaterThan(0);
+  });
+
+  it('reports compile errors with diagnostics', async () => {
+    const r = await compile(server, { code: 'class P {\n static void Main() { int x = "a"; }\n}' });
+    expect(r.body.Status).toBe('compile_error');
+    expect(r.body.Diagnostics[0]).toMatchObject({ line: 2, code: 'CS0029' });
+  });
+
+  it('stops a compile at its time limit', async () => {
+    const r = await compile(server, { code: SLOW });
+    expect(r.body).toMatchObject({ Status: 'compile_timeout', Timeout: true });
+    expect((await compile(server, { code: SUM })).body.Output).toBe('Sum: 499500\n');
+  });
+});
