@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { THEME_SCRIPT } from './ui/theme-script';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -11,6 +12,10 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Applies a stored theme choice before the first paint, so a dark page never flashes white. */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body>{children}</body>
     </html>
   );

@@ -1,3 +1,5 @@
+import { Playground } from './ui/playground';
+
 export default function Home() {
-  return <main>WebCompile</main>;
+  return <Playground />;
 }

@@ -1,0 +1,113 @@
+// Starter programs for the examples menu. Mono's mcs compiles C# 7: no top-level statements or records.
+import { SUM_PROGRAM } from '@/lib/runner/languages';
+
+export interface Example {
+  id: string;
+  title: string;
+  code: string;
+  /** Replaces the stdin box when set, so the stdin example has something to read. */
+  stdin?: string;
+}
+
+export const EXAMPLES: Example[] = [
+  {
+    id: 'hello',
+    title: 'Hello, world',
+    code: `using System;
+
+class Program
+{
+    static void Main()
+    {
+        Console.WriteLine("Hello, world!");
+    }
+}
+`,
+  },
+  { id: 'sum', title: 'Sum and a stopwatch', code: SUM_PROGRAM },
+  {
+    id: 'stdin',
+    title: 'Reading stdin',
+    stdin: 'Ada Lovelace\nGrace Hopper\nAlan Turing\n',
+    code: `using System;
+
+class Program
+{
+    static void Main()
+    {
+        // Console.ReadLine returns null at the end of the input.
+        int count = 0;
+        string line;
+        while ((line = Console.ReadLine()) != null)
+        {
+            count++;
+            Console.WriteLine(count + ": Hello, " + line + "!");
+        }
+        Console.WriteLine("Read " + count + " lines.");
+    }
+}
+`,
+  },
+  {
+    id: 'exception',
+    title: 'An exception',
+    code: `using System;
+
+class Program
+{
+    static int Divide(int a, int b)
+    {
+        return a / b;
+    }
+
+    static void Main()
+    {
+        Console.WriteLine("About to divide by zero...");
+        Console.WriteLine(Divide(42, 0));
+    }
+}
+`,
+  },
+  {
+    id: 'linq',
+    title: 'LINQ',
+    code: `using System;
+using System.Linq;
+
+class Program
+{
+    static void Main()
+    {
+        var words = new[] { "apple", "banana", "cherry", "avocado", "blueberry", "coconut", "apricot" };
+
+        var byLetter = words
+            .GroupBy(w => w[0])
+            .OrderBy(g => g.Key)
+            .Select(g => g.Key + ": " + string.Join(", ", g.OrderBy(w => w)));
+
+        foreach (var line in byLetter)
+            Console.WriteLine(line);
+
+        var squares = Enumerable.Range(1, 10).Where(n => n % 2 == 0).Select(n => n * n);
+        Console.WriteLine("Even squares: " + string.Join(" ", squares));
+        Console.WriteLine("Longest word: " + words.OrderByDescending(w => w.Length).First());
+    }
+}
+`,
+  },
+  {
+    id: 'compile-error',
+    title: 'A compile error',
+    code: `using System;
+
+class Program
+{
+    static void Main()
+    {
+        int x = "a";
+        Console.WriteLin(x);
+    }
+}
+`,
+  },
+];

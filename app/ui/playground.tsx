@@ -1,0 +1,255 @@
+'use client';
+// The page's one interactive piece: it owns the program (code, stdin, language), the run in flight
+// and the last result, and wires the editor, the toolbar and the output panel together.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { SUM_PROGRAM } from '@/lib/runner/languages';
+import type { Diagnostic } from '@/lib/runner/diagnostics';
+import { CodeEditor, type EditorHandle } from './code-editor';
+import { EXAMPLES } from './examples';
+import { OutputPanel } from './output-panel';
+import { requestRun, type RunView } from './run';
+import { decodeFragment, isShareFragment, shareUrl, type Snapshot } from './share';
+import { SharePanel } from './share-panel';
+import { LanguageBadge, StatusLine } from './status-line';
+import { loadDraft, saveDraft } from './storage';
+import { useTheme } from './theme';
+import { ThemeToggle } from './theme-toggle';
+
+const DEFAULT: Snapshot = { code: SUM_PROGRAM, stdin: '', language: 'csharp' };
+const MONACO_LANGUAGE: Record<string, string> = { csharp: 'csharp' };
+const NO_DIAGNOSTICS: Diagnostic[] = [];
+const SAVE_DELAY_MS = 300;
+
+export function Playground() {
+  // Null until mounted: the fragment and localStorage exist only in the browser.
+  const [initial, setInitial] = useState<Snapshot | null>(null);
+  const [stdin, setStdin] = useState('');
+  const [language, setLanguage] = useState(DEFAULT.language);
+  const [view, setView] = useState<RunView>({ kind: 'idle' });
+  const [shared, setShared] = useState<{ url: string; copied: boolean } | null>(null);
+  const [runKeys, setRunKeys] = useState('Ctrl+Enter');
+  const [editorReady, setEditorReady] = useState(false);
+  const [theme, toggleTheme] = useTheme();
+
+  const editorRef = useRef<EditorHandle | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+  const snapshotRef = useRef<Snapshot>(DEFAULT);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const applyingShare = useRef(false);
+  const shareButton = useRef<HTMLButtonElement>(null);
+
+  const running = view.kind === 'running';
+  const diagnostics = view.kind === 'result' ? view.result.Diagnostics : NO_DIAGNOSTICS;
+
+  const flushDraft = useCallback(() => {
+    clearTimeout(saveTimer.current);
+    saveDraft(snapshotRef.current);
+  }, []);
+
+  /** Records an edit: saves it soon, and drops a share fragment that no longer matches the page. */
+  const noteEdit = useCallback(
+    (patch: Partial<Snapshot>) => {
+      snapshotRef.current = { ...snapshotRef.current, ...patch };
+      clearTimeout(saveTimer.current);
+      saveTimer.current = setTimeout(flushDraft, SAVE_DELAY_MS);
+      // Otherwise a reload would bring the shared program back over the user's edits.
+      if (!applyingShare.current && isShareFragment(location.hash)) {
+        history.replaceState(history.state, '', location.pathname + location.search);
+      }
+    },
+    [flushDraft],
+  );
+
+  useEffect(() => {
+    const start = decodeFragment(location.hash) ?? loadDraft() ?? DEFAULT;
+    snapshotRef.current = start;
+    setInitial(start);
+    setStdin(start.stdin);
+    setLanguage(start.language);
+    if (/Mac|iPhone|iPad/.test(navigator.platform)) setRunKeys('⌘+Enter');
+
+    // A share link pasted into this tab changes only the fragment: load it like a fresh page would.
+    const onHashChange = () => {
+      const s = decodeFragment(location.hash);
+      if (!s || !editorRef.current) return;
+      applyingShare.current = true;
+      editorRef.current.replaceAll(s.code);
+      applyingShare.current = false;
+      snapshotRef.current = s;
+      setStdin(s.stdin);
+      setLanguage(s.language);
+      setView({ kind: 'idle' });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    window.addEventListener('pagehide', flushDraft);
+    return () => {
+      window.removeEventListener('hashchange', onHashChange);
+      window.removeEventListener('pagehide', flushDraft);
+      flushDraft();
+      abortRef.current?.abort();
+    };
+  }, [flushDraft]);
+
+  const run = useCallback(async () => {
+    const editor = editorRef.current;
+    if (!editor || abortRef.current) return; // one run at a time
+    const controller = new AbortController();
+    abortRef.current = controller;
+    setView({ kind: 'running', startedAt: performance.now() });
+    const outcome = await requestRun({ ...snapshotRef.current, code: editor.getValue() }, controller.signal);
+    if (controller.signal.aborted) return; // cancel() has already said so
+    abortRef.current = null;
+    setView(outcome);
+  }, []);
+
+  const cancel = useCallback(() => {
+    // Aborting the request makes the server kill the container.
+    abortRef.current?.abort();
+    abortRef.current = null;
+    setView({ kind: 'cancelled' });
+  }, []);
+
+  // Ctrl/Cmd+Enter anywhere on the page; inside the editor Monaco's own keybinding handles it.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented) return;
+      e.preventDefault();
+      void run();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [run]);
+
+  function changeStdin(value: string) {
+    setStdin(value);
+    noteEdit({ stdin: value });
+  }
+
+  function loadExample(id: string) {
+    const ex = EXAMPLES.find((e) => e.id === id);
+    if (!ex || !editorRef.current) return;
+    editorRef.current.replaceAll(ex.code);
+    if (ex.stdin !== undefined) changeStdin(ex.stdin);
+    setView({ kind: 'idle' });
+  }
+
+  async function share() {
+    const editor = editorRef.current;
+    if (!editor) return;
+    const url = shareUrl(location, { ...snapshotRef.current, code: editor.getValue() });
+    history.replaceState(history.state, '', url);
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch {
+      // No clipboard access (insecure context, permission): the panel shows the link to copy.
+    }
+    setShared({ url, copied });
+  }
+
+  function closeShare() {
+    setShared(null);
+    shareButton.current?.focus();
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <h1>
+            Web<span>Compile</span>
+          </h1>
+          <LanguageBadge language={language} />
+        </div>
+        <div className="toolbar">
+          <label className="visually-hidden" htmlFor="example-select">
+            Load an example
+          </label>
+          <select
+            id="example-select"
+            data-testid="example-select"
+            className="select"
+            value=""
+            onChange={(e) => loadExample(e.target.value)}
+            disabled={!editorReady}
+          >
+            <option value="" disabled>
+              Examples…
+            </option>
+            {EXAMPLES.map((ex) => (
+              <option key={ex.id} value={ex.id}>
+                {ex.title}
+              </option>
+            ))}
+          </select>
+          <button ref={shareButton} type="button" className="btn" data-testid="share-button" onClick={share} disabled={!editorReady}>
+            Share
+          </button>
+          <ThemeToggle theme={theme} onToggle={toggleTheme} />
+          <button
+            type="button"
+            className={running ? 'btn run cancel' : 'btn run'}
+            data-testid="run-button"
+            onClick={running ? cancel : run}
+            disabled={!editorReady}
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+          >
+            {running ? 'Cancel' : 'Run'}
+            {!running && <kbd aria-hidden="true">{runKeys}</kbd>}
+          </button>
+        </div>
+        {shared && <SharePanel url={shared.url} copied={shared.copied} onClose={closeShare} />}
+      </header>
+
+      <main className="workspace">
+        <section className="panel editor-panel" aria-label="Code editor">
+          {initial ? (
+            <CodeEditor
+              defaultValue={initial.code}
+              language={MONACO_LANGUAGE[language] ?? 'plaintext'}
+              theme={theme}
+              diagnostics={diagnostics}
+              onChange={(code) => noteEdit({ code })}
+              onRun={run}
+              onReady={(handle) => {
+                editorRef.current = handle;
+                setEditorReady(true);
+              }}
+            />
+          ) : (
+            <div className="editor-loading">Loading editor…</div>
+          )}
+        </section>
+
+        <div className="side">
+          <section className="panel stdin-panel">
+            <div className="panel-head">
+              <h2>
+                <label htmlFor="stdin">stdin</label>
+              </h2>
+              <span className="muted">read with Console.ReadLine()</span>
+            </div>
+            <textarea
+              id="stdin"
+              data-testid="stdin"
+              value={stdin}
+              onChange={(e) => changeStdin(e.target.value)}
+              rows={4}
+              spellCheck={false}
+              placeholder="Input for the program (optional)"
+            />
+          </section>
+          <OutputPanel view={view} runKeys={runKeys} onGoto={(l, c) => editorRef.current?.revealAndFocus(l, c)} />
+        </div>
+      </main>
+
+      <footer className="statusbar">
+        <StatusLine />
+        <span className="muted hints">
+          <kbd>{runKeys}</kbd> run · <kbd>Ctrl+M</kbd> Tab leaves the editor · each run gets a fresh sandbox
+        </span>
+      </footer>
+    </div>
+  );
+}
