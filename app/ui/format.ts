@@ -27,10 +27,13 @@ export function timings(r: RunResult): Array<[label: string, value: string]> {
   const rows: Array<[string, number | null, (n: number) => string]> = [
     ['Total', r.LatencyInMS, formatMs],
     ['Queue', r.QueueMS, formatMs],
-    ['Compile', r.CompileMS, formatMs],
+    ['Compile', r.CompileCached ? null : r.CompileMS, formatMs],
     ['Run', r.RunMS, formatMs],
     ['CPU', r.CpuTimeMS, formatMs],
     ['Memory', r.MemoryKB, formatKB],
   ];
-  return rows.filter(([, v]) => typeof v === 'number').map(([label, v, f]) => [label, f(v as number)]);
+  const out = rows.filter(([, v]) => typeof v === 'number').map(([label, v, f]): [string, string] => [label, f(v as number)]);
+  // A cached compile took no time: say where the program came from instead.
+  if (r.CompileCached) out.splice(2, 0, ['Compile', 'cached']);
+  return out;
 }

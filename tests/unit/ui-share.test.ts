@@ -28,7 +28,7 @@ describe('share fragments', () => {
 describe('output wording', () => {
   const base: RunResult = {
     Output: '', LatencyInMS: 812, ErrorString: '', Timeout: false, Status: 'ok', ExitCode: 0, Truncated: false,
-    Diagnostics: [], QueueMS: 3, CompileMS: null, RunMS: 60, CpuTimeMS: null, MemoryKB: 2048, Language: 'csharp',
+    Diagnostics: [], QueueMS: 3, CompileMS: null, CompileCached: false, RunMS: 60, CpuTimeMS: null, MemoryKB: 2048, Language: 'csharp',
   };
 
   it('names a runtime error with its exit code', () => {
@@ -43,5 +43,17 @@ describe('output wording', () => {
       ['Run', '60 ms'],
       ['Memory', '2.0 MB'],
     ]);
+  });
+});
+
+describe('timings', () => {
+  it('says a compile came from the cache instead of showing 0 ms', async () => {
+    const { timings } = await import('@/app/ui/format');
+    const r = {
+      Output: '', LatencyInMS: 30, ErrorString: '', Timeout: false, Status: 'ok' as const, ExitCode: 0, Truncated: false,
+      Diagnostics: [], QueueMS: 0, CompileMS: 0, CompileCached: true, RunMS: 25, CpuTimeMS: 10, MemoryKB: 16000, Language: 'csharp',
+    };
+    expect(timings(r).find(([label]) => label === 'Compile')).toEqual(['Compile', 'cached']);
+    expect(timings({ ...r, CompileCached: false, CompileMS: 31 }).find(([label]) => label === 'Compile')).toEqual(['Compile', '31 ms']);
   });
 });
