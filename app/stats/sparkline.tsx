@@ -20,7 +20,15 @@ export function Sparkline({ series, height = 90, unit = '' }: { series: Series[]
             .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
             .filter(Boolean)
             .join(' ');
-          return <polyline key={s.label} points={pts} fill="none" stroke={s.color} strokeWidth="2" vectorEffect="non-scaling-stroke" />;
+          const last = s.values.length - 1;
+          const lastValue = s.values[last];
+          return (
+            <g key={s.label}>
+              <polyline points={pts} fill="none" stroke={s.color} strokeWidth="2" vectorEffect="non-scaling-stroke" />
+              {/* the newest point, so a chart with a single sample is not blank */}
+              {lastValue !== null && lastValue !== undefined && <circle cx={x(last)} cy={y(lastValue)} r="3" fill={s.color} />}
+            </g>
+          );
         })}
       </svg>
       <figcaption>

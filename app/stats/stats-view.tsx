@@ -107,7 +107,7 @@ export function StatsView() {
               />
             </div>
             <div>
-              <h2>Requests per 5 s</h2>
+              <h2>Requests per 2 s</h2>
               <Sparkline series={[{ label: 'requests', color: '#a371f7', values: data.history.map((h) => h.requests) }]} />
             </div>
           </section>

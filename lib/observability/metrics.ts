@@ -17,7 +17,8 @@ export interface HistoryPoint {
   requests: number;
 }
 
-const HISTORY_POINTS = 120; // 10 minutes at one point per 5 s
+export const HISTORY_INTERVAL_MS = 2000;
+const HISTORY_POINTS = 300; // 10 minutes at one point per 2 s
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -87,7 +88,7 @@ export class Metrics {
     gauge('webcompile_queue_length', 'Requests waiting for a container', (s) => s.waiting);
     client.collectDefaultMetrics({ register: r, prefix: 'webcompile_process_' });
 
-    const tick = setInterval(() => {
+    const sample = () => {
       const s = poolStats();
       const sum = (pick: (x: PoolStats) => number) => s.reduce((a, x) => a + pick(x), 0);
       this.history.push({
@@ -101,7 +102,8 @@ export class Metrics {
       });
       this.requestsSinceTick = 0;
       if (this.history.length > HISTORY_POINTS) this.history.shift();
-    }, 5000);
+    };
+    const tick = setInterval(sample, HISTORY_INTERVAL_MS);
     tick.unref?.();
   }
 

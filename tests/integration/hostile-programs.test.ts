@@ -84,6 +84,16 @@ describe('hostile programs', () => {
     expect(after.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n' });
   });
 
+  it("endless output leaves the server's own memory flat", async () => {
+    const flood = fixtures.find((f) => f.name === 'stdout-flood.cs')!;
+    const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))![1]);
+    await compile(server, { code: flood.code }); // warm: first-use allocations are not growth
+    const before = rssKb();
+    for (let i = 0; i < 6; i++) expect((await compile(server, { code: flood.code })).body.Status).toBe('output_limit');
+    // 6 floods of an endless stream: without the cap this would be unbounded
+    expect(rssKb() - before).toBeLessThan(48 * 1024);
+  });
+
   it('reports CPU time and peak memory of a run', async () => {
     const r = await compile(server, {
       code: 'class P { static void Main() { var a = new byte[40 << 20]; for (int i = 0; i < a.Length; i += 4096) a[i] = 1; double x = 0; for (int i = 0; i < 50000000; i++) x += i; System.Console.Write(x > 0); } }',

@@ -1,0 +1,14 @@
+import { expect, test } from './fixtures';
+
+test('the stats page shows the pool live and counts a run', async ({ page, request }) => {
+  await page.goto('/stats');
+  await expect(page.getByRole('heading', { name: 'WebCompile stats' })).toBeVisible();
+  // the e2e server keeps 2 sandboxes ready
+  await expect(page.getByTestId('stat-idle')).toHaveText('2');
+  const r = await request.post('/api/compile', { data: { code: 'class P { static void Main() { System.Console.Write(1); } }' } });
+  expect((await r.json()).Status).toBe('ok');
+  // SWR polls: the answered run appears without a reload
+  await expect(page.getByRole('region', { name: 'Latency' })).toContainText(/total\s*\d+ ms/);
+  await expect(page.locator('dl').first()).toContainText('ok');
+  await page.screenshot({ path: test.info().outputPath('stats.png') });
+});
