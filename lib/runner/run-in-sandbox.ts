@@ -100,9 +100,14 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
   const attached = await engine.attach(containerId, (s, payload) => stream.push(s, payload));
   const onAbort = () => stop('aborted');
   try {
-    attached.ended.then(() => stop('ended'));
+    // The stream's end means all output has arrived: after a kill, too, there is no more to wait for.
+    const ended = () => {
+      stop('ended');
+      resolveDone();
+    };
+    attached.ended.then(ended);
     // An attach to a container that was stopped from outside may never end; the engine's wait does.
-    engine.waitStopped(containerId).then(() => later(STOPPED_GRACE_MS, () => stop('ended')));
+    engine.waitStopped(containerId).then(() => later(STOPPED_GRACE_MS, ended));
     if (job.compile) later(limits.compileTimeoutMs, () => stop('compile_timeout'));
     else later(limits.timeoutMs, () => stop('timeout'));
     job.signal?.addEventListener('abort', onAbort, { once: true });
