@@ -4,20 +4,23 @@
 
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { config as loadConfig, type Config } from '../config/config';
+import { config as loadConfig, poolSizeFor, type Config } from '../config/config';
 import { Engine } from '../docker/engine';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
+import { Capacity } from '../pool/capacity';
 import { errorMessage } from '../pool/pool';
 import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
-import { imageFor, LANGUAGES } from '../runner/languages';
+import { imageFor, LANGUAGES, limitsFor } from '../runner/languages';
 import { RateLimiter } from '../http/rate-limit';
 
 export interface Runtime {
   config: Config;
   engine: Engine;
   pools: Map<string, SandboxPool>;
+  /** WEBCOMPILE_MAX_CONTAINERS, shared by the pools of every language. */
+  capacity: Capacity;
   metrics: Metrics;
   logger: Logger;
   rateLimiter: RateLimiter;
@@ -44,23 +47,25 @@ function createRuntime(): Runtime {
   const instanceId = randomUUID();
   const owner = { instanceId, hostname: os.hostname(), pid: process.pid };
   const pools = new Map<string, SandboxPool>();
+  const capacity = new Capacity(config.maxContainers);
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
 
   for (const id of config.languages) {
-    if (!LANGUAGES[id]) {
+    const language = LANGUAGES[id];
+    if (!language) {
       logger.warn({ event: 'unknown_language', language: id }, 'WEBCOMPILE_LANGUAGES names an unknown language');
       continue;
     }
     const pool = new SandboxPool(engine, {
       language: id,
       image: imageFor(config.imagePrefix, id),
-      size: config.poolSize,
-      maxTotal: config.maxContainers,
+      size: poolSizeFor(config, id),
+      capacity,
       maxQueue: config.maxQueue,
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
       reconcileIntervalMs: config.reconcileIntervalMs,
-      limits: config,
+      limits: limitsFor(config, language),
       owner,
     });
     pool.onEvent((e) => {
@@ -85,6 +90,7 @@ function createRuntime(): Runtime {
     config,
     engine,
     pools,
+    capacity,
     metrics,
     logger,
     rateLimiter: new RateLimiter(config.rateLimitPerMinute),
@@ -101,7 +107,8 @@ function createRuntime(): Runtime {
     .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }))
     .then(() => {
       for (const p of pools.values()) p.start();
-      logger.info({ event: 'pools_started', languages: [...pools.keys()], size: config.poolSize });
+      const sizes = Object.fromEntries([...pools].map(([id, p]) => [id, p.pool.stats().size]));
+      logger.info({ event: 'pools_started', sizes, maxContainers: config.maxContainers });
     });
   return rt;
 }
