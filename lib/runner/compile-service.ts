@@ -14,7 +14,7 @@ import {
 } from '../pool/errors';
 import { errorMessage } from '../pool/pool';
 import type { Runtime } from '../server/runtime';
-import { LANGUAGES } from './languages';
+import { LANGUAGES, limitsFor } from './languages';
 import type { RunResult } from './result';
 import { runInSandbox } from './run-in-sandbox';
 
@@ -33,7 +33,7 @@ export async function compileAndRun(
   if (!pool) throw new ApiError(400, `language "${req.language}" is not enabled`);
   if (rt.shuttingDown) throw unavailable(rt, 'shutting_down', 'the service is shutting down');
   const language = LANGUAGES[req.language];
-  const limits = { ...rt.config, timeoutMs: req.timeoutMs };
+  const limits = { ...limitsFor(rt.config, language), timeoutMs: req.timeoutMs };
   let queueMs = 0;
 
   for (let attempt = 0; ; attempt++) {

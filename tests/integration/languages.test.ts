@@ -161,3 +161,20 @@ describe.concurrent.each(Object.keys(CASES))('%s', (language) => {
     expect(r.body.ErrorString).toContain(message);
   });
 });
+
+describe('a language that needs more memory (C++: 512 MiB)', () => {
+  // Writes through a volatile pointer, which the optimiser may not drop, one byte per page.
+  const touch = (mb: number) =>
+    `#include <cstdio>\n#include <cstdlib>\nint main() {\n  size_t n = ${mb}UL << 20;\n  volatile char* p = (volatile char*)malloc(n);\n  for (size_t i = 0; i < n; i += 4096) p[i] = 1;\n  printf("%d\\n", p[n - 4096]);\n}\n`;
+
+  it('gets its own limit, above the default 256 MiB', async () => {
+    const r = await compile(server, { language: 'cpp', code: touch(400) });
+    expect(r.body, JSON.stringify(r.body)).toMatchObject({ Status: 'ok', Output: '1\n' });
+  });
+
+  it('is stopped at that limit, and told which it was', async () => {
+    const r = await compile(server, { language: 'cpp', code: touch(700) });
+    expect(r.body, JSON.stringify(r.body)).toMatchObject({ Status: 'memory_limit' });
+    expect(r.body.ErrorString).toContain('more than 512 MiB');
+  });
+});
