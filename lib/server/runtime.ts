@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { config as loadConfig, poolSizeFor, type Config } from '../config/config';
 import { Engine } from '../docker/engine';
+import { LABEL_INSTANCE } from '../docker/sandbox-spec';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
 import { errorMessage } from '../pool/pool';
-import { SandboxPool } from '../pool/sandbox-pool';
+import { SandboxPool, sharedCalls } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
 import { imageFor, LANGUAGES, limitsFor } from '../runner/languages';
 import { RateLimiter } from '../http/rate-limit';
@@ -48,6 +49,8 @@ function createRuntime(): Runtime {
   const owner = { instanceId, hostname: os.hostname(), pid: process.pid };
   const pools = new Map<string, SandboxPool>();
   const capacity = new Capacity(config.maxContainers);
+  // The pools reconcile on the same beat; one engine listing serves them all.
+  const listOurs = sharedCalls(() => engine.listManaged({ [LABEL_INSTANCE]: instanceId }));
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
 
   for (const id of config.languages) {
@@ -65,6 +68,7 @@ function createRuntime(): Runtime {
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
       reconcileIntervalMs: config.reconcileIntervalMs,
+      listOurs,
       limits: limitsFor(config, language),
       owner,
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Capacity } from '@/lib/pool/capacity';
 import { Pool, type Factory } from '@/lib/pool/pool';
+import { sharedCalls } from '@/lib/pool/sandbox-pool';
 import {
   PoolAbortedError,
   PoolClosedError,
@@ -290,5 +291,24 @@ describe('Pools sharing a Capacity', () => {
     await flush();
     expect(a.f.destroyed).toContain(busy);
     expect(cap.inUse).toBe(0);
+  });
+});
+
+describe('sharedCalls', () => {
+  it('lets calls that arrive while one runs share its answer, and calls afterwards start anew', async () => {
+    let calls = 0;
+    let finish!: (n: number) => void;
+    const list = sharedCalls(() => {
+      calls++;
+      return new Promise<number>((r) => (finish = r));
+    });
+    const a = list();
+    const b = list();
+    finish(1);
+    expect(await Promise.all([a, b])).toEqual([1, 1]);
+    const c = list();
+    finish(2);
+    expect(await c).toBe(2);
+    expect(calls).toBe(2);
   });
 });
