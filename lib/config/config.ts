@@ -116,10 +116,14 @@ export function loadConfig(env: Env = process.env): Config {
     languagePoolSize: int(env, 'WEBCOMPILE_LANGUAGE_POOL_SIZE', defaults.languagePoolSize, 1),
     poolSizes: poolSizeOverrides(env),
   };
-  const languages = str(env, 'WEBCOMPILE_LANGUAGES', defaults.languages.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const languages = [
+    ...new Set(
+      str(env, 'WEBCOMPILE_LANGUAGES', defaults.languages.join(','))
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   const ready = languages.filter((id) => LANGUAGES[id]).reduce((sum, id) => sum + poolSizeFor(sizes, id), 0);
   const c: Config = {
     port: int(env, 'PORT', defaults.port, 1),

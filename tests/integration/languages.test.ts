@@ -120,6 +120,16 @@ it('has a test case for every language of the registry, and at least twelve', ()
   expect(Object.keys(CASES).length).toBeGreaterThanOrEqual(12);
 });
 
+it('keeps one ready container per language, all under the shared cap', async () => {
+  const stats = await (await fetch(`${server.url}/api/stats`)).json();
+  const n = Object.keys(LANGUAGES).length;
+  expect(Object.keys(stats.pools)).toEqual(Object.keys(LANGUAGES));
+  expect(stats.pool.size).toBe(n);
+  // every pool full, plus the main pool's size again
+  expect(stats.capacity.max).toBe(n + 1);
+  expect(stats.capacity.inUse).toBeLessThanOrEqual(stats.capacity.max);
+});
+
 it('GET /api/languages lists every language with the version its image reports', async () => {
   const r = await fetch(`${server.url}/api/languages`);
   const list = (await r.json()) as { id: string; version: string | null; compiled: boolean }[];

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     });
     expect(c).toMatchObject({ port: 9000, poolSize: 2, trustProxy: true, rateLimitPerMinute: 0 });
     expect(c.languages).toEqual(['csharp', 'python']);
+    expect(loadConfig({ WEBCOMPILE_LANGUAGES: 'go,go, c' }).languages).toEqual(['go', 'c']);
   });
 
   it('rejects malformed values with the variable name', () => {
