@@ -2,10 +2,13 @@
 # Builds the sandbox image of each enabled language (WEBCOMPILE_LANGUAGES, default all with a
 # Dockerfile under images/) when it is missing or its Dockerfile/scripts changed. Each image is then
 # labelled with the toolchain version it reports, so /api/languages never shows a typed-in version.
+# Builds run in parallel, at most WEBCOMPILE_BUILD_JOBS (default 3) at once: each is mostly download
+# and unpack, and more than that only makes them fight over two cores and the disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PREFIX="${WEBCOMPILE_IMAGE_PREFIX:-webcompile/}"
 BASE_IMAGE="${WEBCOMPILE_BASE_IMAGE:-webcompile/base:bookworm}"
+JOBS="${WEBCOMPILE_BUILD_JOBS:-3}"
 log() { echo "[images] $*" >&2; }
 
 if [ -n "${WEBCOMPILE_LANGUAGES:-}" ]; then
@@ -28,22 +31,36 @@ build_one() {
     return 0
   fi
   log "building $image"
-  docker build -q --network host --build-arg "BASE=$BASE_IMAGE" -t "$image.tmp" -f "images/$id/Dockerfile" images >/tmp/webcompile-build-$id.log 2>&1 || {
-    tail -30 /tmp/webcompile-build-$id.log >&2; return 1; }
+  local buildlog="/tmp/webcompile-build-${PREFIX//\//-}$id.log"
+  docker build -q --network host --build-arg "BASE=$BASE_IMAGE" -t "$image.tmp" -f "images/$id/Dockerfile" images >"$buildlog" 2>&1 || {
+    log "building $image failed:"; tail -30 "$buildlog" >&2; return 1; }
   local version
   version="$(docker run --rm --network none --entrypoint cat "$image.tmp" /etc/webcompile/version | head -n1)"
   printf 'FROM %s\nLABEL webcompile.version="%s" webcompile.source="%s"\n' "$image.tmp" "${version//\"/}" "$hash" \
-    | docker build -q -t "$image" - >/dev/null
+    | docker build -q -t "$image" - >>"$buildlog" 2>&1 || { log "labelling $image failed:"; tail -5 "$buildlog" >&2; return 1; }
   docker rmi "$image.tmp" >/dev/null
   log "built $image ($version)"
 }
 
-pids=()
+ids=()
 for id in "${langs[@]}"; do
   id="$(echo "$id" | xargs)"
+  [ -n "$id" ] || continue
   [ -f "images/$id/Dockerfile" ] || { log "no Dockerfile for $id"; exit 1; }
-  build_one "$id" & pids+=($!)
+  ids+=("$id")
 done
 fail=0
-for p in "${pids[@]}"; do wait "$p" || fail=1; done
+running=0
+for id in "${ids[@]}"; do
+  if [ "$running" -ge "$JOBS" ]; then
+    wait -n || fail=1
+    running=$((running - 1))
+  fi
+  build_one "$id" &
+  running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+  wait -n || fail=1
+  running=$((running - 1))
+done
 exit $fail

@@ -1,11 +1,15 @@
 // Every limit and default of WebCompile, in one typed object. Each field can be overridden by the
 // environment variable named next to it; the README lists them all.
 
+import { LANGUAGES, MAIN_LANGUAGE } from '../runner/languages';
+
 export interface Config {
   port: number; //                 PORT
-  poolSize: number; //             WEBCOMPILE_POOL_SIZE
-  maxContainers: number; //        WEBCOMPILE_MAX_CONTAINERS (idle + starting + busy, all languages)
-  languages: string[]; //          WEBCOMPILE_LANGUAGES (comma separated ids)
+  poolSize: number; //             WEBCOMPILE_POOL_SIZE (ready containers of the main language, C#)
+  languagePoolSize: number; //     WEBCOMPILE_LANGUAGE_POOL_SIZE (ready containers of every other language)
+  poolSizes: Record<string, number>; // WEBCOMPILE_POOL_SIZE_<ID>, e.g. WEBCOMPILE_POOL_SIZE_PYTHON=2
+  maxContainers: number; //        WEBCOMPILE_MAX_CONTAINERS (idle + starting + busy + being removed, all languages together)
+  languages: string[]; //          WEBCOMPILE_LANGUAGES (comma separated ids; default: every language)
   imagePrefix: string; //          WEBCOMPILE_IMAGE_PREFIX (image = prefix + language id + ":latest")
   dockerSocket: string; //         WEBCOMPILE_DOCKER_SOCKET
   timeoutMs: number; //            WEBCOMPILE_TIMEOUT_MS (run time limit when the request names none)
@@ -39,8 +43,11 @@ export interface Config {
 export const defaults: Config = {
   port: 8000,
   poolSize: 4,
+  languagePoolSize: 1,
+  poolSizes: {},
+  // The default is computed: room for every pool when full, plus as many busy as the main pool holds.
   maxContainers: 8,
-  languages: ['csharp'],
+  languages: Object.keys(LANGUAGES),
   imagePrefix: 'webcompile/',
   dockerSocket: '/var/run/docker.sock',
   timeoutMs: 5000,
@@ -94,17 +101,45 @@ function str(env: Env, name: string, fallback: string): string {
   return raw === undefined || raw === '' ? fallback : raw;
 }
 
+const POOL_SIZE_OF = /^WEBCOMPILE_POOL_SIZE_([A-Z0-9_]+)$/;
+
+/** Per-language pool sizes: WEBCOMPILE_POOL_SIZE_PYTHON=2 sizes the pool of "python". */
+function poolSizeOverrides(env: Env): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(env)) {
+    const m = POOL_SIZE_OF.exec(name);
+    if (m && env[name]?.trim()) out[m[1].toLowerCase()] = int(env, name, 0, 1);
+  }
+  return out;
+}
+
+/** How many ready containers the pool of one language keeps. */
+export function poolSizeFor(c: Pick<Config, 'poolSize' | 'languagePoolSize' | 'poolSizes'>, languageId: string): number {
+  return c.poolSizes[languageId] ?? (languageId === MAIN_LANGUAGE ? c.poolSize : c.languagePoolSize);
+}
+
 /** Reads the config from an environment (process.env by default). Throws on a malformed value. */
 export function loadConfig(env: Env = process.env): Config {
   const poolSize = int(env, 'WEBCOMPILE_POOL_SIZE', defaults.poolSize, 1);
+  const sizes = {
+    poolSize,
+    languagePoolSize: int(env, 'WEBCOMPILE_LANGUAGE_POOL_SIZE', defaults.languagePoolSize, 1),
+    poolSizes: poolSizeOverrides(env),
+  };
+  const languages = [
+    ...new Set(
+      str(env, 'WEBCOMPILE_LANGUAGES', defaults.languages.join(','))
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const ready = languages.filter((id) => LANGUAGES[id]).reduce((sum, id) => sum + poolSizeFor(sizes, id), 0);
   const c: Config = {
     port: int(env, 'PORT', defaults.port, 1),
-    poolSize,
-    maxContainers: int(env, 'WEBCOMPILE_MAX_CONTAINERS', Math.max(defaults.maxContainers, poolSize * 2), 1),
-    languages: str(env, 'WEBCOMPILE_LANGUAGES', defaults.languages.join(','))
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    ...sizes,
+    maxContainers: int(env, 'WEBCOMPILE_MAX_CONTAINERS', Math.max(defaults.maxContainers, ready + poolSize), 1),
+    languages,
     imagePrefix: str(env, 'WEBCOMPILE_IMAGE_PREFIX', defaults.imagePrefix),
     dockerSocket: str(env, 'WEBCOMPILE_DOCKER_SOCKET', defaults.dockerSocket),
     timeoutMs: int(env, 'WEBCOMPILE_TIMEOUT_MS', defaults.timeoutMs, 1),
@@ -135,6 +170,13 @@ export function loadConfig(env: Env = process.env): Config {
     compileCacheMb: int(env, 'WEBCOMPILE_COMPILE_CACHE_MB', defaults.compileCacheMb, 0),
   };
   if (c.timeoutMs > c.maxTimeoutMs) throw new Error('WEBCOMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_TIMEOUT_MS');
+  // Below this, a pool could wait forever for a slot that other pools' idle containers hold.
+  if (c.maxContainers < ready) {
+    throw new Error(
+      `WEBCOMPILE_MAX_CONTAINERS (${c.maxContainers}) must be at least the sum of the pool sizes (${ready}); ` +
+        'raise it, lower WEBCOMPILE_POOL_SIZE / WEBCOMPILE_LANGUAGE_POOL_SIZE, or enable fewer WEBCOMPILE_LANGUAGES',
+    );
+  }
   return c;
 }
 

@@ -3,7 +3,7 @@
 // becomes a 4xx ApiError, never a 500.
 
 import type { Config } from '../config/config';
-import { LANGUAGES } from '../runner/languages';
+import { LANGUAGES, MAIN_LANGUAGE } from '../runner/languages';
 import { ApiError } from './api-error';
 
 export interface CompileRequest {
@@ -78,7 +78,7 @@ async function multipartFields(request: Request, contentType: string, body: Buff
 }
 
 function validate(f: Record<string, unknown>, l: Limits): CompileRequest {
-  const { code, language = 'csharp', stdin = '' } = f;
+  const { code, language = MAIN_LANGUAGE, stdin = '' } = f;
   if (code === undefined) throw new ApiError(400, 'missing field "code"');
   if (typeof code !== 'string') throw new ApiError(400, 'field "code" must be a string');
   if (code.trim() === '') throw new ApiError(400, 'field "code" is empty');

@@ -18,6 +18,8 @@ export function statsBody() {
     instanceId: rt.instanceId,
     shuttingDown: rt.shuttingDown,
     pool: { size: sum('size'), idle: sum('idle'), busy: sum('busy'), starting: sum('starting') },
+    /** WEBCOMPILE_MAX_CONTAINERS and the containers of all languages that count against it now. */
+    capacity: { max: rt.capacity.limit, inUse: rt.capacity.inUse },
     queueLength: sum('waiting'),
     pools,
     compilers: Object.fromEntries([...rt.compilers].map(([id, c]) => [id, c.pool.stats()])),

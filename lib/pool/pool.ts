@@ -2,8 +2,10 @@
 // Resources are created ahead of demand up to `size` idle-or-starting, handed out first come, first
 // served, and never returned: the user of a resource destroys it, and the pool creates a fresh one.
 // A failing factory is retried with exponential backoff, and while it fails, waiters are rejected
-// with the cause instead of hanging.
+// with the cause instead of hanging. Every resource holds a slot of a Capacity from the start of its
+// create to the end of its destroy; several pools can share one Capacity.
 
+import { Capacity, type CapacityUser } from './capacity';
 import {
   PoolAbortedError,
   PoolClosedError,
@@ -20,8 +22,13 @@ export interface Factory<T> {
 export interface PoolOptions {
   /** Resources kept ready (idle + starting). */
   size: number;
-  /** Upper bound on idle + starting + busy resources; further creates wait for a destroy. */
-  maxTotal: number;
+  /**
+   * Upper bound on idle + starting + busy + destroying resources of this pool alone; further creates
+   * wait for a destroy. Unlimited when absent. Ignored when `capacity` is given.
+   */
+  maxTotal?: number;
+  /** A cap shared with other pools, in place of maxTotal. */
+  capacity?: Capacity;
   /** Waiters beyond this are turned away at once. */
   maxQueue: number;
   acquireTimeoutMs: number;
@@ -82,12 +89,18 @@ export class Pool<T> {
   private closed = false;
   private readonly listeners: ((e: PoolEvent) => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly capacity: Capacity;
+  private readonly slotUser: CapacityUser = {
+    hasWaiters: () => this.waiters.length > 0,
+    wake: () => this.fill(),
+  };
 
   constructor(
     private readonly factory: Factory<T>,
     private readonly opts: PoolOptions,
   ) {
     this.retryDelay = opts.retryInitialMs ?? 100;
+    this.capacity = opts.capacity ?? new Capacity(opts.maxTotal ?? Infinity);
   }
 
   onEvent(listener: (e: PoolEvent) => void): void {
@@ -239,16 +252,17 @@ export class Pool<T> {
       this.emit({ type: 'destroy_failed', error });
     } finally {
       this.destroying--;
+      this.capacity.release();
       for (const r of this.idleWaiters.splice(0)) r();
     }
   }
 
-  /** Starts creates until idle + starting reaches size (or the total cap), unless backing off. */
+  /** Starts creates until idle + starting reaches size (or the cap is full), unless backing off. */
   private fill(): void {
     if (this.closed || this.retryTimer) return;
     while (
       this.idle.length + this.starting + (this.opts.reusable ? this.busy.size : 0) < this.opts.size &&
-      this.idle.length + this.starting + this.busy.size + this.destroying < this.opts.maxTotal
+      this.capacity.tryTake(this.slotUser)
     ) {
       this.starting++;
       const t0 = Date.now();
@@ -289,6 +303,8 @@ export class Pool<T> {
             }, retryInMs);
             this.retryTimer.unref?.();
           }
+          // Last, so that the slot goes to another pool (this one is backing off).
+          this.capacity.release();
         },
       );
     }

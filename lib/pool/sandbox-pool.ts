@@ -2,8 +2,15 @@
 // Adds what only Docker needs: labelling, a check that notices containers removed or killed from
 // outside, and retrying removals that failed while the engine was away.
 
-import type { Engine } from '../docker/engine';
-import { LABEL_INSTANCE, LABEL_LANGUAGE, LABEL_ROLE, sandboxCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
+import type { Engine, ManagedContainer } from '../docker/engine';
+import {
+  LABEL_INSTANCE,
+  LABEL_LANGUAGE,
+  LABEL_ROLE,
+  sandboxCreateOptions,
+  type SandboxLimits,
+  type SandboxOwner,
+} from '../docker/sandbox-spec';
 import { Pool, type PoolEvent, type PoolOptions } from './pool';
 
 export interface Sandbox {
@@ -17,6 +24,20 @@ export interface SandboxPoolOptions extends PoolOptions {
   limits: SandboxLimits;
   owner: SandboxOwner;
   reconcileIntervalMs: number;
+  /**
+   * Lists this server's containers for the reconcile loop; the pools of all languages share one
+   * (see sharedCalls), so that they ask the engine once per interval instead of once each.
+   */
+  listOurs?: () => Promise<ManagedContainer[]>;
+}
+
+/** Wraps an async call so that calls arriving while one runs share its answer. */
+export function sharedCalls<T>(call: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  return () =>
+    (running ??= call().finally(() => {
+      running = null;
+    }));
 }
 
 export class SandboxPool {
@@ -89,7 +110,8 @@ export class SandboxPool {
     if (this.reconciling) return;
     this.reconciling = true;
     try {
-      const mine = await this.engine.listManaged({ [LABEL_INSTANCE]: this.opts.owner.instanceId });
+      const mine = await (this.opts.listOurs?.() ??
+        this.engine.listManaged({ [LABEL_INSTANCE]: this.opts.owner.instanceId }));
       const running = new Set(mine.filter((c) => c.state === 'running').map((c) => c.id));
       // Idle sandboxes that stopped or vanished (removed or killed from outside) are replaced.
       for (const s of [...this.pool.idleResources()]) {

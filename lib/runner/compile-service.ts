@@ -18,7 +18,7 @@ import {
 } from '../pool/errors';
 import { errorMessage } from '../pool/pool';
 import type { Runtime } from '../server/runtime';
-import { LANGUAGES, type Language } from './languages';
+import { LANGUAGES, limitsFor, type Language } from './languages';
 import type { RunResult } from './result';
 import { joinText, note, runInSandbox, type SandboxJob } from './run-in-sandbox';
 
@@ -39,7 +39,7 @@ export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx):
   if (!pool) throw new ApiError(400, `language "${req.language}" is not enabled`);
   if (rt.shuttingDown) throw unavailable(rt, 'shutting_down', 'the service is shutting down');
   const language = LANGUAGES[req.language];
-  const limits = { ...rt.config, timeoutMs: req.timeoutMs };
+  const limits = { ...limitsFor(rt.config, language), timeoutMs: req.timeoutMs };
   const finish = (partial: Omit<RunResult, 'LatencyInMS' | 'Language'>): RunResult => {
     const result: RunResult = {
       ...partial,

@@ -1,4 +1,6 @@
 // Compiler messages as structured diagnostics, so the editor can underline them.
+// Each parser reads the compiler's ordinary human output (what ErrorString shows too); lines it does
+// not recognise are skipped. A message without a position is kept at line 1, column 1.
 
 export interface Diagnostic {
   line: number;
@@ -8,22 +10,110 @@ export interface Diagnostic {
   message: string;
 }
 
-// mcs: "main.cs(7,13): error CS0029: Cannot implicitly convert type `string' to `int'"
-// Errors without a position ("error CS5001: ...") are kept at line 1, column 1.
-const MCS_LINE = /^(?:(.+?)\((\d+),(\d+)\):\s+)?(error|warning)\s+(CS\d+):\s*(.*)$/;
+type Severity = Diagnostic['severity'];
 
-export function parseMcsDiagnostics(output: string): Diagnostic[] {
+function lines(output: string): string[] {
+  return output.split(/\r?\n/);
+}
+
+function at(line: string | undefined, column: string | undefined): Pick<Diagnostic, 'line' | 'column'> {
+  return { line: line ? Number(line) : 1, column: column ? Number(column) : 1 };
+}
+
+// mcs and tsc: "main.cs(7,13): error CS0029: Cannot implicitly convert type `string' to `int'",
+// "main.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'."
+// Errors without a position ("error CS5001: ...", "error TS5023: ...") are kept too.
+const PAREN_LINE = /^(?:(.+?)\((\d+),(\d+)\):\s+)?(error|warning)\s+([A-Z]{2}\d+):\s*(.*)$/;
+
+function parseParenDiagnostics(output: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const raw of output.split(/\r?\n/)) {
-    const m = MCS_LINE.exec(raw.trim());
+  for (const raw of lines(output)) {
+    const m = PAREN_LINE.exec(raw.trim());
     if (!m) continue;
-    out.push({
-      line: m[2] ? Number(m[2]) : 1,
-      column: m[3] ? Number(m[3]) : 1,
-      severity: m[4] as 'error' | 'warning',
-      code: m[5],
-      message: m[6],
-    });
+    out.push({ ...at(m[2], m[3]), severity: m[4] as Severity, code: m[5], message: m[6] });
+  }
+  return out;
+}
+
+export const parseMcsDiagnostics = parseParenDiagnostics;
+/** tsc --pretty false; the indented lines that explain a message further stay in ErrorString. */
+export const parseTscDiagnostics = parseParenDiagnostics;
+
+// gcc and g++: "main.c:6:22: error: expected ';' before 'return'",
+// "main.c:4:9: warning: unused variable 'unused' [-Wunused-variable]" (the option is the code).
+// Notes are context for the message before them and are skipped; a linker's "undefined reference"
+// has no line in the source and is kept at 1:1.
+const GCC_LINE = /^[^\s:][^:]*:(\d+):(\d+): (fatal error|error|warning): (.*?)(?: \[(-W[^\]]+)\])?$/;
+const LD_UNDEFINED = /^[^\s:][^:]*:\(.*\): (undefined reference to .*)$/;
+
+export function parseGccDiagnostics(output: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const raw of lines(output)) {
+    const m = GCC_LINE.exec(raw);
+    if (m) {
+      const severity: Severity = m[3] === 'warning' ? 'warning' : 'error';
+      out.push({ ...at(m[1], m[2]), severity, code: m[5] ?? '', message: m[4] });
+      continue;
+    }
+    const ld = LD_UNDEFINED.exec(raw);
+    if (ld) out.push({ line: 1, column: 1, severity: 'error', code: 'ld', message: ld[1] });
+  }
+  return out;
+}
+
+// go build: "./main.go:10:14: undefined: y" (every line is an error; vet is not run).
+const GO_LINE = /^(?:\.\/)?[^\s:]+\.go:(\d+):(\d+): (.*)$/;
+
+export function parseGoDiagnostics(output: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const raw of lines(output)) {
+    const m = GO_LINE.exec(raw);
+    if (m) out.push({ ...at(m[1], m[2]), severity: 'error', code: '', message: m[3] });
+  }
+  return out;
+}
+
+// javac: "Main.java:7: error: incompatible types: String cannot be converted to int", then the
+// source line and a caret line whose '^' marks the column (javac copies the source's tabs into it).
+// Warnings carry their -Xlint category: "Main.java:5: warning: [rawtypes] found raw type: List".
+const JAVAC_LINE = /^[^\s:][^:]*\.java:(\d+): (error|warning): (?:\[([\w-]+)\] )?(.*)$/;
+
+export function parseJavacDiagnostics(output: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const all = lines(output);
+  for (let i = 0; i < all.length; i++) {
+    const m = JAVAC_LINE.exec(all[i]);
+    if (!m) continue;
+    const caret = all[i + 2] ?? '';
+    const column = /^[ \t]*\^$/.test(caret) ? caret.indexOf('^') + 1 : 1;
+    out.push({ line: Number(m[1]), column, severity: m[2] as Severity, code: m[3] ?? '', message: m[4] });
+  }
+  return out;
+}
+
+// rustc: a header "error[E0308]: mismatched types" (or "warning: unused variable: `x`"), then
+// " --> main.rs:3:18". A warning's lint name comes from its "= note: `#[warn(unused_variables)]`".
+// Headers without a location ("error: aborting due to 2 previous errors") are summaries: skipped.
+const RUSTC_HEADER = /^(error|warning)(?:\[(E\d+)\])?: (.*)$/;
+const RUSTC_LOCATION = /^\s*--> [^:]+:(\d+):(\d+)$/;
+const RUSTC_LINT = /^\s*= note: `#\[(?:warn|deny)\(([\w:]+)\)\]` on by default$/;
+
+export function parseRustcDiagnostics(output: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const all = lines(output);
+  let last: Diagnostic | undefined;
+  for (let i = 0; i < all.length; i++) {
+    const header = RUSTC_HEADER.exec(all[i]);
+    if (header) {
+      last = undefined;
+      const loc = RUSTC_LOCATION.exec(all[i + 1] ?? '');
+      if (!loc) continue;
+      last = { ...at(loc[1], loc[2]), severity: header[1] as Severity, code: header[2] ?? '', message: header[3] };
+      out.push(last);
+      continue;
+    }
+    const lint = RUSTC_LINT.exec(all[i]);
+    if (lint && last && !last.code) last.code = lint[1];
   }
   return out;
 }

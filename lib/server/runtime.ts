@@ -4,14 +4,16 @@
 
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { config as loadConfig, type Config } from '../config/config';
+import { config as loadConfig, poolSizeFor, type Config } from '../config/config';
 import { Engine } from '../docker/engine';
+import { LABEL_INSTANCE } from '../docker/sandbox-spec';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
+import { Capacity } from '../pool/capacity';
 import { errorMessage } from '../pool/pool';
-import { SandboxPool } from '../pool/sandbox-pool';
+import { SandboxPool, sharedCalls } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
-import { imageFor, LANGUAGES } from '../runner/languages';
+import { imageFor, LANGUAGES, limitsFor } from '../runner/languages';
 import { RateLimiter } from '../http/rate-limit';
 import { CompileCache } from '../compiler/compile-cache';
 import { CompilerPool } from '../compiler/warm-compiler';
@@ -25,6 +27,8 @@ export interface Runtime {
   compileCache: CompileCache;
   /** Image ids by language, part of the compile cache key (a rebuilt image invalidates it). */
   imageIds: Map<string, string>;
+  /** WEBCOMPILE_MAX_CONTAINERS, shared by the pools of every language. */
+  capacity: Capacity;
   metrics: Metrics;
   logger: Logger;
   rateLimiter: RateLimiter;
@@ -53,6 +57,9 @@ function createRuntime(): Runtime {
   const pools = new Map<string, SandboxPool>();
   const compilers = new Map<string, CompilerPool>();
   const imageIds = new Map<string, string>();
+  const capacity = new Capacity(config.maxContainers);
+  // The pools reconcile on the same beat; one engine listing serves them all.
+  const listOurs = sharedCalls(() => engine.listManaged({ [LABEL_INSTANCE]: instanceId }));
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
 
   const poolEvents = (id: string, role: string) => (e: PoolEvent) => {
@@ -72,20 +79,22 @@ function createRuntime(): Runtime {
   };
 
   for (const id of config.languages) {
-    if (!LANGUAGES[id]) {
+    const language = LANGUAGES[id];
+    if (!language) {
       logger.warn({ event: 'unknown_language', language: id }, 'WEBCOMPILE_LANGUAGES names an unknown language');
       continue;
     }
     const pool = new SandboxPool(engine, {
       language: id,
       image: imageFor(config.imagePrefix, id),
-      size: config.poolSize,
-      maxTotal: config.maxContainers,
+      size: poolSizeFor(config, id),
+      capacity,
       maxQueue: config.maxQueue,
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
       reconcileIntervalMs: config.reconcileIntervalMs,
-      limits: config,
+      listOurs,
+      limits: limitsFor(config, language),
       owner,
     });
     pool.onEvent(poolEvents(id, 'sandbox'));
@@ -120,6 +129,7 @@ function createRuntime(): Runtime {
     compilers,
     compileCache: new CompileCache(config.compileCacheMb * 1024 * 1024),
     imageIds,
+    capacity,
     metrics,
     logger,
     rateLimiter: new RateLimiter(config.rateLimitPerMinute),
@@ -142,6 +152,8 @@ function createRuntime(): Runtime {
       for (const p of pools.values()) p.start();
       for (const c of compilers.values()) c.start();
       logger.info({ event: 'pools_started', languages: [...pools.keys()], size: config.poolSize });
+      const sizes = Object.fromEntries([...pools].map(([id, p]) => [id, p.pool.stats().size]));
+      logger.info({ event: 'pools_started', sizes, maxContainers: config.maxContainers });
     });
   return rt;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Capacity } from '@/lib/pool/capacity';
 import { Pool, type Factory } from '@/lib/pool/pool';
+import { sharedCalls } from '@/lib/pool/sandbox-pool';
 import {
   PoolAbortedError,
   PoolClosedError,
@@ -204,5 +206,124 @@ describe('Pool', () => {
     expect(await p.acquire()).toBe(a);
     p.release(b);
     expect(p.stats()).toMatchObject({ idle: 1, busy: 1, created: 2 });
+  });
+});
+
+describe('Pools sharing a Capacity', () => {
+  function shared(capacity: Capacity, size = 1) {
+    const f = new ManualFactory();
+    const p = new Pool<number>(f, { size, capacity, maxQueue: 3, acquireTimeoutMs: 1000, retryInitialMs: 10, retryMaxMs: 40 });
+    return { f, p };
+  }
+
+  it('never creates more than the shared limit across pools', async () => {
+    const cap = new Capacity(3);
+    const a = shared(cap, 2);
+    const b = shared(cap, 2);
+    a.p.start();
+    b.p.start();
+    expect([a.f.pending.length, b.f.pending.length]).toEqual([2, 1]);
+    a.f.finishAll();
+    b.f.finishAll();
+    await flush();
+    expect(cap.inUse).toBe(3);
+    // taking one asks for a replacement, which must wait for a slot
+    const r = await a.p.acquire();
+    expect(a.f.pending.length + b.f.pending.length).toBe(0);
+    await a.p.destroy(r);
+    expect(cap.inUse).toBe(3);
+    expect(a.f.pending.length + b.f.pending.length).toBe(1);
+  });
+
+  it('holds the slot of a resource until its destroy has finished', async () => {
+    const cap = new Capacity(1);
+    const f = new ManualFactory();
+    let finishDestroy!: () => void;
+    f.destroy = (r: number) => {
+      f.destroyed.push(r);
+      return new Promise<void>((resolve) => (finishDestroy = resolve));
+    };
+    const p = new Pool<number>(f, { size: 1, capacity: cap, maxQueue: 3, acquireTimeoutMs: 1000 });
+    p.start();
+    f.finishOne();
+    const r = await p.acquire();
+    const destroyed = p.destroy(r);
+    await flush();
+    expect(f.pending.length).toBe(0); // the old container still exists: no replacement yet
+    finishDestroy();
+    await destroyed;
+    expect(f.pending.length).toBe(1);
+    expect(cap.inUse).toBe(1);
+  });
+
+  it('gives a freed slot to a pool with waiting requests before pools that only refill', async () => {
+    const cap = new Capacity(2);
+    const a = shared(cap);
+    const b = shared(cap);
+    const refillOnly = shared(cap);
+    const needed = shared(cap);
+    for (const x of [a, b, refillOnly, needed]) x.p.start();
+    expect([a.f.pending.length, b.f.pending.length, refillOnly.f.pending.length, needed.f.pending.length]).toEqual([1, 1, 0, 0]);
+    a.f.finishAll();
+    b.f.finishAll();
+    await flush();
+    const waiting = needed.p.acquire();
+    const r = await a.p.acquire();
+    await a.p.destroy(r);
+    expect([refillOnly.f.pending.length, needed.f.pending.length, a.f.pending.length]).toEqual([0, 1, 0]);
+    needed.f.finishOne();
+    const got = await waiting;
+    // the next freed slot goes to the pool refused first among those that only refill
+    await needed.p.destroy(got);
+    expect([refillOnly.f.pending.length, a.f.pending.length]).toEqual([1, 0]);
+  });
+
+  it('frees the slot of a failed create for another pool while the failing one backs off', async () => {
+    const cap = new Capacity(1);
+    const failing = shared(cap);
+    const other = shared(cap);
+    failing.p.start();
+    other.p.start();
+    expect([failing.f.pending.length, other.f.pending.length]).toEqual([1, 0]);
+    failing.f.failOne();
+    await flush();
+    expect(other.f.pending.length).toBe(1);
+    expect(cap.inUse).toBe(1);
+  });
+
+  it('drain gives every slot back', async () => {
+    const cap = new Capacity(4);
+    const a = shared(cap, 2);
+    const b = shared(cap, 2);
+    a.p.start();
+    b.p.start();
+    a.f.finishAll();
+    b.f.finishAll();
+    await flush();
+    const busy = await a.p.acquire();
+    await Promise.all([a.p.drain(0), b.p.drain(0)]);
+    a.f.finishAll(); // the replacement that was starting is destroyed when it arrives
+    await flush();
+    expect(a.f.destroyed).toContain(busy);
+    expect(cap.inUse).toBe(0);
+  });
+});
+
+describe('sharedCalls', () => {
+  it('lets calls that arrive while one runs share its answer, and calls afterwards start anew', async () => {
+    let calls = 0;
+    let finish!: (n: number) => void;
+    const list = sharedCalls(() => {
+      calls++;
+      return new Promise<number>((r) => (finish = r));
+    });
+    const a = list();
+    const b = list();
+    finish(1);
+    expect(await Promise.all([a, b])).toEqual([1, 1]);
+    const c = list();
+    finish(2);
+    expect(await c).toBe(2);
+    expect(calls).toBe(2);
   });
 });

@@ -41,6 +41,8 @@ export async function startServer(env: Record<string, string> = {}, opts: { wait
       NEXT_TELEMETRY_DISABLED: '1',
       PORT: String(port),
       HOST: '127.0.0.1',
+      // The C# tests need only C#; languages.test.ts enables every language.
+      WEBCOMPILE_LANGUAGES: 'csharp',
       WEBCOMPILE_POOL_SIZE: '2',
       WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0',
       WEBCOMPILE_LOG_DIR: 'runs/test',

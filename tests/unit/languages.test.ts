@@ -1,0 +1,47 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaults } from '@/lib/config/config';
+import { LANGUAGES, limitsFor, MAIN_LANGUAGE } from '@/lib/runner/languages';
+
+const images = path.join(__dirname, '../../images');
+const dockerfile = (id: string) => readFileSync(path.join(images, id, 'Dockerfile'), 'utf8');
+
+describe('the language registry', () => {
+  it('has an entry for every image folder and an image folder for every entry', () => {
+    const folders = readdirSync(images).filter((d) => existsSync(path.join(images, d, 'Dockerfile')));
+    expect(folders.sort()).toEqual(Object.keys(LANGUAGES).sort());
+    expect(LANGUAGES[MAIN_LANGUAGE]).toBeDefined();
+  });
+
+  it.each(Object.keys(LANGUAGES))('%s: the entry is complete and keyed by its id', (id) => {
+    const l = LANGUAGES[id];
+    expect(l.id).toBe(id);
+    expect(l.name && l.monaco && l.sourceFile && l.example).toBeTruthy();
+    expect(l.run.length).toBeGreaterThan(0);
+    // Files land in /work by name: no folders, nothing hidden.
+    expect(l.sourceFile).toMatch(/^[A-Za-z][\w.]*$/);
+    if (l.parseDiagnostics) expect(l.compile).toBeDefined();
+  });
+
+  it.each(Object.keys(LANGUAGES))('%s: the Dockerfile builds offline, writes its version, runs as the runner', (id) => {
+    const d = dockerfile(id);
+    expect(d).toContain('ARG BASE=debian:bookworm-slim');
+    expect(d).toContain('FROM ${BASE}');
+    expect(d).toContain('COPY common/wc-agent common/wc-install /usr/local/bin/');
+    expect(d).toMatch(/RUN sh \/usr\/local\/bin\/wc-install\b/);
+    expect(d).toMatch(/> \/etc\/webcompile\/version$/m);
+    expect(d).toContain('USER 10001:10001');
+    expect(d).toContain('WORKDIR /work');
+    expect(d).toContain('CMD ["wc-agent"]');
+  });
+});
+
+describe('limitsFor', () => {
+  it('raises the memory of a language that needs more, and keeps a higher configured one', () => {
+    expect(LANGUAGES.rust.memoryMb).toBeGreaterThan(defaults.memoryMb);
+    expect(limitsFor(defaults, LANGUAGES.rust).memoryMb).toBe(LANGUAGES.rust.memoryMb);
+    expect(limitsFor({ ...defaults, memoryMb: 2048 }, LANGUAGES.rust).memoryMb).toBe(2048);
+    expect(limitsFor(defaults, LANGUAGES.python)).toEqual(defaults);
+  });
+});
