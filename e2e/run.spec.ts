@@ -90,7 +90,7 @@ test('keyboard only: Tab reaches the controls with a visible focus ring, Enter r
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? ''));
   }
-  expect(order).toEqual(['example-select', 'share-button', 'theme-toggle', 'run-button']);
+  expect(order).toEqual(['language-select', 'example-select', 'share-button', 'theme-toggle', 'run-button']);
   const outline = await page.getByTestId('run-button').evaluate((el) => getComputedStyle(el).outlineStyle);
   expect(outline).toBe('solid');
   await page.keyboard.press('Enter');

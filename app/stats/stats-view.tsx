@@ -56,7 +56,7 @@ export function StatsView() {
         <>
           <section className="cards" aria-label="Pool">
             <Card label="Uptime" value={uptime(data.uptimeS)} />
-            <Card label="Pool size" value={data.pool.size} />
+            <Card label="Pool size" value={data.pool.size} testId="stat-size" />
             <Card label="Idle" value={data.pool.idle} testId="stat-idle" />
             <Card label="Busy" value={data.pool.busy} />
             <Card label="Starting" value={data.pool.starting} />

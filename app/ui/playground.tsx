@@ -11,12 +11,12 @@ import { requestRun, type RunView } from './run';
 import { decodeFragment, isShareFragment, shareUrl, type Snapshot } from './share';
 import { SharePanel } from './share-panel';
 import { LanguageBadge, StatusLine } from './status-line';
-import { loadDraft, saveDraft } from './storage';
+import { STDIN_HINT, useLanguages } from './languages';
+import { loadCodeFor, loadDraft, saveCodeFor, saveDraft } from './storage';
 import { useTheme } from './theme';
 import { ThemeToggle } from './theme-toggle';
 
 const DEFAULT: Snapshot = { code: SUM_PROGRAM, stdin: '', language: 'csharp' };
-const MONACO_LANGUAGE: Record<string, string> = { csharp: 'csharp' };
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 const SAVE_DELAY_MS = 300;
 
@@ -30,6 +30,8 @@ export function Playground() {
   const [runKeys, setRunKeys] = useState('Ctrl+Enter');
   const [editorReady, setEditorReady] = useState(false);
   const [theme, toggleTheme] = useTheme();
+  const languages = useLanguages();
+  const languageInfo = languages?.find((l) => l.id === language);
 
   const editorRef = useRef<EditorHandle | null>(null);
   const abortRef = useRef<AbortController | null>(null);
@@ -126,10 +128,22 @@ export function Playground() {
   }
 
   function loadExample(id: string) {
-    const ex = EXAMPLES.find((e) => e.id === id);
+    const ex = id === 'default' && languageInfo ? { code: languageInfo.example, stdin: undefined } : EXAMPLES.find((e) => e.id === id);
     if (!ex || !editorRef.current) return;
     editorRef.current.replaceAll(ex.code);
     if (ex.stdin !== undefined) changeStdin(ex.stdin);
+    setView({ kind: 'idle' });
+  }
+
+  /** Keeps the code of the language left behind, and brings back what was last written in the new one. */
+  function changeLanguage(id: string) {
+    const editor = editorRef.current;
+    const next = languages?.find((l) => l.id === id);
+    if (!editor || !next || id === language) return;
+    saveCodeFor(language, editor.getValue());
+    setLanguage(id);
+    noteEdit({ language: id });
+    editor.replaceAll(loadCodeFor(id) ?? next.example);
     setView({ kind: 'idle' });
   }
 
@@ -163,6 +177,23 @@ export function Playground() {
           <LanguageBadge language={language} />
         </div>
         <div className="toolbar">
+          <label className="visually-hidden" htmlFor="language-select">
+            Language
+          </label>
+          <select
+            id="language-select"
+            data-testid="language-select"
+            className="select"
+            value={language}
+            onChange={(e) => changeLanguage(e.target.value)}
+            disabled={!editorReady || !languages}
+          >
+            {(languages ?? [{ id: language, name: language }]).map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
           <label className="visually-hidden" htmlFor="example-select">
             Load an example
           </label>
@@ -177,11 +208,15 @@ export function Playground() {
             <option value="" disabled>
               Examples…
             </option>
-            {EXAMPLES.map((ex) => (
-              <option key={ex.id} value={ex.id}>
-                {ex.title}
-              </option>
-            ))}
+            {language === 'csharp' ? (
+              EXAMPLES.map((ex) => (
+                <option key={ex.id} value={ex.id}>
+                  {ex.title}
+                </option>
+              ))
+            ) : (
+              <option value="default">{languageInfo?.name ?? language}: sum example</option>
+            )}
           </select>
           <button ref={shareButton} type="button" className="btn" data-testid="share-button" onClick={share} disabled={!editorReady}>
             Share
@@ -207,7 +242,7 @@ export function Playground() {
           {initial ? (
             <CodeEditor
               defaultValue={initial.code}
-              language={MONACO_LANGUAGE[language] ?? 'plaintext'}
+              language={languageInfo?.monaco ?? (language === 'csharp' ? 'csharp' : 'plaintext')}
               theme={theme}
               diagnostics={diagnostics}
               onChange={(code) => noteEdit({ code })}
@@ -228,7 +263,7 @@ export function Playground() {
               <h2>
                 <label htmlFor="stdin">stdin</label>
               </h2>
-              <span className="muted">read with Console.ReadLine()</span>
+              <span className="muted">{STDIN_HINT[language] ?? "the program's standard input"}</span>
             </div>
             <textarea
               id="stdin"

@@ -2,17 +2,12 @@
 // Whether the service can take a run right now, polled from /api/health. A 503 still has a JSON
 // body with the reason, so it is data here, not an error.
 import useSWR from 'swr';
+import { useLanguages } from './languages';
 
 interface Health {
   ok: boolean;
   ready: number;
   reason: string | null;
-}
-
-interface LanguageInfo {
-  id: string;
-  name: string;
-  version: string | null;
 }
 
 async function fetchJson<T>(url: string, accept: (res: Response) => boolean): Promise<T> {
@@ -22,7 +17,6 @@ async function fetchJson<T>(url: string, accept: (res: Response) => boolean): Pr
 }
 
 const fetchHealth = (url: string) => fetchJson<Health>(url, (res) => res.ok || res.status === 503);
-const fetchLanguages = (url: string) => fetchJson<LanguageInfo[]>(url, (res) => res.ok);
 
 export function StatusLine() {
   const { data, error } = useSWR('/api/health', fetchHealth, { refreshInterval: 5000 });
@@ -48,8 +42,7 @@ export function StatusLine() {
 
 /** "C# (Mono) · Mono 6.8…": what the sandbox runs, so nobody expects .NET 9 features. */
 export function LanguageBadge({ language }: { language: string }) {
-  const { data } = useSWR('/api/languages', fetchLanguages, { revalidateOnFocus: false });
-  const info = data?.find((l) => l.id === language);
+  const info = useLanguages()?.find((l) => l.id === language);
   return (
     <span className="lang-badge" title={info?.version ?? undefined}>
       {info?.name ?? 'C#'}

@@ -37,3 +37,14 @@ export function writeSetting(key: string, value: string | null): void {
     // The setting then lasts for this page only.
   }
 }
+
+const CODE_KEY = 'webcompile:code:';
+
+/** The code last written in one language, so switching languages and back loses nothing. */
+export function loadCodeFor(language: string): string | null {
+  return readSetting(CODE_KEY + language);
+}
+
+export function saveCodeFor(language: string, code: string): void {
+  writeSetting(CODE_KEY + language, code);
+}
