@@ -14,7 +14,8 @@ export const LABEL_ROLE = 'webcompile.role';
 
 /** The uid:gid the images create for the runner user. */
 export const SANDBOX_USER = '10001:10001';
-export const WORK_DIR = '/work';
+/** The one writable place; the images link /work to /tmp/work. One tmpfs is cheaper to set up than two. */
+export const TMP_DIR = '/tmp';
 
 export interface SandboxLimits {
   memoryMb: number;
@@ -68,7 +69,7 @@ function hardenedOptions(
     StopSignal: 'SIGKILL',
     StopTimeout: 1,
     User: SANDBOX_USER,
-    WorkingDir: WORK_DIR,
+    WorkingDir: TMP_DIR,
     // Nothing of the server's environment: only what the program needs.
     Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PATH=/usr/local/bin:/usr/bin:/bin', 'TMPDIR=/tmp'],
     NetworkDisabled: true,
@@ -89,7 +90,7 @@ function hardenedOptions(
     HostConfig: {
       NetworkMode: 'none',
       ReadonlyRootfs: true,
-      Tmpfs: { [WORK_DIR]: tmpfs(limits.workTmpfsMb), '/tmp': tmpfs(limits.workTmpfsMb) },
+      Tmpfs: { [TMP_DIR]: tmpfs(limits.workTmpfsMb) },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       Memory: bytes,

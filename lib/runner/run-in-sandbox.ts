@@ -39,6 +39,8 @@ type End = 'finished' | 'ended' | 'timeout' | 'compile_timeout' | 'output_limit'
 const KILL_GRACE_MS = 800;
 /** After the container stopped, how long its last output may still be on its way to us. */
 const STOPPED_GRACE_MS = 300;
+/** When to start watching for a container that stopped without its stream ending. */
+const WAIT_CHECK_AFTER_MS = 500;
 /**
  * Past the output cap a program is stopped after this grace, or at once when it has sent this many
  * times the cap: an endless writer is stopped within milliseconds, while a crashing runtime that
@@ -58,7 +60,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
   const nonce = `__wc_${randomBytes(12).toString('hex')}`;
   // The agent reads four lines, then the tar (images/common/wc-agent).
   const header = [nonce, String(limits.outputLimitBytes), job.compile ? shellQuote(job.compile) : '', shellQuote(job.run), ''].join('\n');
-  const archive = Buffer.concat([Buffer.from(header), await makeTar({ ...job.files, stdin: job.stdin })]);
+  const archive = Buffer.concat([Buffer.from(header), await makeTar({ ...job.files, stdin: job.stdin }, 'work')]);
 
   let end: End | null = null;
   let resolveDone!: () => void;
@@ -107,7 +109,8 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     };
     attached.ended.then(ended);
     // An attach to a container that was stopped from outside may never end; the engine's wait does.
-    engine.waitStopped(containerId).then(() => later(STOPPED_GRACE_MS, ended));
+    // Asked only when a job runs long, to spare the engine a call per request.
+    later(WAIT_CHECK_AFTER_MS, () => void engine.waitStopped(containerId).then(() => later(STOPPED_GRACE_MS, ended)));
     if (job.compile) later(limits.compileTimeoutMs, () => stop('compile_timeout'));
     else later(limits.timeoutMs, () => stop('timeout'));
     job.signal?.addEventListener('abort', onAbort, { once: true });

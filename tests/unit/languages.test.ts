@@ -32,7 +32,7 @@ describe('the language registry', () => {
     expect(d).toMatch(/RUN sh \/usr\/local\/bin\/wc-install\b/);
     expect(d).toMatch(/> \/etc\/webcompile\/version$/m);
     expect(d).toContain('USER 10001:10001');
-    expect(d).toContain('WORKDIR /work');
+    expect(d).toContain('WORKDIR /tmp');
     expect(d).toContain('CMD ["wc-agent"]');
   });
 });
