@@ -95,11 +95,12 @@ async function viaApi(url: string, code: string): Promise<void> {
 
 /** The same hardening as our sandboxes, through the CLI, as a naive service would do it. */
 const HARDENING = [
-  '--network', 'none', '--read-only', '--tmpfs', '/work:rw,exec,nosuid,size=32m,uid=10001,gid=10001',
-  '--tmpfs', '/tmp:rw,nosuid,size=32m,uid=10001,gid=10001', '--memory', '256m', '--memory-swap', '256m',
+  '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,nosuid,size=32m,uid=10001,gid=10001',
+  '--memory', '256m', '--memory-swap', '256m',
   '--cpus', '1', '--pids-limit', '64', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--user', '10001:10001',
 ];
-const COMPILE_AND_RUN = 'cat > /work/main.cs && cd /work && mcs -out:main.exe main.cs && mono main.exe';
+// /work is a link into the /tmp tmpfs in our images.
+const COMPILE_AND_RUN = 'mkdir -p /tmp/work && cd /work && cat > main.cs && mcs -out:main.exe main.cs && mono main.exe';
 
 function naive(code: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -157,7 +158,7 @@ async function main() {
     HostConfig: {
       NetworkMode: 'none',
       ReadonlyRootfs: true,
-      Tmpfs: { '/work': 'rw,exec,nosuid,size=32m,uid=10001,gid=10001', '/tmp': 'rw,nosuid,size=32m,uid=10001,gid=10001' },
+      Tmpfs: { '/tmp': 'rw,exec,nosuid,size=32m,uid=10001,gid=10001' },
       Memory: 256 * 2 ** 20,
       MemorySwap: 256 * 2 ** 20,
       NanoCpus: 1e9,
