@@ -13,13 +13,13 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-mkdir -p test-results
-rm -f test-results/*.json
+mkdir -p test-reports
+rm -f test-reports/*.json
 
 status=0
-npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json || status=1
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-reports/unit.json || status=1
 ensure_build
-npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-results/integration.json || status=1
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json || status=1
-node scripts/test-summary.mjs test-results/unit.json test-results/integration.json test-results/e2e.json || status=1
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-reports/integration.json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-reports/e2e.json npx playwright test --reporter=list,json || status=1
+node scripts/test-summary.mjs test-reports/unit.json test-reports/integration.json test-reports/e2e.json || status=1
 exit $status
