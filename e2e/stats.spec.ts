@@ -13,3 +13,18 @@ test('the stats page shows the pool live and counts a run', async ({ page, reque
   await expect(page.locator('dl').first()).toContainText('ok');
   await page.screenshot({ path: test.info().outputPath('stats.png') });
 });
+
+test('the stats page is readable in the dark theme', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/stats');
+  const heading = page.getByRole('heading', { name: 'WebCompile stats' });
+  await expect(heading).toBeVisible();
+  // light text on the dark page background
+  const [text, bg] = await page.evaluate(() => [
+    getComputedStyle(document.querySelector('.stats h1')!).color,
+    getComputedStyle(document.body).backgroundColor,
+  ]);
+  const lum = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+  expect(lum(text) - lum(bg)).toBeGreaterThan(128);
+  await page.screenshot({ path: test.info().outputPath('stats-dark.png') });
+});
