@@ -23,6 +23,9 @@ let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
+  // Whatever happens (a hung engine), the process ends: the grace period plus a margin.
+  const grace = Number(process.env.WEBCOMPILE_SHUTDOWN_GRACE_MS || 10000);
+  setTimeout(() => process.exit(1), grace + 15000).unref();
   console.log(`${signal}: stopping; finishing running requests, then removing sandboxes`);
   server.close();
   const shutdown = globalThis[Symbol.for('webcompile.shutdown')];

@@ -80,12 +80,25 @@ export const defaults: Config = {
 
 type Env = Record<string, string | undefined>;
 
-function int(env: Env, name: string, fallback: number, min = 0): number {
+/** Node's timers and most counts here fit in 32 bits; a larger value would fire at once. */
+const MAX_INT = 2 ** 31 - 1;
+
+function num(env: Env, name: string, fallback: number, min: number, whole: boolean): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got "${raw}"`);
+  if (!Number.isFinite(n) || n < min || n > MAX_INT || (whole && !Number.isInteger(n))) {
+    throw new Error(`${name} must be a ${whole ? 'whole ' : ''}number from ${min} to ${MAX_INT}, got "${raw}"`);
+  }
   return n;
+}
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  return num(env, name, fallback, min, true);
+}
+
+function decimal(env: Env, name: string, fallback: number, min = 0): number {
+  return num(env, name, fallback, min, false);
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -151,7 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxCodeBytes: int(env, 'WEBCOMPILE_MAX_CODE_BYTES', defaults.maxCodeBytes, 1),
     maxStdinBytes: int(env, 'WEBCOMPILE_MAX_STDIN_BYTES', defaults.maxStdinBytes, 0),
     memoryMb: int(env, 'WEBCOMPILE_MEMORY_MB', defaults.memoryMb, 16),
-    cpus: int(env, 'WEBCOMPILE_CPUS', defaults.cpus, 0.01),
+    cpus: decimal(env, 'WEBCOMPILE_CPUS', defaults.cpus, 0.01),
     pidsLimit: int(env, 'WEBCOMPILE_PIDS_LIMIT', defaults.pidsLimit, 8),
     workTmpfsMb: int(env, 'WEBCOMPILE_TMPFS_MB', defaults.workTmpfsMb, 1),
     corsOrigin: str(env, 'WEBCOMPILE_CORS_ORIGIN', defaults.corsOrigin),

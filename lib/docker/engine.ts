@@ -11,6 +11,20 @@ export class EngineUnavailableError extends brandedError('EngineUnavailableError
 /** The container is gone or stopped (removed or killed from outside). */
 export class ContainerGoneError extends brandedError('ContainerGoneError') {}
 
+/** The longest any single engine call may take before we treat the engine as unavailable. */
+export const ENGINE_CALL_MS = 15_000;
+
+/** Rejects with EngineUnavailableError when `p` has not settled within `ms` (a hung engine). */
+export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EngineUnavailableError(`Docker engine did not answer ${what} within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'EACCES', 'ETIMEDOUT']);
 
 /** Turns dockerode's errors into ours where they mean something the pool acts on. */
@@ -52,7 +66,7 @@ export class Engine {
 
   async ping(): Promise<void> {
     try {
-      await this.docker.ping();
+      await withDeadline(this.docker.ping(), 3000, 'ping');
     } catch (e) {
       throw classifyEngineError(e, 'ping');
     }
@@ -73,7 +87,7 @@ export class Engine {
   async createAndStart(options: Dockerode.ContainerCreateOptions): Promise<string> {
     let container: Dockerode.Container;
     try {
-      container = await this.docker.createContainer(options);
+      container = await withDeadline(this.docker.createContainer(options), ENGINE_CALL_MS, 'create');
     } catch (e) {
       const err = e as { statusCode?: number };
       if (err?.statusCode === 404) {
@@ -82,7 +96,7 @@ export class Engine {
       throw classifyEngineError(e, 'container create');
     }
     try {
-      await container.start();
+      await withDeadline(container.start(), ENGINE_CALL_MS, 'start');
     } catch (e) {
       await container.remove({ force: true }).catch(() => {});
       throw classifyEngineError(e, 'container start');
@@ -102,7 +116,7 @@ export class Engine {
 
   async remove(id: string): Promise<void> {
     try {
-      await this.docker.getContainer(id).remove({ force: true, v: true });
+      await withDeadline(this.docker.getContainer(id).remove({ force: true, v: true }), ENGINE_CALL_MS, 'remove');
     } catch (e) {
       const c = classifyEngineError(e, 'container remove');
       // 404: already gone. 409: removal already in progress. Both are fine.
@@ -121,20 +135,28 @@ export class Engine {
     }
   }
 
-  /** Resolves once the container is not running (at once if it already stopped or is gone). */
-  async waitStopped(id: string): Promise<void> {
-    try {
-      await this.docker.getContainer(id).wait({ condition: 'not-running' });
-    } catch {
-      // gone, or the engine went away: either way it is not running
-    }
+  /**
+   * Resolves once the container is not running (at once if it already stopped or is gone). Never
+   * resolves on other engine errors: a live run is not ended because the engine hiccuped.
+   */
+  waitStopped(id: string): Promise<void> {
+    return this.docker
+      .getContainer(id)
+      .wait({ condition: 'not-running' })
+      .then(
+        () => undefined,
+        (e) => {
+          if (classifyEngineError(e, 'wait') instanceof ContainerGoneError) return undefined;
+          return new Promise<void>(() => {});
+        },
+      );
   }
 
   /** Containers carrying our managed label, optionally narrowed by more labels. */
   async listManaged(labels: Record<string, string> = {}): Promise<ManagedContainer[]> {
     const label = [`${LABEL_MANAGED}=true`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
     try {
-      const list = await this.docker.listContainers({ all: true, filters: { label } });
+      const list = await withDeadline(this.docker.listContainers({ all: true, filters: { label } }), ENGINE_CALL_MS, 'list');
       return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
     } catch (e) {
       throw classifyEngineError(e, 'container list');

@@ -123,7 +123,8 @@ export class Pool<T> {
       this.fill();
       return Promise.resolve(r);
     }
-    if (this.failing && this.idle.length === 0) {
+    // Failing to create, and nothing that could serve this request soon: say so now.
+    if (this.failing && this.idle.length === 0 && this.comingBack() === 0) {
       return Promise.reject(this.unavailable());
     }
     if (this.waiters.length >= this.opts.maxQueue) {
@@ -226,6 +227,11 @@ export class Pool<T> {
     await Promise.all(all.map((r) => this.destroyNow(r)));
   }
 
+  /** Busy resources that will be given back (reusable pools only). */
+  private comingBack(): number {
+    return this.opts.reusable ? this.busy.size : 0;
+  }
+
   private unavailable(): PoolUnavailableError {
     return new PoolUnavailableError(`sandboxes cannot be created: ${errorMessage(this.lastError)}`, {
       cause: this.lastError,
@@ -290,7 +296,7 @@ export class Pool<T> {
           this.retryDelay = Math.min(this.retryDelay * 2, this.opts.retryMaxMs ?? 5000);
           this.emit({ type: 'create_failed', error, retryInMs });
           // Waiters that no idle resource can serve learn the cause now instead of timing out.
-          while (this.waiters.length > this.idle.length + this.starting) {
+          while (this.waiters.length > this.idle.length + this.starting + this.comingBack()) {
             const w = this.waiters.pop()!;
             w.cleanup();
             w.reject(this.unavailable());

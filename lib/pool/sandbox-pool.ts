@@ -13,9 +13,14 @@ import {
 } from '../docker/sandbox-spec';
 import { Pool, type PoolEvent, type PoolOptions } from './pool';
 
+/** A listing older than this may predate a sandbox that was just created. */
+const LISTING_MARGIN_MS = 3000;
+
 export interface Sandbox {
   id: string;
   language: string;
+  /** When it became ready (ms since the epoch). */
+  readyAt: number;
 }
 
 export interface SandboxPoolOptions extends PoolOptions {
@@ -59,7 +64,7 @@ export class SandboxPool {
             sandboxCreateOptions(opts.image, opts.language, opts.limits, opts.owner),
           );
           this.known.add(id);
-          return { id, language: opts.language };
+          return { id, language: opts.language, readyAt: Date.now() };
         },
         destroy: async (s) => {
           try {
@@ -110,12 +115,16 @@ export class SandboxPool {
     if (this.reconciling) return;
     this.reconciling = true;
     try {
+      // Only sandboxes that were ready well before the listing began can be judged by it (a shared
+      // listing may have started a moment before this call).
+      const settled = Date.now() - LISTING_MARGIN_MS;
+      const candidates = this.pool.idleResources().filter((s) => s.readyAt < settled);
       const mine = await (this.opts.listOurs?.() ??
         this.engine.listManaged({ [LABEL_INSTANCE]: this.opts.owner.instanceId }));
       const running = new Set(mine.filter((c) => c.state === 'running').map((c) => c.id));
       // Idle sandboxes that stopped or vanished (removed or killed from outside) are replaced.
-      for (const s of [...this.pool.idleResources()]) {
-        if (!running.has(s.id)) void this.pool.destroy(s).catch(() => {});
+      for (const s of candidates) {
+        if (!running.has(s.id) && this.pool.idleResources().includes(s)) void this.pool.destroy(s).catch(() => {});
       }
       for (const id of [...this.removeLater]) {
         await this.engine.remove(id);

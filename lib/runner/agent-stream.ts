@@ -54,7 +54,13 @@ export function parseStats(fields: string[]): { stats: StageStats; rest: number[
   };
 }
 
-/** Splits one stream into data and marker lines ("\n<nonce>...\n"), across chunk boundaries. */
+/** A report line is short; a longer "marker" is program output that happens to start like one. */
+const MAX_MARKER_LINE = 256;
+
+/**
+ * Splits one stream into data and marker lines ("\n<nonce>...\n"), across chunk boundaries. What it
+ * holds back is bounded (a marker's length plus MAX_MARKER_LINE), whatever the program writes.
+ */
 class MarkerScanner {
   private pending: Buffer = Buffer.alloc(0);
   private raw = 0;
@@ -97,10 +103,16 @@ class MarkerScanner {
         return;
       }
       const nl = this.pending.indexOf(0x0a, at + this.marker.length);
-      if (nl < 0) {
-        if (at > 0) this.onData(this.pending.subarray(0, at));
-        this.pending = this.pending.subarray(at);
-        return;
+      if (nl < 0 || nl - at > this.marker.length + MAX_MARKER_LINE) {
+        if (nl < 0 && this.pending.length - at <= this.marker.length + MAX_MARKER_LINE) {
+          if (at > 0) this.onData(this.pending.subarray(0, at));
+          this.pending = this.pending.subarray(at);
+          return;
+        }
+        // Too long for a report: it is data, and scanning goes on after its first byte.
+        this.onData(this.pending.subarray(0, at + 1));
+        this.pending = this.pending.subarray(at + 1);
+        continue;
       }
       if (at > 0) this.onData(this.pending.subarray(0, at));
       const line = this.pending.subarray(at + this.marker.length, nl).toString('latin1');
@@ -125,6 +137,8 @@ export class AgentStream {
   private runStats: StageStats | null = null;
   private stdoutDone = false;
   private agentLog = '';
+  private compileOutBytes = 0;
+  private readonly hasCompile: boolean;
   private truncated = false;
   private sawReport = false;
   private done = false;
@@ -137,6 +151,7 @@ export class AgentStream {
     hasCompile: boolean,
     private readonly events: AgentStreamEvents = {},
   ) {
+    this.hasCompile = hasCompile;
     this.compileDone = !hasCompile;
     const marker = Buffer.from(`\n${nonce}`);
     this.out = new MarkerScanner(
@@ -159,7 +174,13 @@ export class AgentStream {
       },
       (line) => this.onStderrMarker(line),
       (b) => {
-        this.compileOut.push(Buffer.from(b));
+        // The agent already cut compiler output at the limit; keep no more than that regardless.
+        const room = this.limitBytes - this.compileOutBytes;
+        if (room > 0) {
+          const part = b.length <= room ? b : b.subarray(0, room);
+          this.compileOut.push(Buffer.from(part));
+          this.compileOutBytes += part.length;
+        }
         if (this.err.rawRemaining === 0) this.finishCompile();
       },
     );
@@ -196,10 +217,14 @@ export class AgentStream {
   private onStderrMarker(line: string): void {
     const fields = line.trim().split(/\s+/);
     const kind = fields.shift();
+    if (kind === 'S') {
+      this.sawReport = true;
+      return;
+    }
     const parsed = parseStats(fields);
     if (!parsed) return;
     this.sawReport = true;
-    if (kind === 'C' && !this.compileStats) {
+    if (kind === 'C' && this.hasCompile && !this.compileStats) {
       this.compileStats = parsed.stats;
       const n = parsed.rest[0] ?? 0;
       if (n > 0) this.err.passRaw(n);

@@ -68,9 +68,11 @@ export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx):
         ErrorString: note('', `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.`) });
     }
     const { response } = warm;
+    // The same cap as the sandbox puts on compiler output.
+    const capped = capText(response.messages, limits.outputLimitBytes);
     const diagnostics = language.parseDiagnostics?.(response.messages) ?? [];
     if (response.exitCode !== 0) {
-      return finish({ ...empty(), Status: 'compile_error', ExitCode: response.exitCode, ErrorString: response.messages,
+      return finish({ ...empty(), Status: 'compile_error', ExitCode: response.exitCode, ErrorString: capped.text, Truncated: capped.truncated,
         Diagnostics: diagnostics, CompileMS: warm.ms, CompileCached: warm.cached });
     }
     job = { ...job, files: { [language.warm.artifact]: response.assembly }, compile: undefined };
@@ -89,7 +91,7 @@ export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx):
     queueMs += performance.now() - t0;
     try {
       const { compilerOutput, ...out } = await runInSandbox(rt.engine, sandbox.id, job);
-      const messages = warm ? warm.response.messages : compilerOutput;
+      const messages = warm ? capText(warm.response.messages, limits.outputLimitBytes).text : compilerOutput;
       return finish({
         ...out,
         ErrorString: warm ? joinText(messages, out.ErrorString) : out.ErrorString,
@@ -144,6 +146,12 @@ async function warmCompile(
   if (outcome.kind === 'timeout') return null;
   rt.compileCache.set(key, outcome.response);
   return { response: outcome.response, ms: outcome.ms, cached: false };
+}
+
+function capText(text: string, limitBytes: number): { text: string; truncated: boolean } {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limitBytes) return { text, truncated: false };
+  return { text: bytes.subarray(0, limitBytes).toString('utf8'), truncated: true };
 }
 
 function empty(): Omit<RunResult, 'LatencyInMS' | 'Language' | 'Status'> {

@@ -4,7 +4,7 @@
 // program started (killing only a stream would leave them running).
 
 import { randomBytes } from 'node:crypto';
-import { ContainerGoneError, type Engine } from '../docker/engine';
+import { ContainerGoneError, ENGINE_CALL_MS, withDeadline, type Engine } from '../docker/engine';
 import { AgentStream, type AgentResult } from './agent-stream';
 import type { RunResult, RunStatus } from './result';
 import { makeTar } from './tar';
@@ -66,7 +66,12 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const timers: NodeJS.Timeout[] = [];
-  const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(fn, ms);
+    timers.push(t);
+    return t;
+  };
+  let compileTimer: NodeJS.Timeout | undefined;
   const startedAt = performance.now();
   let runStartedAt = startedAt;
   let compileMs: number | null = null;
@@ -85,6 +90,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
   let graceStarted = false;
   const stream = new AgentStream(nonce, limits.outputLimitBytes, Boolean(job.compile), {
     onCompiled: () => {
+      clearTimeout(compileTimer); // the compile limit covers the compile only; the run has its own
       compileMs = Math.round(performance.now() - startedAt);
       runStartedAt = performance.now();
       later(limits.timeoutMs, () => stop('timeout'));
@@ -99,7 +105,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     onFinished: () => stop('finished'),
   });
 
-  const attached = await engine.attach(containerId, (s, payload) => stream.push(s, payload));
+  const attached = await withDeadline(engine.attach(containerId, (s, payload) => stream.push(s, payload)), ENGINE_CALL_MS, 'attach');
   const onAbort = () => stop('aborted');
   try {
     // The stream's end means all output has arrived: after a kill, too, there is no more to wait for.
@@ -111,7 +117,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     // An attach to a container that was stopped from outside may never end; the engine's wait does.
     // Asked only when a job runs long, to spare the engine a call per request.
     later(WAIT_CHECK_AFTER_MS, () => void engine.waitStopped(containerId).then(() => later(STOPPED_GRACE_MS, ended)));
-    if (job.compile) later(limits.compileTimeoutMs, () => stop('compile_timeout'));
+    if (job.compile) compileTimer = later(limits.compileTimeoutMs, () => stop('compile_timeout'));
     else later(limits.timeoutMs, () => stop('timeout'));
     job.signal?.addEventListener('abort', onAbort, { once: true });
     if (job.signal?.aborted) onAbort();

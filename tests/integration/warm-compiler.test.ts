@@ -113,6 +113,14 @@ describe('with warm compilers off (the sandbox compiles)', () => {
     expect(r.body.Diagnostics[0]).toMatchObject({ line: 2, code: 'CS0029' });
   });
 
+  it('the compile time limit ends with the compile: a run may take longer than it', async () => {
+    const r = await compile(server, {
+      code: 'class P { static void Main() { System.Threading.Thread.Sleep(3000); System.Console.Write("slept"); } }',
+      timeoutMs: 6000,
+    });
+    expect(r.body).toMatchObject({ Status: 'ok', Output: 'slept' });
+  });
+
   it('stops a compile at its time limit', async () => {
     const r = await compile(server, { code: SLOW });
     expect(r.body).toMatchObject({ Status: 'compile_timeout', Timeout: true });

@@ -102,4 +102,33 @@ describe('AgentStream', () => {
     expect(s.result().agentLog).toContain('tar: bad archive');
     expect(s.result().stderr.length).toBe(0);
   });
+
+  it('does not hold back an endless line that starts like a report', () => {
+    const seen: number[] = [];
+    const s = new AgentStream(N, 1000, false, { onOverflow: (_st, n) => seen.push(n) });
+    s.push('stdout', Buffer.from(`\n${N} `));
+    for (let i = 0; i < 100; i++) s.push('stdout', Buffer.alloc(1000, 0x78));
+    expect(seen.length).toBeGreaterThan(0); // the cap still sees the bytes as they come
+    expect(seen.at(-1)!).toBeGreaterThan(90_000);
+    s.end();
+    expect(s.result().stdout.length).toBe(1000);
+  });
+
+  it('ignores a compile report in a job without a compile step', () => {
+    const s = new AgentStream(N, 1000, false);
+    feedAll(s, [['stderr', `\n${N} C 0 0 0 0 0 0 0 999999999\nafter`], ['stdout', `out\n${N}\n`], ['stderr', ran(0)]]);
+    s.end();
+    const r = s.result();
+    expect(r.compile).toBeNull();
+    expect(r.stderr.toString()).toBe('after');
+    expect(s.finished).toBe(true);
+  });
+
+  it('takes the start report as proof that the job began', () => {
+    const s = new AgentStream(N, 1000, false);
+    feedAll(s, [['stderr', `\n${N} S\n`]]);
+    expect(s.result().sawReport).toBe(true);
+    expect(s.finished).toBe(false);
+  });
 });
+

@@ -26,6 +26,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WEBCOMPILE_POOL_SIZE: 'many' })).toThrow(/WEBCOMPILE_POOL_SIZE/);
     expect(() => loadConfig({ WEBCOMPILE_TRUST_PROXY: 'perhaps' })).toThrow(/WEBCOMPILE_TRUST_PROXY/);
     expect(() => loadConfig({ WEBCOMPILE_TIMEOUT_MS: '30000', WEBCOMPILE_MAX_TIMEOUT_MS: '1000' })).toThrow(/MAX_TIMEOUT/);
+    expect(() => loadConfig({ WEBCOMPILE_POOL_SIZE: '1.5' })).toThrow(/whole number/);
+    expect(() => loadConfig({ WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '99999999999' })).toThrow(/WEBCOMPILE_ACQUIRE_TIMEOUT_MS/);
+    expect(loadConfig({ WEBCOMPILE_CPUS: '0.5' }).cpus).toBe(0.5);
   });
 
   it('enables every language of the registry by default', () => {

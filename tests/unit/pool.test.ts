@@ -326,4 +326,18 @@ describe('sharedCalls', () => {
     expect(await c).toBe(2);
     expect(calls).toBe(2);
   });
+
+  it('a reusable pool whose create failed still queues behind busy resources that come back', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 2, reusable: true });
+    p.start();
+    f.finishOne();
+    f.failOne('warm-up timed out');
+    await flush();
+    const a = await p.acquire();
+    const waiting = p.acquire(); // nothing idle, but `a` comes back: wait rather than 503
+    p.release(a);
+    expect(await waiting).toBe(a);
+  });
 });
+
