@@ -55,6 +55,8 @@ export interface ManagedContainer {
   id: string;
   labels: Record<string, string>;
   state: string;
+  /** Creation time, ms since the epoch (the engine keeps seconds). */
+  createdAt: number;
 }
 
 export class Engine {
@@ -157,7 +159,7 @@ export class Engine {
     const label = [`${LABEL_MANAGED}=true`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
     try {
       const list = await withDeadline(this.docker.listContainers({ all: true, filters: { label } }), ENGINE_CALL_MS, 'list');
-      return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
+      return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State, createdAt: c.Created * 1000 }));
     } catch (e) {
       throw classifyEngineError(e, 'container list');
     }

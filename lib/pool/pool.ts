@@ -183,6 +183,11 @@ export class Pool<T> {
     this.fill();
   }
 
+  /** Every resource the pool holds (idle and busy), for finding what it does not. */
+  resources(): T[] {
+    return [...this.idle, ...this.busy];
+  }
+
   /** Idle resources, for health checks that want to drop dead ones. */
   idleResources(): readonly T[] {
     return this.idle;

@@ -13,6 +13,7 @@ import { Capacity } from '../pool/capacity';
 import { errorMessage } from '../pool/pool';
 import { SandboxPool, sharedCalls } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
+import { findOrphans } from '../pool/orphans';
 import { imageFor, LANGUAGES, limitsFor } from '../runner/languages';
 import { RateLimiter } from '../http/rate-limit';
 import { CompileCache } from '../compiler/compile-cache';
@@ -151,6 +152,21 @@ function createRuntime(): Runtime {
       }
       for (const p of pools.values()) p.start();
       for (const c of compilers.values()) c.start();
+      const orphanTimer = setInterval(async () => {
+        const held = new Set<string>([
+          ...[...pools.values()].flatMap((p) => p.pool.resources().map((r) => r.id)),
+          ...[...compilers.values()].flatMap((c) => c.pool.resources().map((r) => r.id)),
+        ]);
+        try {
+          const orphans = findOrphans(await listOurs(), held, Date.now());
+          for (const id of orphans) await engine.remove(id);
+          if (orphans.length) logger.warn({ event: 'orphans_removed', count: orphans.length });
+        } catch (e) {
+          metrics.engineError();
+          logger.warn({ event: 'orphan_check_failed', error: errorMessage(e) });
+        }
+      }, 30_000);
+      orphanTimer.unref?.();
       logger.info({ event: 'pools_started', languages: [...pools.keys()], size: config.poolSize });
       const sizes = Object.fromEntries([...pools].map(([id, p]) => [id, p.pool.stats().size]));
       logger.info({ event: 'pools_started', sizes, maxContainers: config.maxContainers });
