@@ -1,4 +1,8 @@
-# Shared steps of up.sh and test.sh: install dependencies and build only when something changed.
+# Shared steps of up.sh, test.sh and bench.sh: install dependencies and build only when something
+# changed. Sourcing this file also moves to the repository root.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NEXT_TELEMETRY_DISABLED=1
 
 ensure_deps() {
   # npm ci only when node_modules is missing or older than the lockfile.
@@ -18,4 +22,10 @@ ensure_build() {
   else
     npm run build
   fi
+}
+
+# Dependencies, then the engine and the sandbox images: what every entry script needs first.
+provision() {
+  ensure_deps
+  npm run setup
 }

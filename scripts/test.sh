@@ -2,12 +2,8 @@
 # The README's second command (and .ci/run): every test, from a fresh clone.
 # Unit tests, then a build, then integration tests against the real Docker engine, then Playwright
 # in Debian's Chromium. Ends with one "N passed, N failed" line.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export NEXT_TELEMETRY_DISABLED=1
-. scripts/lib.sh
-ensure_deps
-npm run setup
+. "$(dirname "$0")/lib.sh"
+provision
 if [ ! -x /usr/bin/chromium ]; then
   echo "[test] installing Debian's chromium for the browser tests" >&2
   apt-get update -qq

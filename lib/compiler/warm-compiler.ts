@@ -95,7 +95,7 @@ export class CompilerPool {
   readonly pool: Pool<WarmCompiler>;
 
   constructor(
-    private readonly engine: Engine,
+    engine: Engine,
     private readonly opts: CompilerPoolOptions,
   ) {
     this.pool = new Pool<WarmCompiler>(

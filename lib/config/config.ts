@@ -192,9 +192,3 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return c;
 }
-
-let cached: Config | undefined;
-/** The process-wide config, read once. */
-export function config(): Config {
-  return (cached ??= loadConfig());
-}

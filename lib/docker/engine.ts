@@ -74,13 +74,14 @@ export class Engine {
     }
   }
 
-  async imageExists(image: string): Promise<boolean> {
+  /** An image's id and labels, or null when it is missing. */
+  async inspectImage(image: string): Promise<{ id: string; labels: Record<string, string> } | null> {
     try {
-      await this.docker.getImage(image).inspect();
-      return true;
+      const info = await withDeadline(this.docker.getImage(image).inspect(), ENGINE_CALL_MS, 'image inspect');
+      return { id: info.Id, labels: info.Config?.Labels ?? {} };
     } catch (e) {
       const c = classifyEngineError(e, 'image inspect');
-      if (c instanceof ContainerGoneError) return false;
+      if (c instanceof ContainerGoneError) return null;
       throw c;
     }
   }
@@ -123,17 +124,6 @@ export class Engine {
       const c = classifyEngineError(e, 'container remove');
       // 404: already gone. 409: removal already in progress. Both are fine.
       if (!(c instanceof ContainerGoneError)) throw c;
-    }
-  }
-
-  async isRunning(id: string): Promise<boolean> {
-    try {
-      const info = await this.docker.getContainer(id).inspect();
-      return info.State.Running && !info.State.Paused && !info.State.Restarting;
-    } catch (e) {
-      const c = classifyEngineError(e, 'container inspect');
-      if (c instanceof ContainerGoneError) return false;
-      throw c;
     }
   }
 

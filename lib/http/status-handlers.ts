@@ -3,7 +3,7 @@
 import { errorMessage } from '../pool/pool';
 import { LANGUAGES } from '../runner/languages';
 import { getRuntime } from '../server/runtime';
-import { languageVersions } from '../runner/versions';
+import { imageInfo } from '../server/runtime';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
@@ -37,7 +37,7 @@ export function statsBody() {
       total: m.windows.total.summary(),
     },
     containers: m.containerEvents,
-    engineErrors: m.engineErrors + [...rt.pools.values()].reduce((a, p) => a + p.engineErrors, 0),
+    engineErrors: m.engineErrors,
     history: m.history,
   };
 }
@@ -78,10 +78,12 @@ export async function handleMetrics(): Promise<Response> {
 
 export async function handleLanguages(): Promise<Response> {
   const rt = getRuntime();
-  const versions = await languageVersions(rt);
-  const list = [...rt.pools.keys()].map((id) => {
-    const l = LANGUAGES[id];
-    return { id, name: l.name, monaco: l.monaco, compiled: Boolean(l.compile), version: versions[id] ?? null, example: l.example };
-  });
+  const list = await Promise.all(
+    [...rt.pools.keys()].map(async (id) => {
+      const l = LANGUAGES[id];
+      const version = (await imageInfo(rt, id).catch(() => null))?.version ?? null;
+      return { id, name: l.name, monaco: l.monaco, compiled: Boolean(l.compile), version, example: l.example };
+    }),
+  );
   return Response.json(list, { headers: noStore });
 }

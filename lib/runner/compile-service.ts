@@ -17,7 +17,7 @@ import {
   PoolUnavailableError,
 } from '../pool/errors';
 import { errorMessage } from '../pool/pool';
-import type { Runtime } from '../server/runtime';
+import { imageInfo, type Runtime } from '../server/runtime';
 import { LANGUAGES, limitsFor, type Language } from './languages';
 import type { RunResult } from './result';
 import { joinText, note, runInSandbox, type SandboxJob } from './run-in-sandbox';
@@ -126,7 +126,9 @@ async function warmCompile(
   code: string,
   signal?: AbortSignal,
 ): Promise<{ response: CompileResponse; ms: number | null; cached: boolean } | null> {
-  const key = cacheKey([language.id, rt.imageIds.get(language.id) ?? '', language.warm!.settings, code]);
+  // The image id is part of the key: a rebuilt compiler image never serves an old compile.
+  const image = await imageInfo(rt, language.id).catch(() => null);
+  const key = cacheKey([language.id, image?.id ?? '', language.warm!.settings, code]);
   const hit = rt.compileCache.get(key);
   if (hit) return { response: hit, ms: 0, cached: true };
   let outcome;

@@ -4,16 +4,16 @@
 
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { config as loadConfig, poolSizeFor, type Config } from '../config/config';
+import { loadConfig, poolSizeFor, type Config } from '../config/config';
 import { Engine } from '../docker/engine';
 import { LABEL_INSTANCE } from '../docker/sandbox-spec';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
 import { errorMessage } from '../pool/pool';
-import { SandboxPool, sharedCalls } from '../pool/sandbox-pool';
+import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
-import { findOrphans } from '../pool/orphans';
+import { startHousekeeping } from '../pool/housekeeping';
 import { imageFor, LANGUAGES, limitsFor } from '../runner/languages';
 import { RateLimiter } from '../http/rate-limit';
 import { CompileCache } from '../compiler/compile-cache';
@@ -26,8 +26,8 @@ export interface Runtime {
   pools: Map<string, SandboxPool>;
   compilers: Map<string, CompilerPool>;
   compileCache: CompileCache;
-  /** Image ids by language, part of the compile cache key (a rebuilt image invalidates it). */
-  imageIds: Map<string, string>;
+  /** Each language's image id and version label, read once (see imageInfo). */
+  images: Map<string, ImageInfo>;
   /** WEBCOMPILE_MAX_CONTAINERS, shared by the pools of every language. */
   capacity: Capacity;
   metrics: Metrics;
@@ -42,6 +42,24 @@ export interface Runtime {
 }
 
 const KEY = Symbol.for('webcompile.runtime');
+let stopHousekeeping = () => {};
+
+export interface ImageInfo {
+  id: string;
+  /** The toolchain version the image build wrote into its label (never typed in). */
+  version: string | null;
+}
+
+/** A language's image id and version, read from the engine once and then kept. */
+export async function imageInfo(rt: Runtime, language: string): Promise<ImageInfo | null> {
+  const known = rt.images.get(language);
+  if (known) return known;
+  const image = await rt.engine.inspectImage(imageFor(rt.config.imagePrefix, language));
+  if (!image) return null;
+  const info = { id: image.id, version: image.labels['webcompile.version'] ?? null };
+  rt.images.set(language, info);
+  return info;
+}
 type Holder = { [KEY]?: Runtime };
 
 export function getRuntime(): Runtime {
@@ -57,10 +75,7 @@ function createRuntime(): Runtime {
   const owner = { instanceId, hostname: os.hostname(), pid: process.pid };
   const pools = new Map<string, SandboxPool>();
   const compilers = new Map<string, CompilerPool>();
-  const imageIds = new Map<string, string>();
   const capacity = new Capacity(config.maxContainers);
-  // The pools reconcile on the same beat; one engine listing serves them all.
-  const listOurs = sharedCalls(() => engine.listManaged({ [LABEL_INSTANCE]: instanceId }));
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
 
   const poolEvents = (id: string, role: string) => (e: PoolEvent) => {
@@ -93,8 +108,6 @@ function createRuntime(): Runtime {
       maxQueue: config.maxQueue,
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
-      reconcileIntervalMs: config.reconcileIntervalMs,
-      listOurs,
       limits: limitsFor(config, language),
       owner,
     });
@@ -129,7 +142,7 @@ function createRuntime(): Runtime {
     pools,
     compilers,
     compileCache: new CompileCache(config.compileCacheMb * 1024 * 1024),
-    imageIds,
+    images: new Map(),
     capacity,
     metrics,
     logger,
@@ -146,28 +159,26 @@ function createRuntime(): Runtime {
     .then((n) => logger.info({ event: 'startup_sweep', removed: n, instanceId }))
     .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }))
     .then(async () => {
-      for (const id of pools.keys()) {
-        const info = await engine.docker.getImage(imageFor(config.imagePrefix, id)).inspect().catch(() => null);
-        if (info) imageIds.set(id, info.Id);
-      }
+      // Read now so that the first request does not wait for it (a failure is retried on use).
+      await Promise.all([...pools.keys()].map((id) => imageInfo(rt, id).catch(() => null)));
       for (const p of pools.values()) p.start();
       for (const c of compilers.values()) c.start();
-      const orphanTimer = setInterval(async () => {
-        const held = new Set<string>([
-          ...[...pools.values()].flatMap((p) => p.pool.resources().map((r) => r.id)),
-          ...[...compilers.values()].flatMap((c) => c.pool.resources().map((r) => r.id)),
-        ]);
-        try {
-          const orphans = findOrphans(await listOurs(), held, Date.now());
-          for (const id of orphans) await engine.remove(id);
-          if (orphans.length) logger.warn({ event: 'orphans_removed', count: orphans.length });
-        } catch (e) {
+      stopHousekeeping = startHousekeeping({
+        engine,
+        instanceId,
+        pools: pools.values(),
+        held: () =>
+          new Set([
+            ...[...pools.values()].flatMap((p) => p.pool.resources().map((r) => r.id)),
+            ...[...compilers.values()].flatMap((c) => c.pool.resources().map((r) => r.id)),
+          ]),
+        intervalMs: config.reconcileIntervalMs,
+        onError: (error) => {
           metrics.engineError();
-          logger.warn({ event: 'orphan_check_failed', error: errorMessage(e) });
-        }
-      }, 30_000);
-      orphanTimer.unref?.();
-      logger.info({ event: 'pools_started', languages: [...pools.keys()], size: config.poolSize });
+          logger.warn({ event: 'housekeeping_failed', error });
+        },
+        onOrphans: (count) => logger.warn({ event: 'orphans_removed', count }),
+      });
       const sizes = Object.fromEntries([...pools].map(([id, p]) => [id, p.pool.stats().size]));
       logger.info({ event: 'pools_started', sizes, maxContainers: config.maxContainers });
     });
@@ -181,9 +192,13 @@ export async function shutdownRuntime(reason: string): Promise<void> {
   rt.shuttingDown = true;
   rt.logger.info({ event: 'shutdown', reason, inFlight: rt.inFlight });
   await rt.ready;
+  stopHousekeeping();
   await Promise.all([
     ...[...rt.pools.values()].map((p) => p.drain(rt.config.shutdownGraceMs)),
     ...[...rt.compilers.values()].map((c) => c.drain(rt.config.shutdownGraceMs)),
   ]);
+  // Anything of ours still on the engine (a removal that failed) goes too.
+  const left = await rt.engine.listManaged({ [LABEL_INSTANCE]: rt.instanceId }).catch(() => []);
+  await Promise.all(left.map((c) => rt.engine.remove(c.id).catch(() => {})));
   rt.logger.info({ event: 'shutdown_done' });
 }

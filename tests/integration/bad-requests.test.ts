@@ -1,15 +1,9 @@
 // Hostile and malformed requests: each gets a clear JSON error with the right 4xx status, never a
 // 500 or a stack trace, and the service keeps serving.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, startServer, SUM, type TestServer } from './helpers/server';
+import { describe, expect, it } from 'vitest';
+import { compile, SUM, useServer } from './helpers/server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ WEBCOMPILE_MAX_CODE_BYTES: '65536', WEBCOMPILE_MAX_STDIN_BYTES: '65536' });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useServer({ WEBCOMPILE_MAX_CODE_BYTES: '65536', WEBCOMPILE_MAX_STDIN_BYTES: '65536' });
 
 async function post(body: BodyInit, contentType = 'application/json', method = 'POST') {
   const r = await fetch(`${server.url}/api/compile`, { method, body, headers: { 'content-type': contentType } });
@@ -64,13 +58,7 @@ describe('bad requests', () => {
 });
 
 describe('throttling', () => {
-  let limited: TestServer;
-  beforeAll(async () => {
-    limited = await startServer({ WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '2', WEBCOMPILE_POOL_SIZE: '1' });
-  });
-  afterAll(async () => {
-    await limited?.stop();
-  });
+  const limited = useServer({ WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '2', WEBCOMPILE_POOL_SIZE: '1' });
 
   it('answers 429 with Retry-After past the per-client limit, ignoring X-Forwarded-For by default', async () => {
     const statuses: number[] = [];
@@ -92,13 +80,7 @@ describe('throttling', () => {
 });
 
 describe('throttling behind a trusted proxy', () => {
-  let proxied: TestServer;
-  beforeAll(async () => {
-    proxied = await startServer({ WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '1', WEBCOMPILE_TRUST_PROXY: 'true', WEBCOMPILE_POOL_SIZE: '1' });
-  });
-  afterAll(async () => {
-    await proxied?.stop();
-  });
+  const proxied = useServer({ WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '1', WEBCOMPILE_TRUST_PROXY: 'true', WEBCOMPILE_POOL_SIZE: '1' });
 
   it('uses X-Forwarded-For as the client when told to trust it', async () => {
     const send = (ip: string) =>

@@ -1,14 +1,8 @@
 // POST /api/compile end to end: real server, real engine, real containers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, startServer, SUM, type TestServer } from './helpers/server';
+import { describe, expect, it } from 'vitest';
+import { compile, SUM, useServer } from './helpers/server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useServer();
 
 describe('POST /api/compile', () => {
   it('runs the seed sum program', async () => {

@@ -3,8 +3,8 @@
 // again; the engine is always restarted at the end, whatever happened.
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, docker, eventually, startServer, SUM, type TestServer } from './helpers/server';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile, docker, eventually, SUM, useServer } from './helpers/server';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -21,13 +21,10 @@ function startEngine(): void {
   if (r.status !== 0) throw new Error(`engine.sh failed: ${r.stderr}`);
 }
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_CREATE_RETRY_MAX_MS: '500' });
-});
-afterAll(async () => {
+const server = useServer({ WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_CREATE_RETRY_MAX_MS: '500' });
+// Registered after useServer's hooks, so it runs first: the engine is back before the server stops.
+afterAll(() => {
   startEngine();
-  await server?.stop();
 });
 
 describe('engine outage', () => {

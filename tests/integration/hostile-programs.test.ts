@@ -2,8 +2,8 @@
 // Status its header names, and a normal program runs fine right after it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, instanceIdOf, sandboxesOf, startServer, SUM, type TestServer } from './helpers/server';
+import { describe, expect, it } from 'vitest';
+import { compile, instanceIdOf, sandboxesOf, SUM, useServer } from './helpers/server';
 
 interface Fixture {
   name: string;
@@ -46,17 +46,11 @@ function load(file: string): Fixture {
 
 const fixtures = fs.readdirSync(dir).filter((f) => f.endsWith('.cs')).sort().map(load);
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({
-    WEBCOMPILE_POOL_SIZE: '2',
-    WEBCOMPILE_COMPILE_TIMEOUT_MS: '4000',
-    WEBCOMPILE_TIMEOUT_MS: '3000',
-    WEBCOMPILE_TEST_CANARY: 'canary-value-that-must-not-leak',
-  });
-});
-afterAll(async () => {
-  await server?.stop();
+const server = useServer({
+  WEBCOMPILE_POOL_SIZE: '2',
+  WEBCOMPILE_COMPILE_TIMEOUT_MS: '4000',
+  WEBCOMPILE_TIMEOUT_MS: '3000',
+  WEBCOMPILE_TEST_CANARY: 'canary-value-that-must-not-leak',
 });
 
 describe('hostile programs', () => {

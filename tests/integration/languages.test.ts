@@ -1,9 +1,9 @@
 // Every language of the registry through POST /api/compile on the real engine: its example, a hello
 // world, a compile error where it compiles, and a runtime error. One server for the file, one ready
 // container per language.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '@/lib/runner/languages';
-import { compile, startServer, type TestServer } from './helpers/server';
+import { compile, useServer } from './helpers/server';
 
 interface Case {
   hello: string;
@@ -99,9 +99,7 @@ const CASES: Record<string, Case> = {
   },
 };
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({
+const server = useServer({
     WEBCOMPILE_LANGUAGES: Object.keys(LANGUAGES).join(','),
     WEBCOMPILE_POOL_SIZE: '1',
     WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
@@ -110,10 +108,6 @@ beforeAll(async () => {
     WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '60000',
     WEBCOMPILE_LOG_DIR: 'runs/test-languages',
   });
-});
-afterAll(async () => {
-  await server?.stop();
-});
 
 it('has a test case for every language of the registry, and at least twelve', () => {
   expect(Object.keys(CASES).sort()).toEqual(Object.keys(LANGUAGES).sort());

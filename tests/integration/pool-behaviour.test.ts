@@ -1,8 +1,8 @@
 // The pool under load, abort, outside interference, leftovers and shutdown (issue #3).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, containersOf, docker, eventually, instanceIdOf, sandboxesOf, startServer, SUM, type TestServer } from './helpers/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compile, containersOf, docker, eventually, instanceIdOf, sandboxesOf, startServer, SUM, useServer, type TestServer } from './helpers/server';
 
 const LOOP = 'class P { static void Main() { while (true) { } } }';
 
@@ -20,14 +20,10 @@ async function containerRunning(instance: string, command: string): Promise<stri
 }
 
 describe('a pool of 2', () => {
-  let server: TestServer;
+  const server = useServer({ WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_LOG_DIR: 'runs/test-pool' });
   let instance: string;
   beforeAll(async () => {
-    server = await startServer({ WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_LOG_DIR: 'runs/test-pool' });
     instance = await instanceIdOf(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
   });
 
   it('serves three times its size in concurrent requests, then returns to its size', async () => {
@@ -131,17 +127,11 @@ describe('a pool of 2', () => {
 });
 
 describe('waiting for a container', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({
-      WEBCOMPILE_POOL_SIZE: '1',
-      WEBCOMPILE_MAX_CONTAINERS: '1',
-      WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '400',
-      WEBCOMPILE_MAX_QUEUE: '1',
-    });
-  });
-  afterAll(async () => {
-    await server?.stop();
+  const server = useServer({
+    WEBCOMPILE_POOL_SIZE: '1',
+    WEBCOMPILE_MAX_CONTAINERS: '1',
+    WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '400',
+    WEBCOMPILE_MAX_QUEUE: '1',
   });
 
   it('answers 503 with Retry-After when no container frees up in time, and at once when the queue is full', async () => {

@@ -1,23 +1,19 @@
 // The warm compilers and the compile cache are correct: same code gives the same output (from the
 // cache), changed code is recompiled, and a compile that times out or a compiler that dies never
 // affects another request. The in-sandbox compile path (used when warm compilers are off) works too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { compile, containersOf, docker, eventually, instanceIdOf, startServer, SUM, type TestServer } from './helpers/server';
+import { compile, containersOf, docker, eventually, instanceIdOf, SUM, useServer } from './helpers/server';
 
 const SLOW = fs.readFileSync(path.resolve(__dirname, '../fixtures/hostile/slow-compile.cs'), 'utf8');
 const echo = (text: string) => `class P { static void Main() { System.Console.Write("${text}"); } }`;
 
 describe('with warm compilers', () => {
-  let server: TestServer;
+  const server = useServer({ WEBCOMPILE_COMPILER_POOL_SIZE: '2', WEBCOMPILE_COMPILE_TIMEOUT_MS: '2500' });
   let instance: string;
   beforeAll(async () => {
-    server = await startServer({ WEBCOMPILE_COMPILER_POOL_SIZE: '2', WEBCOMPILE_COMPILE_TIMEOUT_MS: '2500' });
     instance = await instanceIdOf(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
   });
 
   it('same code: same output, the second time from the cache, still run in a fresh sandbox', async () => {
@@ -93,13 +89,7 @@ describe('with warm compilers', () => {
 });
 
 describe('with warm compilers off (the sandbox compiles)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ WEBCOMPILE_WARM_COMPILER: 'false', WEBCOMPILE_COMPILE_TIMEOUT_MS: '2500' });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useServer({ WEBCOMPILE_WARM_COMPILER: 'false', WEBCOMPILE_COMPILE_TIMEOUT_MS: '2500' });
 
   it('compiles and runs in the sandbox', async () => {
     const r = await compile(server, { code: SUM, stdin: 'x' });

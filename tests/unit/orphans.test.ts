@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findOrphans } from '@/lib/pool/orphans';
+import { findOrphans } from '@/lib/pool/housekeeping';
 
 const c = (id: string, ageMs: number) => ({ id, labels: {}, state: 'running', createdAt: 1_000_000 - ageMs });
 

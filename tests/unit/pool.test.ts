@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Capacity } from '@/lib/pool/capacity';
 import { Pool, type Factory } from '@/lib/pool/pool';
-import { sharedCalls } from '@/lib/pool/sandbox-pool';
 import {
   PoolAbortedError,
   PoolClosedError,
@@ -309,24 +308,7 @@ describe('Pools sharing a Capacity', () => {
   });
 });
 
-describe('sharedCalls', () => {
-  it('lets calls that arrive while one runs share its answer, and calls afterwards start anew', async () => {
-    let calls = 0;
-    let finish!: (n: number) => void;
-    const list = sharedCalls(() => {
-      calls++;
-      return new Promise<number>((r) => (finish = r));
-    });
-    const a = list();
-    const b = list();
-    finish(1);
-    expect(await Promise.all([a, b])).toEqual([1, 1]);
-    const c = list();
-    finish(2);
-    expect(await c).toBe(2);
-    expect(calls).toBe(2);
-  });
-
+describe('Pool, reusable, after a failed create', () => {
   it('a reusable pool whose create failed still queues behind busy resources that come back', async () => {
     const f = new ManualFactory();
     const p = makePool(f, { size: 2, reusable: true });
@@ -340,4 +322,3 @@ describe('sharedCalls', () => {
     expect(await waiting).toBe(a);
   });
 });
-

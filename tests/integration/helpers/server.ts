@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import Dockerode from 'dockerode';
+import { afterAll, beforeAll } from 'vitest';
 
 const root = path.resolve(__dirname, '../../..');
 export const docker = new Dockerode({ socketPath: process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock' });
@@ -28,6 +29,21 @@ export async function freePort(): Promise<number> {
     });
     s.on('error', reject);
   });
+}
+
+/**
+ * Starts a server before the tests of the enclosing block (or file) and stops it after them. The
+ * returned object is filled in by the time the tests run.
+ */
+export function useServer(env: Record<string, string> = {}): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startServer(env));
+  });
+  afterAll(async () => {
+    await server.stop?.();
+  });
+  return server;
 }
 
 export async function startServer(env: Record<string, string> = {}, opts: { waitHealthy?: boolean } = {}): Promise<TestServer> {
