@@ -2,10 +2,10 @@
 // against the real Docker engine.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort } from './free-port';
 
 const root = path.resolve(__dirname, '../../..');
 export const docker = new Dockerode({ socketPath: process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock' });
@@ -18,17 +18,6 @@ export interface TestServer {
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 /**

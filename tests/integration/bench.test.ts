@@ -1,0 +1,34 @@
+// `npm run bench` keeps working: the benchmark runs end to end with a handful of requests per row
+// and prints every row and target. It says nothing about speed (that is what the bench itself is for).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+
+describe('npm run bench', () => {
+  it('measures (a) to (d) and prints the table with the targets', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-bench-'));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/bench.ts'], {
+      cwd: root,
+      env: { ...process.env, BENCH_SERIAL: '3', BENCH_PARALLEL: '8', BENCH_NAIVE: '2', BENCH_OUT: out },
+      timeout: 240_000,
+    });
+    for (const row of ['(a) unique, serial', '(a) unique, 8 in flight', '(a) same code, serial', '(a) same code, 8 in flight',
+      '(b) docker run --rm, 8 in flight', '(c) exec in a running container, serial', '(d) container churn alone, serial']) {
+      expect(stdout).toContain(`| ${row} |`);
+    }
+    expect(stdout).toMatch(/\| \(a\) unique serial p50 \/ \(c\) p50 \| [\d.]+ \|/);
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
+    expect(Object.keys(json.rows)).toHaveLength(7);
+    for (const r of Object.values<{ p50: number; rps: number; coreMs: number }>(json.rows)) {
+      expect(r.p50).toBeGreaterThan(0);
+      expect(r.rps).toBeGreaterThan(0);
+      expect(r.coreMs).toBeGreaterThan(0);
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+  }, 300_000);
+});
