@@ -48,6 +48,9 @@ describe('engine outage', () => {
 
     startEngine();
     await docker.ping();
+    // The engine that scripts/engine.sh starts runs containers with crun unless told otherwise.
+    const info = (await docker.info()) as { DefaultRuntime: string };
+    expect(info.DefaultRuntime).toBe(process.env.WEBCOMPILE_OCI_RUNTIME || 'crun');
     await expect.poll(async () => (await fetch(`${server.url}/api/health`)).status, { timeout: 60_000 }).toBe(200);
     const r = await compile(server, { code: SUM });
     expect(r.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n' });
