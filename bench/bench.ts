@@ -96,6 +96,19 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   };
 }
 
+/**
+ * Waits until every pool is full again and nothing is being created or removed, so that each row
+ * measures its own requests and not the replacements the row before it left behind.
+ */
+async function settle(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const stats = await (await fetch(`${url}/api/stats`)).json();
+    const pools = Object.values<{ size: number; idle: number; starting: number; destroying: number }>(stats.pools);
+    if (pools.every((p) => p.idle === p.size && p.starting === 0 && p.destroying === 0)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function viaApi(url: string, code: string): Promise<void> {
   const r = await fetch(`${url}/api/compile`, {
     method: 'POST',
@@ -152,9 +165,14 @@ async function main() {
   try {
     for (let i = 0; i < 5; i++) await viaApi(server.url, unique()); // warm up
     const same = `${SUM_PROGRAM}// repeated\n`;
+    await settle(server.url);
     rows.aUniqueSerial = await measure('(a) unique, serial', SERIAL, 1, () => viaApi(server.url, unique()));
+    await settle(server.url);
     rows.aUnique8 = await measure('(a) unique, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () => viaApi(server.url, unique()));
+    await viaApi(server.url, same); // the first of the repeated requests compiles; the rest find it cached
+    await settle(server.url);
     rows.aSameSerial = await measure('(a) same code, serial', SERIAL, 1, () => viaApi(server.url, same));
+    await settle(server.url);
     rows.aSame8 = await measure('(a) same code, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () => viaApi(server.url, same));
   } finally {
     await server.stop();
