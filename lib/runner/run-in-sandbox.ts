@@ -66,7 +66,10 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const timers: NodeJS.Timeout[] = [];
+  let cleanedUp = false;
   const later = (ms: number, fn: () => void) => {
+    // A late answer of the engine (its wait) must not start a timer once the run is over.
+    if (cleanedUp) return undefined;
     const t = setTimeout(fn, ms);
     timers.push(t);
     return t;
@@ -125,6 +128,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     attached.endInput();
     await done;
   } finally {
+    cleanedUp = true;
     for (const t of timers) clearTimeout(t);
     job.signal?.removeEventListener('abort', onAbort);
     attached.destroy();
