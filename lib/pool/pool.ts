@@ -1,6 +1,7 @@
 // A small, generic pool of single-use resources (tarn.js / generic-pool style).
 // Resources are created ahead of demand up to `size` idle-or-starting, handed out first come, first
-// served, and never returned: the user of a resource destroys it, and the pool creates a fresh one.
+// served, and never returned: the user of a resource destroys it, and the pool creates a fresh one
+// (after the destroy while others are idle, at once when none is).
 // A failing factory is retried with exponential backoff, and while it fails, waiters are rejected
 // with the cause instead of hanging. Every resource holds a slot of a Capacity from the start of its
 // create to the end of its destroy; several pools can share one Capacity.
@@ -36,8 +37,8 @@ export interface PoolOptions {
   retryMaxMs?: number;
   /**
    * For resources that are given back and reused (release): busy ones count towards `size`, so the
-   * pool holds `size` in all. Single-use resources leave this off, and a fresh one starts as soon as
-   * one is taken.
+   * pool holds `size` in all. Single-use resources leave this off: a taken one is replaced when it is
+   * destroyed, or at once when no other is idle.
    */
   reusable?: boolean;
 }
@@ -271,10 +272,11 @@ export class Pool<T> {
   /** Starts creates until idle + starting reaches size (or the cap is full), unless backing off. */
   private fill(): void {
     if (this.closed || this.retryTimer) return;
-    while (
-      this.idle.length + this.starting + (this.opts.reusable ? this.busy.size : 0) < this.opts.size &&
-      this.capacity.tryTake(this.slotUser)
-    ) {
+    // Single-use resources that are busy count towards the size while others are idle: a taken one
+    // is replaced once it is destroyed, after its request, so that the replacement (a container:
+    // ~100 ms of CPU) does not compete with that request. When none is idle, replacements start at once.
+    const busy = this.opts.reusable || this.idle.length > 0 ? this.busy.size : 0;
+    while (this.idle.length + this.starting + busy < this.opts.size && this.capacity.tryTake(this.slotUser)) {
       this.starting++;
       const t0 = Date.now();
       this.factory.create().then(

@@ -159,6 +159,29 @@ describe('Pool', () => {
     expect(p.stats()).toMatchObject({ idle: 1, busy: 0 });
   });
 
+  it('replaces a taken resource after its destroy while others are idle, and at once when none is', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 2 });
+    p.start();
+    f.finishAll();
+    await flush();
+    const a = await p.acquire();
+    expect(f.pending.length).toBe(0); // one is still idle: the replacement waits until a is done
+    await p.destroy(a);
+    expect(f.pending.length).toBe(1);
+    f.finishOne();
+    await flush();
+    const b = await p.acquire();
+    const c = await p.acquire();
+    expect(f.pending.length).toBe(2); // none idle: both replacements start at once
+    f.finishAll();
+    await flush();
+    await p.destroy(b);
+    await p.destroy(c);
+    expect(f.pending.length).toBe(0); // already replaced
+    expect(p.stats()).toMatchObject({ idle: 2, busy: 0, starting: 0 });
+  });
+
   it('never exceeds maxTotal', async () => {
     const f = new ManualFactory();
     const p = makePool(f, { size: 2, maxTotal: 3 });
