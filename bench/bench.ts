@@ -11,6 +11,8 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { Engine } from '../lib/docker/engine';
 import { sandboxCreateOptions } from '../lib/docker/sandbox-spec';
+import { readSeccompProfile } from '../lib/docker/seccomp';
+import { loadConfig } from '../lib/config/config';
 import { SUM_PROGRAM } from '../lib/runner/languages';
 import { SampleWindow } from '../lib/observability/samples';
 import { freePort } from '../tests/integration/helpers/free-port';
@@ -119,8 +121,13 @@ async function viaApi(url: string, code: string): Promise<void> {
   if (!String(body.Output).startsWith(EXPECTED)) throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
 }
 
+/** The seccomp profile the service gives its containers; (b), (c) and (d) get it too. */
+const SECCOMP_PATH = loadConfig().seccompProfile;
+const SECCOMP = readSeccompProfile(SECCOMP_PATH);
+
 /** The same hardening as our sandboxes, through the CLI, as a naive service would do it. */
 const HARDENING = [
+  ...(SECCOMP.json ? ['--security-opt', `seccomp=${SECCOMP_PATH}`] : []),
   '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,nosuid,size=32m,uid=10001,gid=10001',
   '--memory', '256m', '--memory-swap', '256m',
   '--cpus', '1', '--pids-limit', '64', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--user', '10001:10001',
@@ -155,6 +162,7 @@ async function main() {
     kernel: os.release(),
     engine: (await docker.version()).Version,
     runtime: ((await docker.info()) as { DefaultRuntime?: string }).DefaultRuntime ?? 'unknown',
+    seccomp: SECCOMP.source,
     date: new Date().toISOString(),
   };
   console.error(`machine: ${JSON.stringify(machine)}`);
@@ -196,7 +204,7 @@ async function main() {
       NanoCpus: 1e9,
       PidsLimit: 64,
       CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
+      SecurityOpt: ['no-new-privileges', ...(SECCOMP.json ? [`seccomp=${SECCOMP.json}`] : [])],
     },
   });
   await c.start();
@@ -210,7 +218,8 @@ async function main() {
   // What "a fresh container per run" costs by itself: our sandbox spec, no job, no HTTP.
   console.error('(d) churn: one sandbox container created, started, stopped and removed');
   const engine = new Engine(process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock');
-  const spec = sandboxCreateOptions(IMAGE, 'csharp', { memoryMb: 256, cpus: 1, pidsLimit: 64, workTmpfsMb: 32 }, {
+  const limits = { memoryMb: 256, cpus: 1, pidsLimit: 64, workTmpfsMb: 32, seccompJson: SECCOMP.json };
+  const spec = sandboxCreateOptions(IMAGE, 'csharp', limits, {
     instanceId: 'bench',
     hostname: os.hostname(),
     pid: process.pid,
@@ -230,7 +239,7 @@ async function main() {
     sameSerialP50: rows.aSameSerial.p50,
   };
   const table = [
-    `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, kernel ${machine.kernel}, Docker ${machine.engine} (runtime ${machine.runtime}); ${machine.date}`,
+    `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, kernel ${machine.kernel}, Docker ${machine.engine} (runtime ${machine.runtime}, seccomp ${machine.seccomp}); ${machine.date}`,
     '',
     '| measurement | requests | p50 ms | p95 ms | req/s | CPU ms/req |',
     '|---|---:|---:|---:|---:|---:|',

@@ -38,6 +38,7 @@ export interface Config {
   compilerMemoryMb: number; //     WEBCOMPILE_COMPILER_MEMORY_MB
   compilerRecycleAfter: number; // WEBCOMPILE_COMPILER_RECYCLE_AFTER (compiles before a compiler is replaced)
   compileCacheMb: number; //       WEBCOMPILE_COMPILE_CACHE_MB (0 = no cache)
+  seccompProfile: string; //       WEBCOMPILE_SECCOMP_PROFILE (file written by setup; "default" = the engine's own profile)
 }
 
 export const defaults: Config = {
@@ -76,6 +77,7 @@ export const defaults: Config = {
   compilerMemoryMb: 512,
   compilerRecycleAfter: 500,
   compileCacheMb: 64,
+  seccompProfile: '/var/lib/webcompile/seccomp.json',
 };
 
 type Env = Record<string, string | undefined>;
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     compilerMemoryMb: int(env, 'WEBCOMPILE_COMPILER_MEMORY_MB', defaults.compilerMemoryMb, 64),
     compilerRecycleAfter: int(env, 'WEBCOMPILE_COMPILER_RECYCLE_AFTER', defaults.compilerRecycleAfter, 1),
     compileCacheMb: int(env, 'WEBCOMPILE_COMPILE_CACHE_MB', defaults.compileCacheMb, 0),
+    seccompProfile: str(env, 'WEBCOMPILE_SECCOMP_PROFILE', defaults.seccompProfile),
   };
   if (c.timeoutMs > c.maxTimeoutMs) throw new Error('WEBCOMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_TIMEOUT_MS');
   // Below this, a pool could wait forever for a slot that other pools' idle containers hold.

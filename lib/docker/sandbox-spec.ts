@@ -22,6 +22,8 @@ export interface SandboxLimits {
   cpus: number;
   pidsLimit: number;
   workTmpfsMb: number;
+  /** A seccomp profile (JSON text) in place of the engine's default (see lib/docker/seccomp.ts). */
+  seccompJson?: string;
 }
 
 export interface SandboxOwner {
@@ -92,7 +94,7 @@ function hardenedOptions(
       ReadonlyRootfs: true,
       Tmpfs: { [TMP_DIR]: tmpfs(limits.workTmpfsMb) },
       CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
+      SecurityOpt: ['no-new-privileges', ...(limits.seccompJson ? [`seccomp=${limits.seccompJson}`] : [])],
       Memory: bytes,
       MemorySwap: bytes,
       MemorySwappiness: 0,

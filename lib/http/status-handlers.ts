@@ -23,6 +23,8 @@ export function statsBody() {
     queueLength: sum('waiting'),
     pools,
     compilers: Object.fromEntries([...rt.compilers].map(([id, c]) => [id, c.pool.stats()])),
+    /** "native-abi": the profile setup wrote; "engine-default": the engine's own (see the logs for why). */
+    seccomp: rt.seccomp.source,
     compileCache: {
       entries: rt.compileCache.size,
       bytes: rt.compileCache.usedBytes,

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { loadConfig, poolSizeFor, type Config } from '../config/config';
 import { Engine } from '../docker/engine';
 import { LABEL_INSTANCE } from '../docker/sandbox-spec';
+import { readSeccompProfile, type SeccompChoice } from '../docker/seccomp';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
@@ -26,6 +27,8 @@ export interface Runtime {
   pools: Map<string, SandboxPool>;
   compilers: Map<string, CompilerPool>;
   compileCache: CompileCache;
+  /** The seccomp profile every container gets. */
+  seccomp: SeccompChoice;
   /** Each language's image id and version label, read once (see imageInfo). */
   images: Map<string, ImageInfo>;
   /** WEBCOMPILE_MAX_CONTAINERS, shared by the pools of every language. */
@@ -77,6 +80,9 @@ function createRuntime(): Runtime {
   const compilers = new Map<string, CompilerPool>();
   const capacity = new Capacity(config.maxContainers);
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
+  const seccomp = readSeccompProfile(config.seccompProfile);
+  if (seccomp.problem) logger.warn({ event: 'seccomp_profile', problem: seccomp.problem }, "using the engine's default seccomp profile");
+  const seccompJson = seccomp.json;
 
   const poolEvents = (id: string, role: string) => (e: PoolEvent) => {
     if (e.type === 'created') {
@@ -108,7 +114,7 @@ function createRuntime(): Runtime {
       maxQueue: config.maxQueue,
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
-      limits: limitsFor(config, language),
+      limits: { ...limitsFor(config, language), seccompJson },
       owner,
     });
     pool.onEvent(poolEvents(id, 'sandbox'));
@@ -126,7 +132,7 @@ function createRuntime(): Runtime {
         maxQueue: config.maxQueue,
         acquireTimeoutMs: config.acquireTimeoutMs,
         retryMaxMs: config.createRetryMaxMs,
-        limits: { ...config, memoryMb: config.compilerMemoryMb },
+        limits: { ...config, memoryMb: config.compilerMemoryMb, seccompJson },
         owner,
         recycleAfter: config.compilerRecycleAfter,
         warmupSource: LANGUAGES[id].example,
@@ -142,6 +148,7 @@ function createRuntime(): Runtime {
     pools,
     compilers,
     compileCache: new CompileCache(config.compileCacheMb * 1024 * 1024),
+    seccomp,
     images: new Map(),
     capacity,
     metrics,
