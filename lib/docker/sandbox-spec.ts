@@ -1,6 +1,6 @@
 // The container settings every sandbox gets. Everything a program could use to reach out is off:
-// no network, no capabilities, no new privileges, a read-only root, no host folder, a non-root user,
-// and hard caps on memory (no swap), CPU, processes, files and disk.
+// no network, no capabilities, no new privileges, a seccomp allowlist, a read-only root, no host
+// folder, a non-root user, and hard caps on memory (no swap), CPU, processes, files and disk.
 
 import type Dockerode from 'dockerode';
 
