@@ -1,7 +1,7 @@
 // A small, generic pool of single-use resources (tarn.js / generic-pool style).
 // Resources are created ahead of demand up to `size` idle-or-starting, handed out first come, first
 // served, and never returned: the user of a resource destroys it, and the pool creates a fresh one
-// (after the destroy while others are idle, at once when none is).
+// (after the destroy while enough others are idle, at once otherwise).
 // A failing factory is retried with exponential backoff, and while it fails, waiters are rejected
 // with the cause instead of hanging. Every resource holds a slot of a Capacity from the start of its
 // create to the end of its destroy; several pools can share one Capacity.
@@ -21,7 +21,10 @@ export interface Factory<T> {
 }
 
 export interface PoolOptions {
-  /** Resources kept ready (idle + starting). */
+  /**
+   * Resources kept ready (idle + starting). A single-use pool may be short of it by the resources
+   * in use whose replacement waits for their destroy (see fill).
+   */
   size: number;
   /**
    * Upper bound on idle + starting + busy + destroying resources of this pool alone; further creates
@@ -38,7 +41,7 @@ export interface PoolOptions {
   /**
    * For resources that are given back and reused (release): busy ones count towards `size`, so the
    * pool holds `size` in all. Single-use resources leave this off: a taken one is replaced when it is
-   * destroyed, or at once when no other is idle.
+   * destroyed while enough others are idle, at once otherwise.
    */
   reusable?: boolean;
 }
@@ -269,14 +272,15 @@ export class Pool<T> {
     }
   }
 
-  /** Starts creates until idle + starting reaches size (or the cap is full), unless backing off. */
+  /** Starts creates until idle + starting (+ deferred replacements) reaches size (or the cap is full), unless backing off. */
   private fill(): void {
     if (this.closed || this.retryTimer) return;
-    // Single-use resources that are busy count towards the size while others are idle: a taken one
-    // is replaced once it is destroyed, after its request, so that the replacement (a container:
-    // ~100 ms of CPU) does not compete with that request. When none is idle, replacements start at once.
-    const busy = this.opts.reusable || this.idle.length > 0 ? this.busy.size : 0;
-    while (this.idle.length + this.starting + busy < this.opts.size && this.capacity.tryTake(this.slotUser)) {
+    // A busy single-use resource is replaced once it is destroyed, after its request, so that the
+    // replacement (a container: ~100 ms of CPU) does not compete with that request; but only as many
+    // wait so while more than that many others are idle. Long runs never leave the pool near empty,
+    // and the last idle one taken starts every replacement still owed.
+    const deferred = this.opts.reusable ? this.busy.size : Math.min(this.busy.size, Math.max(0, this.idle.length - 1));
+    while (this.idle.length + this.starting + deferred < this.opts.size && this.capacity.tryTake(this.slotUser)) {
       this.starting++;
       const t0 = Date.now();
       this.factory.create().then(

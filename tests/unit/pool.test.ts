@@ -159,27 +159,41 @@ describe('Pool', () => {
     expect(p.stats()).toMatchObject({ idle: 1, busy: 0 });
   });
 
-  it('replaces a taken resource after its destroy while others are idle, and at once when none is', async () => {
+  it('replaces a taken resource after its destroy while enough others are idle, and at once otherwise', async () => {
     const f = new ManualFactory();
-    const p = makePool(f, { size: 2 });
+    const p = makePool(f, { size: 3, maxTotal: 6 });
     p.start();
     f.finishAll();
     await flush();
     const a = await p.acquire();
-    expect(f.pending.length).toBe(0); // one is still idle: the replacement waits until a is done
+    expect(f.pending.length).toBe(0); // two still idle: the replacement waits until a is done
     await p.destroy(a);
     expect(f.pending.length).toBe(1);
     f.finishOne();
     await flush();
     const b = await p.acquire();
+    expect(f.pending.length).toBe(0);
     const c = await p.acquire();
-    expect(f.pending.length).toBe(2); // none idle: both replacements start at once
+    expect(f.pending.length).toBe(2); // one left idle: both replacements start at once
     f.finishAll();
     await flush();
     await p.destroy(b);
     await p.destroy(c);
     expect(f.pending.length).toBe(0); // already replaced
-    expect(p.stats()).toMatchObject({ idle: 2, busy: 0, starting: 0 });
+    expect(p.stats()).toMatchObject({ idle: 3, busy: 0, starting: 0 });
+  });
+
+  it('long runs never leave a single-use pool nearly empty', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 4, maxTotal: 8 });
+    p.start();
+    f.finishAll();
+    await flush();
+    const held = [await p.acquire(), await p.acquire(), await p.acquire()];
+    f.finishAll();
+    await flush();
+    expect(p.stats().idle).toBeGreaterThanOrEqual(3);
+    for (const r of held) await p.destroy(r);
   });
 
   it('never exceeds maxTotal', async () => {
