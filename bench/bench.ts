@@ -11,7 +11,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { Engine } from '../lib/docker/engine';
 import { sandboxCreateOptions } from '../lib/docker/sandbox-spec';
-import { readSeccompProfile } from '../lib/docker/seccomp';
+import { checkEngineVersion, readSeccompProfile } from '../lib/docker/seccomp';
 import { loadConfig } from '../lib/config/config';
 import { SUM_PROGRAM } from '../lib/runner/languages';
 import { SampleWindow } from '../lib/observability/samples';
@@ -103,12 +103,20 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
  * measures its own requests and not the replacements the row before it left behind.
  */
 async function settle(url: string): Promise<void> {
+  type Stats = { size: number; idle: number; busy: number; starting: number; destroying: number };
   for (let i = 0; i < 200; i++) {
     const stats = await (await fetch(`${url}/api/stats`)).json();
-    const pools = Object.values<{ size: number; idle: number; starting: number; destroying: number }>(stats.pools);
-    if (pools.every((p) => p.idle === p.size && p.starting === 0 && p.destroying === 0)) return;
+    const pools = Object.values<Stats>(stats.pools);
+    const compilers = Object.values<Stats>(stats.compilers);
+    if (
+      pools.every((p) => p.idle === p.size && p.starting === 0 && p.destroying === 0) &&
+      compilers.every((c) => c.busy === 0 && c.starting === 0)
+    ) {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
+  console.error('  (the pools did not settle within 10 s; measuring anyway)');
 }
 
 async function viaApi(url: string, code: string): Promise<void> {
@@ -123,10 +131,11 @@ async function viaApi(url: string, code: string): Promise<void> {
 
 /** The seccomp profile the service gives its containers; (b), (c) and (d) get it too. */
 const SECCOMP_PATH = loadConfig().seccompProfile;
-const SECCOMP = readSeccompProfile(SECCOMP_PATH);
+/** Checked against the engine in main(), as the server does. */
+let SECCOMP = readSeccompProfile(SECCOMP_PATH);
 
 /** The same hardening as our sandboxes, through the CLI, as a naive service would do it. */
-const HARDENING = [
+const hardening = () => [
   ...(SECCOMP.json ? ['--security-opt', `seccomp=${SECCOMP_PATH}`] : []),
   '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,nosuid,size=32m,uid=10001,gid=10001',
   '--memory', '256m', '--memory-swap', '256m',
@@ -137,7 +146,7 @@ const COMPILE_AND_RUN = 'mkdir -p /tmp/work && cd /work && cat > main.cs && mcs 
 
 function naive(code: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn('docker', ['run', '--rm', '-i', ...HARDENING, IMAGE, 'sh', '-c', COMPILE_AND_RUN], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const p = spawn('docker', ['run', '--rm', '-i', ...hardening(), IMAGE, 'sh', '-c', COMPILE_AND_RUN], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (b) => (out += b));
     p.on('exit', () => (out.startsWith(EXPECTED) ? resolve() : reject(new Error(`naive run printed: ${out}`))));
@@ -161,10 +170,12 @@ async function main() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     kernel: os.release(),
     engine: (await docker.version()).Version,
+    seccomp: '',
     runtime: ((await docker.info()) as { DefaultRuntime?: string }).DefaultRuntime ?? 'unknown',
-    seccomp: SECCOMP.source,
     date: new Date().toISOString(),
   };
+  SECCOMP = checkEngineVersion(SECCOMP, machine.engine);
+  machine.seccomp = SECCOMP.source;
   console.error(`machine: ${JSON.stringify(machine)}`);
   const rows: Record<string, Row> = {};
 
@@ -226,9 +237,12 @@ async function main() {
   });
   const churn = async () => {
     const id = await engine.createAndStart(spec);
-    await engine.kill(id);
-    await engine.waitStopped(id);
-    await engine.remove(id);
+    try {
+      await engine.kill(id);
+      await engine.waitStopped(id);
+    } finally {
+      await engine.remove(id);
+    }
   };
   await churn();
   rows.dChurn = await measure('(d) container churn alone, serial', SERIAL, 1, churn);

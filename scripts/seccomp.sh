@@ -5,8 +5,9 @@
 # machine's native one. The rules for native syscalls stay exactly the engine's; the 32-bit x86 and
 # x32 syscall ABIs, which no sandbox program needs, are closed (a process that uses them is killed),
 # and the smaller filter costs about 10 ms less CPU at every container start.
-# Written anew on every setup, so it always follows the engine. Where it cannot be made, no file is
-# left and the sandboxes get the engine's default profile.
+# Written anew on every setup, with the engine version it came from in "$OUT.engine": the server uses
+# it only with that engine. Where it cannot be made, no file is left and the sandboxes get the
+# engine's default profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { echo "[seccomp] $*" >&2; }
@@ -20,9 +21,12 @@ BASE_IMAGE="${WEBCOMPILE_BASE_IMAGE:-webcompile/base:bookworm}"
 
 give_up() {
   log "$1; sandboxes get the engine's default profile"
-  rm -f "$OUT"
+  rm -f "$OUT" "$OUT.engine" "${tmp:-}" 2>/dev/null || true
   exit 0
 }
+command -v node >/dev/null 2>&1 || give_up "node is not on the PATH"
+command -v ctr >/dev/null 2>&1 || give_up "containerd's ctr is missing"
+engine_version="$(docker version -f '{{.Server.Version}}')" || give_up "the engine does not answer"
 
 # The engine hands the spec to containerd when the container starts.
 id="$(docker run -d --rm --network none --cap-drop ALL --security-opt no-new-privileges --label webcompile.probe=seccomp \
@@ -36,7 +40,8 @@ for sock in /run/docker/containerd/containerd.sock /run/containerd/containerd.so
 done
 [ -n "$spec" ] || give_up "cannot read the probe container's spec from containerd (ctr)"
 
-mkdir -p "$(dirname "$OUT")"
+mkdir -p "$(dirname "$OUT")" 2>/dev/null || give_up "cannot create $(dirname "$OUT")"
+tmp="$(mktemp "$(dirname "$OUT")/.seccomp.XXXXXX")" || give_up "cannot write in $(dirname "$OUT")"
 if ! printf '%s' "$spec" | node -e '
   const info = JSON.parse(require("fs").readFileSync(0, "utf8"));
   const profile = info.Spec && info.Spec.linux && info.Spec.linux.seccomp;
@@ -44,9 +49,10 @@ if ! printf '%s' "$spec" | node -e '
   if (!profile || !Array.isArray(profile.syscalls) || !native || !(profile.architectures || []).includes(native)) process.exit(1);
   profile.architectures = [native];
   process.stdout.write(JSON.stringify(profile));
-' >"$OUT.tmp"; then
-  rm -f "$OUT.tmp"
+' >"$tmp"; then
   give_up "the probe container has no seccomp profile for this architecture"
 fi
-mv "$OUT.tmp" "$OUT"
-log "wrote $OUT (the engine's profile, native syscall ABI only)"
+# Readable by the server, writable by nobody else (the server refuses a profile others may change).
+chmod 644 "$tmp" && mv "$tmp" "$OUT" && printf '%s\n' "$engine_version" >"$OUT.engine" ||
+  give_up "cannot write $OUT"
+log "wrote $OUT (the engine's profile, native syscall ABI only; engine $engine_version)"

@@ -74,6 +74,15 @@ export class Engine {
     }
   }
 
+  /** The engine's version, e.g. "20.10.24+dfsg1". */
+  async version(): Promise<string> {
+    try {
+      return (await withDeadline(this.docker.version(), ENGINE_CALL_MS, 'version')).Version;
+    } catch (e) {
+      throw classifyEngineError(e, 'version');
+    }
+  }
+
   /** An image's id and labels, or null when it is missing. */
   async inspectImage(image: string): Promise<{ id: string; labels: Record<string, string> } | null> {
     try {

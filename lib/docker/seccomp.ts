@@ -1,35 +1,76 @@
 // The seccomp profile sandboxes and warm compilers get. scripts/seccomp.sh writes it at setup: the
 // engine's own default profile for a container without capabilities, narrowed to the native syscall
-// ABI. Without that file the engine's default profile applies (still an allowlist, but it also
-// admits the 32-bit ABIs and costs more to compile at every container start).
+// ABI, and next to it the engine version it came from. Without that file, or when the engine is not
+// the one it came from any more (an upgrade changes the default rules), the engine's own default
+// profile applies: still an allowlist, but it also admits the 32-bit ABIs and costs more to compile
+// at every container start.
 
 import fs from 'node:fs';
 
 export interface SeccompChoice {
   /** The profile as JSON text for SecurityOpt "seccomp=...", or undefined for the engine's default. */
   json?: string;
+  /** The engine version the profile was derived from. */
+  engineVersion?: string;
   /** What /api/stats reports. */
   source: 'native-abi' | 'engine-default';
   /** Why the engine's default is used when a profile was asked for. */
   problem?: string;
 }
 
-/** Reads the profile at `path` ("default": the engine's own). Never throws: the engine default is safe. */
+/** The architecture libseccomp calls this machine's native one. */
+export const NATIVE_ARCH: string | undefined = ({ x64: 'SCMP_ARCH_X86_64', arm64: 'SCMP_ARCH_AARCH64' } as Record<string, string>)[
+  process.arch
+];
+
+/** Default actions that make the profile an allowlist. */
+const DENYING = new Set(['SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP']);
+
+/**
+ * Reads the profile at `path` ("default": the engine's own). Never throws: the engine's default is
+ * safe. Accepts only what setup writes: an allowlist for the native ABI alone, in a file only its
+ * owner may change (anyone else could otherwise loosen every sandbox).
+ */
 export function readSeccompProfile(path: string): SeccompChoice {
   if (path === 'default') return { source: 'engine-default' };
+  const fallback = (problem: string): SeccompChoice => ({ source: 'engine-default', problem: `${path}: ${problem}` });
   let text: string;
+  let mode: number;
   try {
+    mode = fs.statSync(path).mode;
     text = fs.readFileSync(path, 'utf8');
   } catch {
-    return { source: 'engine-default', problem: `${path} is missing (npm run setup writes it)` };
+    return fallback('missing (npm run setup writes it)');
   }
+  if (mode & 0o022) return fallback('others may write it');
+  let profile: { defaultAction?: unknown; architectures?: unknown; syscalls?: unknown };
   try {
-    const profile = JSON.parse(text) as { defaultAction?: unknown; architectures?: unknown; syscalls?: unknown };
-    if (typeof profile.defaultAction !== 'string' || !Array.isArray(profile.syscalls) || !Array.isArray(profile.architectures)) {
-      throw new Error('not a seccomp profile');
-    }
-    return { json: JSON.stringify(profile), source: 'native-abi' };
-  } catch (e) {
-    return { source: 'engine-default', problem: `${path}: ${e instanceof Error ? e.message : String(e)}` };
+    profile = JSON.parse(text);
+  } catch {
+    return fallback('not JSON');
   }
+  if (typeof profile.defaultAction !== 'string' || !DENYING.has(profile.defaultAction)) {
+    return fallback('its default action does not deny');
+  }
+  if (!Array.isArray(profile.syscalls) || profile.syscalls.length === 0) return fallback('it allows no syscalls');
+  const arches = profile.architectures;
+  if (!NATIVE_ARCH || !Array.isArray(arches) || arches.length !== 1 || arches[0] !== NATIVE_ARCH) {
+    return fallback(`its architectures are not just ${NATIVE_ARCH ?? 'this machine\'s'}`);
+  }
+  let engineVersion: string | undefined;
+  try {
+    engineVersion = fs.readFileSync(`${path}.engine`, 'utf8').trim() || undefined;
+  } catch {
+    // checked against the engine by the caller: no version, no match
+  }
+  return { json: JSON.stringify(profile), engineVersion, source: 'native-abi' };
+}
+
+/** The engine's default applies when the profile came from another engine version (or an unknown one). */
+export function checkEngineVersion(choice: SeccompChoice, engineVersion: string): SeccompChoice {
+  if (choice.source !== 'native-abi' || choice.engineVersion === engineVersion) return choice;
+  return {
+    source: 'engine-default',
+    problem: `the profile was derived from engine ${choice.engineVersion ?? '(unknown)'}, the engine is ${engineVersion}; run npm run setup`,
+  };
 }

@@ -7,7 +7,8 @@ import os from 'node:os';
 import { loadConfig, poolSizeFor, type Config } from '../config/config';
 import { Engine } from '../docker/engine';
 import { LABEL_INSTANCE } from '../docker/sandbox-spec';
-import { readSeccompProfile, type SeccompChoice } from '../docker/seccomp';
+import { checkEngineVersion, readSeccompProfile, type SeccompChoice } from '../docker/seccomp';
+import type { SandboxLimits } from '../docker/sandbox-spec';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
@@ -81,8 +82,10 @@ function createRuntime(): Runtime {
   const capacity = new Capacity(config.maxContainers);
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
   const seccomp = readSeccompProfile(config.seccompProfile);
-  if (seccomp.problem) logger.warn({ event: 'seccomp_profile', problem: seccomp.problem }, "using the engine's default seccomp profile");
   const seccompJson = seccomp.json;
+  // Every pool's container settings, so that the profile can still be dropped before the pools start.
+  const settings: SandboxLimits[] = [];
+  const track = <L extends SandboxLimits>(l: L): L => (settings.push(l), l);
 
   const poolEvents = (id: string, role: string) => (e: PoolEvent) => {
     if (e.type === 'created') {
@@ -114,7 +117,7 @@ function createRuntime(): Runtime {
       maxQueue: config.maxQueue,
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
-      limits: { ...limitsFor(config, language), seccompJson },
+      limits: track({ ...limitsFor(config, language), seccompJson }),
       owner,
     });
     pool.onEvent(poolEvents(id, 'sandbox'));
@@ -132,7 +135,7 @@ function createRuntime(): Runtime {
         maxQueue: config.maxQueue,
         acquireTimeoutMs: config.acquireTimeoutMs,
         retryMaxMs: config.createRetryMaxMs,
-        limits: { ...config, memoryMb: config.compilerMemoryMb, seccompJson },
+        limits: track({ ...config, memoryMb: config.compilerMemoryMb, seccompJson }),
         owner,
         recycleAfter: config.compilerRecycleAfter,
         warmupSource: LANGUAGES[id].example,
@@ -166,6 +169,13 @@ function createRuntime(): Runtime {
     .then((n) => logger.info({ event: 'startup_sweep', removed: n, instanceId }))
     .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }))
     .then(async () => {
+      // The profile setup wrote holds the default rules of the engine it came from.
+      const version = await rt.engine.version().catch((e) => `unknown (${errorMessage(e)})`);
+      rt.seccomp = checkEngineVersion(rt.seccomp, version);
+      if (!rt.seccomp.json) for (const l of settings) l.seccompJson = undefined;
+      if (rt.seccomp.problem) {
+        logger.warn({ event: 'seccomp_profile', problem: rt.seccomp.problem }, "containers get the engine's default seccomp profile");
+      }
       // Read now so that the first request does not wait for it (a failure is retried on use).
       await Promise.all([...pools.keys()].map((id) => imageInfo(rt, id).catch(() => null)));
       for (const p of pools.values()) p.start();
