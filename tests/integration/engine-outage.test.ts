@@ -16,9 +16,11 @@ function dockerdPid(): number | null {
   }
 }
 
-function startEngine(): void {
+/** Runs scripts/engine.sh; returns what it logged. */
+function startEngine(): string {
   const r = spawnSync('bash', ['scripts/engine.sh'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`engine.sh failed: ${r.stderr}`);
+  return r.stderr;
 }
 
 const server = useServer({ WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_CREATE_RETRY_MAX_MS: '500' });
@@ -46,11 +48,13 @@ describe('engine outage', () => {
     expect(health.status).toBe(503);
     expect((await health.json()).reason).toMatch(/engine/i);
 
-    startEngine();
+    const log = startEngine();
     await docker.ping();
-    // The engine that scripts/engine.sh starts runs containers with crun unless told otherwise.
+    // The engine that scripts/engine.sh starts runs containers with crun where crun can work, and
+    // says so; otherwise with runc, and says why.
+    expect(log).toMatch(/starting dockerd --add-runtime crun=\S+ --default-runtime crun|containers run with runc|starting dockerd\s*$/m);
     const info = (await docker.info()) as { DefaultRuntime: string };
-    expect(info.DefaultRuntime).toBe(process.env.WEBCOMPILE_OCI_RUNTIME || 'crun');
+    expect(info.DefaultRuntime).toBe(/--default-runtime crun/.test(log) ? 'crun' : 'runc');
     await expect.poll(async () => (await fetch(`${server.url}/api/health`)).status, { timeout: 60_000 }).toBe(200);
     const r = await compile(server, { code: SUM });
     expect(r.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n' });
