@@ -1,8 +1,13 @@
 // The sandboxes' seccomp profile (written by scripts/seccomp.sh): the engine's rules for native
 // syscalls, with the 32-bit x86 and x32 syscall ABIs closed. A program that calls getpid through
-// either is killed with SIGSYS; under the engine's default profile the same calls are let through
-// (the x32 one then fails in the kernel, which lacks x32 support here). x86-64 only, as the assembly.
+// either is killed with SIGSYS. A profile from another engine version is not used: the engine's own
+// default profile then applies, and it lets the same calls through (the x32 one then fails in the
+// kernel, which lacks x32 support here). x86-64 only, as the assembly.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '@/lib/config/config';
 import { compile, useServer } from './helpers/server';
 
 const INT80_GETPID = `#include <stdio.h>
@@ -43,8 +48,15 @@ describe('with the profile setup wrote', () => {
   });
 });
 
-describe("with the engine's default profile", () => {
-  const server = useServer({ WEBCOMPILE_LANGUAGES: 'c', WEBCOMPILE_SECCOMP_PROFILE: 'default' });
+describe('with a profile from another engine version', () => {
+  // A copy of the profile setup wrote, said to come from an engine that is not this one: the server
+  // must fall back to the engine's own profile.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-seccomp-'));
+  const stale = path.join(dir, 'seccomp.json');
+  fs.copyFileSync(loadConfig().seccompProfile, stale);
+  fs.chmodSync(stale, 0o644);
+  fs.writeFileSync(`${stale}.engine`, '0.0.1\n');
+  const server = useServer({ WEBCOMPILE_LANGUAGES: 'c', WEBCOMPILE_SECCOMP_PROFILE: stale });
 
   it('lets the same calls through', async () => {
     const stats = await (await fetch(`${server.url}/api/stats`)).json();
