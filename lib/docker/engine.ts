@@ -14,13 +14,19 @@ export class ContainerGoneError extends brandedError('ContainerGoneError') {}
 /** The longest any single engine call may take before we treat the engine as unavailable. */
 export const ENGINE_CALL_MS = 15_000;
 
-/** Rejects with EngineUnavailableError when `p` has not settled within `ms` (a hung engine). */
-export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * Rejects with EngineUnavailableError when `p` has not settled within `ms` (a hung engine). When `p`
+ * still succeeds after that, `onLate` gets its value: what it made can then be undone.
+ */
+export function withDeadline<T>(p: Promise<T>, ms: number, what: string, onLate?: (value: T) => void): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EngineUnavailableError(`Docker engine did not answer ${what} within ${ms} ms`)), ms);
+      timer = setTimeout(() => {
+        if (onLate) p.then(onLate, () => {});
+        reject(new EngineUnavailableError(`Docker engine did not answer ${what} within ${ms} ms`));
+      }, ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -99,7 +105,10 @@ export class Engine {
   async createAndStart(options: Dockerode.ContainerCreateOptions): Promise<string> {
     let container: Dockerode.Container;
     try {
-      container = await withDeadline(this.docker.createContainer(options), ENGINE_CALL_MS, 'create');
+      // A create the engine answers after the deadline made a container nobody holds: remove it.
+      container = await withDeadline(this.docker.createContainer(options), ENGINE_CALL_MS, 'create', (late) => {
+        late.remove({ force: true }).catch(() => {});
+      });
     } catch (e) {
       const err = e as { statusCode?: number };
       if (err?.statusCode === 404) {
