@@ -275,10 +275,10 @@ export class Pool<T> {
   /** Starts creates until idle + starting (+ deferred replacements) reaches size (or the cap is full), unless backing off. */
   private fill(): void {
     if (this.closed || this.retryTimer) return;
-    // A busy single-use resource is replaced once it is destroyed, after its request, so that the
-    // replacement (a container: ~100 ms of CPU) does not compete with that request; but only as many
-    // wait so while more than that many others are idle. Long runs never leave the pool near empty,
-    // and the last idle one taken starts every replacement still owed.
+    // A busy single-use resource is replaced once it is destroyed, after its request, so that creating
+    // the replacement (for a container, ~100 ms of CPU) does not compete with that request; but only
+    // while more resources are idle than replacements wait so. Past that, replacements start at once:
+    // long runs never leave the pool nearly empty.
     const deferred = this.opts.reusable ? this.busy.size : Math.min(this.busy.size, Math.max(0, this.idle.length - 1));
     while (this.idle.length + this.starting + deferred < this.opts.size && this.capacity.tryTake(this.slotUser)) {
       this.starting++;

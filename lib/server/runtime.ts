@@ -169,7 +169,8 @@ function createRuntime(): Runtime {
     .then((n) => logger.info({ event: 'startup_sweep', removed: n, instanceId }))
     .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }))
     .then(async () => {
-      // The profile setup wrote holds the default rules of the engine it came from.
+      // The profile setup wrote holds the default rules of the engine it came from. An engine that
+      // cannot be asked now counts as another one: its own default profile is the safe choice.
       const version = await rt.engine.version().catch((e) => `unknown (${errorMessage(e)})`);
       rt.seccomp = checkEngineVersion(rt.seccomp, version);
       if (!rt.seccomp.json) for (const l of settings) l.seccompJson = undefined;
