@@ -1,6 +1,7 @@
 // The warm compilers and the compile cache are correct: same code gives the same output (from the
-// cache), changed code is recompiled, and a compile that times out or a compiler that dies never
-// affects another request. The in-sandbox compile path (used when warm compilers are off) works too.
+// cache), changed code is recompiled, a compile that times out or a compiler that dies never affects
+// another request, and what one compile defined is not visible to the next on the same compiler.
+// The in-sandbox compile path (used when warm compilers are off) works too.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,6 +86,25 @@ describe('with warm compilers', () => {
     expect(['compile_error', 'compile_timeout']).toContain(r.body.Status);
     expect((await other).body.Output).toMatch(/^survivor/);
     expect((await compile(server, { code: SUM })).body.Output).toBe('Sum: 499500\n');
+  });
+});
+
+describe('one warm compiler, many users', () => {
+  // One compiler: every compile below goes to the same mcs, one after another.
+  const server = useServer({ WEBCOMPILE_LANGUAGES: 'csharp', WEBCOMPILE_COMPILER_POOL_SIZE: '1', WEBCOMPILE_COMPILE_CACHE_MB: '0' });
+
+  it('a compile never sees what an earlier compile defined', async () => {
+    const tag = `t${Date.now()}`;
+    const a = await compile(server, {
+      code: `namespace Leak { public static class Secret { public const string Value = "${tag}"; } }
+class P { static void Main() { System.Console.Write(Leak.Secret.Value); } }`,
+    });
+    expect(a.body).toMatchObject({ Status: 'ok', Output: tag });
+    const b = await compile(server, { code: 'class P { static void Main() { System.Console.Write(Leak.Secret.Value); } }' });
+    expect(b.body.Status).toBe('compile_error');
+    expect(b.body.Diagnostics[0]).toMatchObject({ line: 1, code: 'CS0103' });
+    const c = await compile(server, { code: echo(`c${tag}`) });
+    expect(c.body).toMatchObject({ Status: 'ok', Output: `c${tag}` });
   });
 });
 
