@@ -6,7 +6,7 @@
 import type { Engine, Attached } from '../docker/engine';
 import { brandedError } from '../errors/branded-error';
 import { compilerCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
-import { Pool, type PoolEvent, type PoolOptions } from '../pool/pool';
+import { Pool, type PoolOptions } from '../pool/pool';
 import { encodeRequest, ResponseReader, type CompileResponse } from './protocol';
 
 /** The compiler process ended or spoke nonsense in the middle of a compile. */
@@ -128,18 +128,6 @@ export class CompilerPool {
       },
       opts,
     );
-  }
-
-  onEvent(listener: (e: PoolEvent) => void): void {
-    this.pool.onEvent(listener);
-  }
-
-  start(): void {
-    this.pool.start();
-  }
-
-  drain(graceMs: number): Promise<void> {
-    return this.pool.drain(graceMs);
   }
 
   /**

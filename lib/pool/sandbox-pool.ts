@@ -4,7 +4,7 @@
 
 import type { Engine, ManagedContainer } from '../docker/engine';
 import { sandboxCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
-import { Pool, type PoolEvent, type PoolOptions } from './pool';
+import { Pool, type PoolOptions } from './pool';
 
 export interface Sandbox {
   id: string;
@@ -34,18 +34,6 @@ export class SandboxPool {
       },
       opts,
     );
-  }
-
-  onEvent(listener: (e: PoolEvent) => void): void {
-    this.pool.onEvent(listener);
-  }
-
-  start(): void {
-    this.pool.start();
-  }
-
-  drain(graceMs: number): Promise<void> {
-    return this.pool.drain(graceMs);
   }
 
   /**

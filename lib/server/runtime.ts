@@ -120,7 +120,7 @@ function createRuntime(): Runtime {
       limits: track({ ...limitsFor(config, language), seccompJson }),
       owner,
     });
-    pool.onEvent(poolEvents(id, 'sandbox'));
+    pool.pool.onEvent(poolEvents(id, 'sandbox'));
     pools.set(id, pool);
 
     const warm = LANGUAGES[id].warm;
@@ -140,7 +140,7 @@ function createRuntime(): Runtime {
         recycleAfter: config.compilerRecycleAfter,
         warmupSource: LANGUAGES[id].example,
       });
-      compilerPool.onEvent(poolEvents(id, 'compiler'));
+      compilerPool.pool.onEvent(poolEvents(id, 'compiler'));
       compilers.set(id, compilerPool);
     }
   }
@@ -179,8 +179,8 @@ function createRuntime(): Runtime {
       }
       // Read now so that the first request does not wait for it (a failure is retried on use).
       await Promise.all([...pools.keys()].map((id) => imageInfo(rt, id).catch(() => null)));
-      for (const p of pools.values()) p.start();
-      for (const c of compilers.values()) c.start();
+      for (const p of pools.values()) p.pool.start();
+      for (const c of compilers.values()) c.pool.start();
       stopHousekeeping = startHousekeeping({
         engine,
         instanceId,
@@ -212,8 +212,8 @@ export async function shutdownRuntime(reason: string): Promise<void> {
   await rt.ready;
   stopHousekeeping();
   await Promise.all([
-    ...[...rt.pools.values()].map((p) => p.drain(rt.config.shutdownGraceMs)),
-    ...[...rt.compilers.values()].map((c) => c.drain(rt.config.shutdownGraceMs)),
+    ...[...rt.pools.values()].map((p) => p.pool.drain(rt.config.shutdownGraceMs)),
+    ...[...rt.compilers.values()].map((c) => c.pool.drain(rt.config.shutdownGraceMs)),
   ]);
   // Anything of ours still on the engine (a removal that failed) goes too.
   const left = await rt.engine.listManaged({ [LABEL_INSTANCE]: rt.instanceId }).catch(() => []);
