@@ -1,6 +1,7 @@
 // POST /api/compile (and the seed's /compile): throttle, parse, run, answer. Thin on purpose.
 
 import { getRuntime } from '../server/runtime';
+import { errorMessage } from '../pool/pool';
 import { compileAndRun } from '../runner/compile-service';
 import { ApiError } from './api-error';
 import { clientAddress } from './client-address';
@@ -16,20 +17,18 @@ export async function handleCompile(request: Request): Promise<Response> {
     const client = clientAddress(request.headers, rt.config.trustProxy, request.headers.get('x-webcompile-peer') ?? undefined);
     const decision = rt.rateLimiter.take(client);
     if (!decision.allowed) {
-      rt.metrics.reject('rate_limited');
-      throw new ApiError(429, `too many runs from ${client}; limit is ${rt.config.rateLimitPerMinute} a minute`, {
-        'Retry-After': String(decision.retryAfterS),
-      });
+      const retry = { 'Retry-After': String(decision.retryAfterS) };
+      throw new ApiError(429, `too many runs from ${client}; limit is ${rt.config.rateLimitPerMinute} a minute`, retry, {}, 'rate_limited');
     }
     const req = await parseCompileRequest(request, rt.config);
     const result = await compileAndRun(rt, req, { receivedAt, signal: request.signal, client });
     return Response.json(result, { headers: { ...cors, 'Cache-Control': 'no-store' } });
   } catch (e) {
     if (e instanceof ApiError) {
-      if (e.status < 500 && e.status !== 429 && e.status !== 499) rt.metrics.reject(`http_${e.status}`);
+      if (e.reason) rt.metrics.reject(e.reason);
       return e.toResponse(cors);
     }
-    rt.logger.error({ event: 'unexpected_error', error: e instanceof Error ? e.message : String(e) });
+    rt.logger.error({ event: 'unexpected_error', error: errorMessage(e) });
     return new ApiError(500, 'internal error').toResponse(cors);
   } finally {
     rt.inFlight--;

@@ -2,11 +2,14 @@
 
 export class SampleWindow {
   private readonly values: number[] = [];
+  /** The values in order, kept until the next add: one summary asks for several percentiles. */
+  private sorted: number[] | null = null;
   constructor(private readonly capacity = 1000) {}
 
   add(v: number): void {
     this.values.push(v);
     if (this.values.length > this.capacity) this.values.shift();
+    this.sorted = null;
   }
 
   get count(): number {
@@ -16,7 +19,7 @@ export class SampleWindow {
   /** Nearest-rank percentile; null when empty. */
   percentile(p: number): number | null {
     if (this.values.length === 0) return null;
-    const sorted = [...this.values].sort((a, b) => a - b);
+    const sorted = (this.sorted ??= [...this.values].sort((a, b) => a - b));
     const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
     return sorted[rank];
   }
@@ -27,7 +30,7 @@ export class SampleWindow {
       p50: this.percentile(50),
       p90: this.percentile(90),
       p99: this.percentile(99),
-      max: this.values.length ? Math.max(...this.values) : null,
+      max: this.percentile(100),
     };
   }
 }

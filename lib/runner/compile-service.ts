@@ -14,13 +14,12 @@ import {
   PoolClosedError,
   PoolQueueFullError,
   PoolTimeoutError,
-  PoolUnavailableError,
 } from '../pool/errors';
 import { errorMessage } from '../pool/pool';
 import { imageInfo, type Runtime } from '../server/runtime';
 import { LANGUAGES, limitsFor, type Language } from './languages';
 import type { RunResult } from './result';
-import { joinText, note, runInSandbox, type SandboxJob } from './run-in-sandbox';
+import { compileTimeoutNote, joinText, note, runInSandbox, type SandboxJob } from './run-in-sandbox';
 
 /** Retry-After for a busy or recovering service, in seconds. */
 const RETRY_AFTER_S = '2';
@@ -37,7 +36,7 @@ interface Ctx {
 export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx): Promise<RunResult> {
   const pool = rt.pools.get(req.language);
   if (!pool) throw new ApiError(400, `language "${req.language}" is not enabled`);
-  if (rt.shuttingDown) throw unavailable(rt, 'shutting_down', 'the service is shutting down');
+  if (rt.shuttingDown) throw unavailable('shutting_down', 'the service is shutting down');
   const language = LANGUAGES[req.language];
   const limits = { ...limitsFor(rt.config, language), timeoutMs: req.timeoutMs };
   const finish = (partial: Omit<RunResult, 'LatencyInMS' | 'Language'>): RunResult => {
@@ -59,22 +58,22 @@ export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx):
     limits,
     signal: ctx.signal,
   };
-  let warm: { response: CompileResponse; ms: number | null; cached: boolean } | null = null;
+  /** The warm compile, with its messages capped as the sandbox caps compiler output. */
+  let warm: { messages: string; ms: number | null; cached: boolean } | null = null;
   const compilers = rt.compilers.get(req.language);
   if (language.warm && compilers) {
-    warm = await warmCompile(rt, language, req.code, ctx.signal);
-    if (warm === null) {
+    const compiled = await warmCompile(rt, language, req.code, ctx.signal);
+    if (compiled === null) {
       return finish({ ...empty(), Status: 'compile_timeout', Timeout: true, CompileMS: limits.compileTimeoutMs,
-        ErrorString: note('', `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.`) });
+        ErrorString: compileTimeoutNote('', limits.compileTimeoutMs) });
     }
-    const { response } = warm;
-    // The same cap as the sandbox puts on compiler output.
+    const { response } = compiled;
     const capped = capText(response.messages, limits.outputLimitBytes);
-    const diagnostics = language.parseDiagnostics?.(response.messages) ?? [];
     if (response.exitCode !== 0) {
       return finish({ ...empty(), Status: 'compile_error', ExitCode: response.exitCode, ErrorString: capped.text, Truncated: capped.truncated,
-        Diagnostics: diagnostics, CompileMS: warm.ms, CompileCached: warm.cached });
+        Diagnostics: language.parseDiagnostics?.(response.messages) ?? [], CompileMS: compiled.ms, CompileCached: compiled.cached });
     }
+    warm = { messages: capped.text, ms: compiled.ms, cached: compiled.cached };
     job = { ...job, files: { [language.warm.artifact]: response.assembly }, compile: undefined };
   }
 
@@ -86,12 +85,12 @@ export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx):
     try {
       sandbox = await pool.pool.acquire({ signal: ctx.signal });
     } catch (e) {
-      throw mapPoolError(rt, e);
+      throw mapPoolError(e);
     }
     queueMs += performance.now() - t0;
     try {
       const { compilerOutput, ...out } = await runInSandbox(rt.engine, sandbox.id, job);
-      const messages = warm ? capText(warm.response.messages, limits.outputLimitBytes).text : compilerOutput;
+      const messages = warm ? warm.messages : compilerOutput;
       return finish({
         ...out,
         ErrorString: warm ? joinText(messages, out.ErrorString) : out.ErrorString,
@@ -105,11 +104,8 @@ export async function compileAndRun(rt: Runtime, req: CompileRequest, ctx: Ctx):
         rt.logger.warn({ event: 'container_gone', id: sandbox.id, attempt });
         continue; // removed or killed from outside before the program ran: use another
       }
-      if (e instanceof EngineUnavailableError || e instanceof ContainerGoneError) {
-        rt.metrics.engineError();
-        throw unavailable(rt, 'engine', e.message);
-      }
       rt.metrics.engineError();
+      if (e instanceof EngineUnavailableError || e instanceof ContainerGoneError) throw unavailable('engine', e.message);
       rt.logger.error({ event: 'run_failed', error: errorMessage(e) });
       throw new ApiError(502, `the sandbox failed unexpectedly: ${errorMessage(e)}`);
     } finally {
@@ -139,12 +135,9 @@ async function warmCompile(
       rt.logger.warn({ event: 'compiler_crashed', error: e.message });
       return { response: { exitCode: 1, messages: note('', 'The compiler stopped unexpectedly while compiling this program.'), assembly: Buffer.alloc(0) }, ms: null, cached: false };
     }
-    throw mapPoolError(rt, e);
+    throw mapPoolError(e);
   }
-  if (outcome.kind === 'aborted') {
-    rt.metrics.reject('client_gone');
-    throw new ApiError(499, 'client closed the request');
-  }
+  if (outcome.kind === 'aborted') throw clientGone();
   if (outcome.kind === 'timeout') return null;
   rt.compileCache.set(key, outcome.response);
   return { response: outcome.response, ms: outcome.ms, cached: false };
@@ -173,22 +166,21 @@ function empty(): Omit<RunResult, 'LatencyInMS' | 'Language' | 'Status'> {
   };
 }
 
-function unavailable(rt: Runtime, reason: string, message: string): ApiError {
-  rt.metrics.reject(reason);
-  return new ApiError(503, message, { 'Retry-After': RETRY_AFTER_S });
+function unavailable(reason: string, message: string): ApiError {
+  return new ApiError(503, message, { 'Retry-After': RETRY_AFTER_S }, {}, reason);
 }
 
-function mapPoolError(rt: Runtime, e: unknown): ApiError {
-  if (e instanceof PoolTimeoutError) return unavailable(rt, 'acquire_timeout', e.message);
-  if (e instanceof PoolQueueFullError) return unavailable(rt, 'queue_full', e.message);
-  if (e instanceof PoolUnavailableError) return unavailable(rt, 'engine', e.message);
-  if (e instanceof PoolClosedError) return unavailable(rt, 'shutting_down', e.message);
-  if (e instanceof PoolAbortedError) {
-    rt.metrics.reject('client_gone');
-    return new ApiError(499, 'client closed the request');
-  }
-  if (e instanceof EngineUnavailableError) return unavailable(rt, 'engine', e.message);
-  return unavailable(rt, 'engine', errorMessage(e));
+function clientGone(): ApiError {
+  return new ApiError(499, 'client closed the request', {}, {}, 'client_gone');
+}
+
+function mapPoolError(e: unknown): ApiError {
+  if (e instanceof PoolTimeoutError) return unavailable('acquire_timeout', e.message);
+  if (e instanceof PoolQueueFullError) return unavailable('queue_full', e.message);
+  if (e instanceof PoolClosedError) return unavailable('shutting_down', e.message);
+  if (e instanceof PoolAbortedError) return clientGone();
+  // The engine is away (PoolUnavailableError, EngineUnavailableError) or failed otherwise.
+  return unavailable('engine', errorMessage(e));
 }
 
 function record(rt: Runtime, req: CompileRequest, client: string, r: RunResult): void {

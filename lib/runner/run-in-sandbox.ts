@@ -140,7 +140,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     throw new ContainerGoneError(`sandbox ended before the job started${r.agentLog ? `: ${r.agentLog.trim()}` : ''}`);
   }
   const runMs = r.compile && r.compile.stats.exitCode !== 0 ? null : Math.round(performance.now() - runStartedAt);
-  return classify(end!, r, limits, compileMs ?? (job.compile && end === 'compile_timeout' ? limits.compileTimeoutMs : null), runMs);
+  return classify(end!, r, limits, compileMs, runMs);
 }
 
 function classify(end: End, r: AgentResult, limits: RunLimits, compileMs: number | null, runMs: number | null): SandboxOutcome {
@@ -164,7 +164,8 @@ function classify(end: End, r: AgentResult, limits: RunLimits, compileMs: number
       ...base,
       Status: 'compile_timeout',
       Timeout: true,
-      ErrorString: note(compilerOutput, `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.`),
+      CompileMS: compileMs ?? limits.compileTimeoutMs,
+      ErrorString: compileTimeoutNote(compilerOutput, limits.compileTimeoutMs),
     };
   }
   if (r.compile && r.compile.stats.exitCode !== 0) {
@@ -218,4 +219,8 @@ export function joinText(a: string, b: string): string {
 
 export function note(text: string, why: string): string {
   return why ? joinText(text, `[webcompile] ${why}\n`) : text;
+}
+
+export function compileTimeoutNote(text: string, limitMs: number): string {
+  return note(text, `Compilation stopped: it took longer than ${limitMs} ms.`);
 }
