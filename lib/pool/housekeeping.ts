@@ -13,7 +13,7 @@ export const ORPHAN_MIN_AGE_MS = 60_000;
 interface Deps {
   engine: Engine;
   instanceId: string;
-  pools: Iterable<SandboxPool>;
+  pools: readonly SandboxPool[];
   /** Every container id a pool (of sandboxes or compilers) holds right now. */
   held: () => Set<string>;
   intervalMs: number;

@@ -184,7 +184,7 @@ function createRuntime(): Runtime {
       stopHousekeeping = startHousekeeping({
         engine,
         instanceId,
-        pools: pools.values(),
+        pools: [...pools.values()],
         held: () =>
           new Set([
             ...[...pools.values()].flatMap((p) => p.pool.resources().map((r) => r.id)),

@@ -88,6 +88,19 @@ describe('a pool of 2', () => {
       .toBe(2);
   });
 
+  it('idle containers killed from outside are replaced with no request to notice them, again and again', async () => {
+    for (let round = 0; round < 2; round++) {
+      const before = await sandboxesOf(instance);
+      await Promise.all(before.map((c) => docker.getContainer(c.Id).kill().catch(() => {})));
+      await expect
+        .poll(
+          async () => (await sandboxesOf(instance)).filter((c) => c.State === 'running' && !before.some((b) => b.Id === c.Id)).length,
+          { timeout: 20_000 },
+        )
+        .toBe(2);
+    }
+  });
+
   it('/api/stats, /api/health and /api/metrics show what the pool does', async () => {
     const s = await stats(server);
     expect(s.uptimeS).toBeGreaterThanOrEqual(0);
