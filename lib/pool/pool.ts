@@ -82,7 +82,8 @@ export class Pool<T> {
   private readonly busy = new Set<T>();
   private readonly waiters: Waiter<T>[] = [];
   private starting = 0;
-  private destroying = 0;
+  /** Being destroyed: still held (the orphan check must not remove them a second time). */
+  private readonly destroying = new Set<T>();
   private created = 0;
   private destroyed = 0;
   private createFailed = 0;
@@ -90,6 +91,7 @@ export class Pool<T> {
   private failing = false;
   private retryDelay: number;
   private retryTimer: NodeJS.Timeout | null = null;
+  private started = false;
   private closed = false;
   private readonly listeners: ((e: PoolEvent) => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
@@ -111,8 +113,9 @@ export class Pool<T> {
     this.listeners.push(listener);
   }
 
-  /** Begins filling the pool. */
+  /** Begins filling the pool; until then nothing is created, even for waiting requests. */
   start(): void {
+    this.started = true;
     this.fill();
   }
 
@@ -187,9 +190,9 @@ export class Pool<T> {
     this.fill();
   }
 
-  /** Every resource the pool holds (idle and busy), for finding what it does not. */
+  /** Every resource the pool holds (idle, busy and being destroyed), for finding what it does not. */
   resources(): T[] {
-    return [...this.idle, ...this.busy];
+    return [...this.idle, ...this.busy, ...this.destroying];
   }
 
   /** Idle resources, for health checks that want to drop dead ones. */
@@ -203,7 +206,7 @@ export class Pool<T> {
       idle: this.idle.length,
       busy: this.busy.size,
       starting: this.starting,
-      destroying: this.destroying,
+      destroying: this.destroying.size,
       waiting: this.waiters.length,
       created: this.created,
       destroyed: this.destroyed,
@@ -258,7 +261,7 @@ export class Pool<T> {
   }
 
   private async destroyNow(resource: T): Promise<void> {
-    this.destroying++;
+    this.destroying.add(resource);
     try {
       await this.factory.destroy(resource);
       this.destroyed++;
@@ -266,7 +269,7 @@ export class Pool<T> {
     } catch (error) {
       this.emit({ type: 'destroy_failed', error });
     } finally {
-      this.destroying--;
+      this.destroying.delete(resource);
       this.capacity.release();
       for (const r of this.idleWaiters.splice(0)) r();
     }
@@ -274,7 +277,7 @@ export class Pool<T> {
 
   /** Starts creates until idle + starting (+ deferred replacements) reaches size (or the cap is full), unless backing off. */
   private fill(): void {
-    if (this.closed || this.retryTimer) return;
+    if (!this.started || this.closed || this.retryTimer) return;
     // A busy single-use resource is replaced once it is destroyed, after its request, so that creating
     // the replacement (for a container, ~100 ms of CPU) does not compete with that request; but only
     // while more resources are idle than replacements wait so. Past that, replacements start at once:

@@ -48,6 +48,36 @@ describe('Pool', () => {
     expect(p.stats()).toMatchObject({ idle: 2, starting: 0, created: 2 });
   });
 
+  it('creates nothing before start, even for a waiting request, and serves it once started', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f);
+    const waiting = p.acquire();
+    expect(f.pending.length).toBe(0);
+    p.start();
+    expect(f.pending.length).toBe(2);
+    f.finishOne();
+    await expect(waiting).resolves.toBe(1);
+  });
+
+  it('counts a resource being destroyed as held until its destroy ends', async () => {
+    const f = new ManualFactory();
+    let finishDestroy!: () => void;
+    f.destroy = (r: number) => {
+      f.destroyed.push(r);
+      return new Promise<void>((resolve) => (finishDestroy = resolve));
+    };
+    const p = makePool(f, { size: 1 });
+    p.start();
+    f.finishOne();
+    const r = await p.acquire();
+    const destroyed = p.destroy(r);
+    expect(p.resources()).toContain(r);
+    expect(p.stats().destroying).toBe(1);
+    finishDestroy();
+    await destroyed;
+    expect(p.resources()).not.toContain(r);
+  });
+
   it('serves waiters first come, first served', async () => {
     const f = new ManualFactory();
     const p = makePool(f);
