@@ -180,13 +180,15 @@ export class Engine {
   async attach(id: string, onFrame: (stream: StreamName, payload: Buffer) => void): Promise<Attached> {
     let stream: NodeJS.ReadWriteStream & { destroy(): void };
     try {
-      stream = (await this.docker.getContainer(id).attach({
+      const attaching = this.docker.getContainer(id).attach({
         stream: true,
         stdin: true,
         stdout: true,
         stderr: true,
         hijack: true,
-      })) as NodeJS.ReadWriteStream & { destroy(): void };
+      }) as Promise<NodeJS.ReadWriteStream & { destroy(): void }>;
+      // A connection the engine opens after the deadline is closed at once.
+      stream = await withDeadline(attaching, ENGINE_CALL_MS, 'attach', (late) => late.destroy());
     } catch (e) {
       throw classifyEngineError(e, 'attach');
     }

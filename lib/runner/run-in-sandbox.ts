@@ -4,7 +4,7 @@
 // program started (killing only a stream would leave them running).
 
 import { randomBytes } from 'node:crypto';
-import { ContainerGoneError, ENGINE_CALL_MS, withDeadline, type Engine } from '../docker/engine';
+import { ContainerGoneError, type Engine } from '../docker/engine';
 import { AgentStream, type AgentResult } from './agent-stream';
 import type { RunResult, RunStatus } from './result';
 import { makeTar } from './tar';
@@ -108,7 +108,7 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     onFinished: () => stop('finished'),
   });
 
-  const attached = await withDeadline(engine.attach(containerId, (s, payload) => stream.push(s, payload)), ENGINE_CALL_MS, 'attach');
+  const attached = await engine.attach(containerId, (s, payload) => stream.push(s, payload));
   const onAbort = () => stop('aborted');
   try {
     // The stream's end means all output has arrived: after a kill, too, there is no more to wait for.
