@@ -98,6 +98,10 @@ export class CompilerPool {
     engine: Engine,
     private readonly opts: CompilerPoolOptions,
   ) {
+    const destroy = async (c: WarmCompiler) => {
+      c.close();
+      await engine.remove(c.id);
+    };
     this.pool = new Pool<WarmCompiler>(
       {
         create: async () => {
@@ -115,16 +119,12 @@ export class CompilerPool {
               throw new Error(`compiler warm-up failed: ${warm === 'timeout' ? 'timed out' : warm.messages}`);
             }
           } catch (e) {
-            c.close();
-            await engine.remove(id).catch(() => {});
+            await destroy(c).catch(() => {});
             throw e;
           }
           return c;
         },
-        destroy: async (c) => {
-          c.close();
-          await engine.remove(c.id);
-        },
+        destroy,
       },
       opts,
     );

@@ -3,13 +3,7 @@
 // runs; containers of other live instances (or of other hosts) are never touched.
 
 import type { Engine } from '../docker/engine';
-import { LABEL_HOST, LABEL_INSTANCE, LABEL_PID } from '../docker/sandbox-spec';
-
-export interface SweepOwner {
-  instanceId: string;
-  hostname: string;
-  pid: number;
-}
+import { LABEL_HOST, LABEL_INSTANCE, LABEL_PID, type SandboxOwner } from '../docker/sandbox-spec';
 
 export type PidAlive = (pid: number) => boolean;
 
@@ -23,7 +17,7 @@ export const pidAlive: PidAlive = (pid) => {
 };
 
 /** Decides whether a labelled container is a leftover (pure, for unit tests). */
-export function isLeftover(labels: Record<string, string>, me: SweepOwner, alive: PidAlive = pidAlive): boolean {
+export function isLeftover(labels: Record<string, string>, me: SandboxOwner, alive: PidAlive = pidAlive): boolean {
   const instance = labels[LABEL_INSTANCE];
   if (instance === me.instanceId) return false;
   if (!instance) return true; // no owner at all: nobody can claim it
@@ -34,7 +28,7 @@ export function isLeftover(labels: Record<string, string>, me: SweepOwner, alive
   return !alive(pid);
 }
 
-export async function sweepLeftovers(engine: Engine, me: SweepOwner, alive: PidAlive = pidAlive): Promise<number> {
+export async function sweepLeftovers(engine: Engine, me: SandboxOwner, alive: PidAlive = pidAlive): Promise<number> {
   const all = await engine.listManaged();
   const leftovers = all.filter((c) => isLeftover(c.labels, me, alive));
   await Promise.all(leftovers.map((c) => engine.remove(c.id).catch(() => {})));

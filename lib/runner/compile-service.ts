@@ -122,7 +122,8 @@ async function warmCompile(
   code: string,
   signal?: AbortSignal,
 ): Promise<{ response: CompileResponse; ms: number | null; cached: boolean } | null> {
-  // The image id is part of the key: a rebuilt compiler image never serves an old compile.
+  // The image id is part of the key. It is read once per process, so a rebuilt image takes effect
+  // at the next start, which also starts with an empty cache.
   const image = await imageInfo(rt, language.id).catch(() => null);
   const key = cacheKey([language.id, image?.id ?? '', language.warm!.settings, code]);
   const hit = rt.compileCache.get(key);

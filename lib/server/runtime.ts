@@ -43,10 +43,11 @@ export interface Runtime {
   inFlight: number;
   shuttingDown: boolean;
   ready: Promise<void>;
+  /** Stops the housekeeping loop (kept here, not in a module variable: route bundles get their own copies). */
+  stopHousekeeping: () => void;
 }
 
 const KEY = Symbol.for('webcompile.runtime');
-let stopHousekeeping = () => {};
 
 export interface ImageInfo {
   id: string;
@@ -162,6 +163,7 @@ function createRuntime(): Runtime {
     inFlight: 0,
     shuttingDown: false,
     ready: Promise.resolve(),
+    stopHousekeeping: () => {},
   };
 
   // Sweep leftovers first, so that they never count against the machine; then fill the pools.
@@ -181,7 +183,7 @@ function createRuntime(): Runtime {
       await Promise.all([...pools.keys()].map((id) => imageInfo(rt, id).catch(() => null)));
       for (const p of pools.values()) p.pool.start();
       for (const c of compilers.values()) c.pool.start();
-      stopHousekeeping = startHousekeeping({
+      rt.stopHousekeeping = startHousekeeping({
         engine,
         instanceId,
         pools: [...pools.values()],
@@ -210,7 +212,7 @@ export async function shutdownRuntime(reason: string): Promise<void> {
   rt.shuttingDown = true;
   rt.logger.info({ event: 'shutdown', reason, inFlight: rt.inFlight });
   await rt.ready;
-  stopHousekeeping();
+  rt.stopHousekeeping();
   await Promise.all([
     ...[...rt.pools.values()].map((p) => p.pool.drain(rt.config.shutdownGraceMs)),
     ...[...rt.compilers.values()].map((c) => c.pool.drain(rt.config.shutdownGraceMs)),
