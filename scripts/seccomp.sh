@@ -5,8 +5,8 @@
 # machine's native one. The rules for native syscalls stay exactly the engine's; the 32-bit x86 and
 # x32 syscall ABIs, which no sandbox program needs, are closed (a process that uses them is killed),
 # and the smaller filter costs about 10 ms less CPU at every container start.
-# Written anew on every setup, with the engine version it came from in "$OUT.engine": the server uses
-# it only with that engine. Where it cannot be made, no file is left and the sandboxes get the
+# Stored with the engine version it came from in "$OUT.engine", and made again when the engine is
+# another version: the server uses it only with that engine. Where it cannot be made, no file is left and the sandboxes get the
 # engine's default profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,10 @@ give_up() {
 command -v node >/dev/null 2>&1 || give_up "node is not on the PATH"
 command -v ctr >/dev/null 2>&1 || give_up "containerd's ctr is missing"
 engine_version="$(docker version -f '{{.Server.Version}}')" || give_up "the engine does not answer"
+if [ -s "$OUT" ] && [ "$(cat "$OUT.engine" 2>/dev/null)" = "$engine_version" ]; then
+  log "$OUT is up to date (engine $engine_version)"
+  exit 0
+fi
 
 # The engine hands the spec to containerd when the container starts.
 id="$(docker run -d --rm --network none --cap-drop ALL --security-opt no-new-privileges --label webcompile.probe=seccomp \
