@@ -8,17 +8,20 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { Engine } from '../lib/docker/engine';
-import { sandboxCreateOptions } from '../lib/docker/sandbox-spec';
+import { sandboxCreateOptions, type SandboxLimits } from '../lib/docker/sandbox-spec';
 import { checkEngineVersion, readSeccompProfile } from '../lib/docker/seccomp';
 import { loadConfig } from '../lib/config/config';
-import { SUM_PROGRAM } from '../lib/runner/languages';
+import type { PoolStats } from '../lib/pool/pool';
+import { imageFor, LANGUAGES, limitsFor, MAIN_LANGUAGE, SUM_PROGRAM } from '../lib/runner/languages';
 import { SampleWindow } from '../lib/observability/samples';
 import { freePort } from '../tests/integration/helpers/free-port';
 
 const root = path.resolve(__dirname, '..');
-const IMAGE = `${process.env.WEBCOMPILE_IMAGE_PREFIX || 'webcompile/'}csharp:latest`;
+// The service's own settings (image, socket, limits, seccomp profile): (b), (c) and (d) use them too.
+const config = loadConfig();
+const IMAGE = imageFor(config.imagePrefix, MAIN_LANGUAGE);
 // Requests per row: more make a row less sensitive to this machine's noise (runs vary by ~10%).
 const SERIAL = Number(process.env.BENCH_SERIAL || 60);
 const PARALLEL_REQUESTS = Number(process.env.BENCH_PARALLEL || 96);
@@ -26,7 +29,8 @@ const NAIVE_REQUESTS = Number(process.env.BENCH_NAIVE || 48);
 const IN_FLIGHT = 8;
 /** Where the results go (the bench's own smoke test writes elsewhere). */
 const OUT_DIR = path.resolve(root, process.env.BENCH_OUT || 'bench-results');
-const docker = new Dockerode({ socketPath: process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock' });
+const engine = new Engine(config.dockerSocket);
+const docker = engine.docker;
 
 const unique = () => `${SUM_PROGRAM}// ${Math.random().toString(36).slice(2)}${Date.now()}\n`;
 const EXPECTED = 'Sum: 499500';
@@ -84,10 +88,14 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
+  let healthy = false;
+  for (let i = 0; i < 600 && !healthy; i++) {
+    healthy = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    if (!healthy) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!healthy) {
+    proc.kill('SIGTERM');
+    throw new Error(`the server on ${url} did not become healthy within 60 s`);
   }
   return {
     url,
@@ -104,11 +112,10 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
  * measures its own requests and not the replacements the row before it left behind.
  */
 async function settle(url: string): Promise<void> {
-  type Stats = { size: number; idle: number; busy: number; starting: number; destroying: number };
   for (let i = 0; i < 200; i++) {
     const stats = await (await fetch(`${url}/api/stats`)).json();
-    const pools = Object.values<Stats>(stats.pools);
-    const compilers = Object.values<Stats>(stats.compilers);
+    const pools = Object.values<PoolStats>(stats.pools);
+    const compilers = Object.values<PoolStats>(stats.compilers);
     if (
       pools.every((p) => p.idle === p.size && p.starting === 0 && p.destroying === 0) &&
       compilers.every((c) => c.busy === 0 && c.starting === 0)
@@ -130,24 +137,20 @@ async function viaApi(url: string, code: string): Promise<void> {
   if (!String(body.Output).startsWith(EXPECTED)) throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
 }
 
-/** The seccomp profile the service gives its containers; (b), (c) and (d) get it too. */
-const SECCOMP_PATH = loadConfig().seccompProfile;
-/** Checked against the engine in main(), as the server does. */
-let SECCOMP = readSeccompProfile(SECCOMP_PATH);
-
 /** The same hardening as our sandboxes, through the CLI, as a naive service would do it. */
-const hardening = () => [
-  ...(SECCOMP.json ? ['--security-opt', `seccomp=${SECCOMP_PATH}`] : []),
-  '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,nosuid,size=32m,uid=10001,gid=10001',
-  '--memory', '256m', '--memory-swap', '256m',
-  '--cpus', '1', '--pids-limit', '64', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--user', '10001:10001',
+const hardening = (l: SandboxLimits) => [
+  ...(l.seccompJson ? ['--security-opt', `seccomp=${config.seccompProfile}`] : []),
+  '--network', 'none', '--read-only', '--tmpfs', `/tmp:rw,exec,nosuid,size=${l.workTmpfsMb}m,uid=10001,gid=10001`,
+  '--memory', `${l.memoryMb}m`, '--memory-swap', `${l.memoryMb}m`,
+  '--cpus', String(l.cpus), '--pids-limit', String(l.pidsLimit), '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+  '--user', '10001:10001',
 ];
 // /work is a link into the /tmp tmpfs in our images.
 const COMPILE_AND_RUN = 'mkdir -p /tmp/work && cd /work && cat > main.cs && mcs -out:main.exe main.cs && mono main.exe';
 
-function naive(code: string): Promise<void> {
+function naive(limits: SandboxLimits, code: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn('docker', ['run', '--rm', '-i', ...hardening(), IMAGE, 'sh', '-c', COMPILE_AND_RUN], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const p = spawn('docker', ['run', '--rm', '-i', ...hardening(limits), IMAGE, 'sh', '-c', COMPILE_AND_RUN], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (b) => (out += b));
     p.on('exit', () => (out.startsWith(EXPECTED) ? resolve() : reject(new Error(`naive run printed: ${out}`))));
@@ -175,8 +178,11 @@ async function main() {
     runtime: ((await docker.info()) as { DefaultRuntime?: string }).DefaultRuntime ?? 'unknown',
     date: new Date().toISOString(),
   };
-  SECCOMP = checkEngineVersion(SECCOMP, machine.engine);
-  machine.seccomp = SECCOMP.source;
+  // The profile is checked against the engine as the server does it.
+  const seccomp = checkEngineVersion(readSeccompProfile(config.seccompProfile), machine.engine);
+  machine.seccomp = seccomp.source;
+  const limits: SandboxLimits = { ...limitsFor(config, LANGUAGES[MAIN_LANGUAGE]), seccompJson: seccomp.json };
+  const spec = sandboxCreateOptions(IMAGE, MAIN_LANGUAGE, limits, { instanceId: 'bench', hostname: os.hostname(), pid: process.pid });
   console.error(`machine: ${JSON.stringify(machine)}`);
   const rows: Record<string, Row> = {};
 
@@ -199,26 +205,11 @@ async function main() {
   }
 
   console.error('(b) naive: docker run --rm per request');
-  rows.b8 = await measure('(b) docker run --rm, 8 in flight', NAIVE_REQUESTS, IN_FLIGHT, () => naive(unique()));
+  rows.b8 = await measure('(b) docker run --rm, 8 in flight', NAIVE_REQUESTS, IN_FLIGHT, () => naive(limits, unique()));
 
   console.error('(c) floor: exec in one running container');
-  const c = await docker.createContainer({
-    Image: IMAGE,
-    Cmd: ['sleep', 'infinity'],
-    User: '10001:10001',
-    Labels: { 'webcompile.bench': 'true' },
-    HostConfig: {
-      NetworkMode: 'none',
-      ReadonlyRootfs: true,
-      Tmpfs: { '/tmp': 'rw,exec,nosuid,size=32m,uid=10001,gid=10001' },
-      Memory: 256 * 2 ** 20,
-      MemorySwap: 256 * 2 ** 20,
-      NanoCpus: 1e9,
-      PidsLimit: 64,
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges', ...(SECCOMP.json ? [`seccomp=${SECCOMP.json}`] : [])],
-    },
-  });
+  // The sandbox's own settings, kept running instead of running one job.
+  const c = await docker.createContainer({ ...spec, Cmd: ['sleep', 'infinity'] });
   await c.start();
   try {
     for (let i = 0; i < 3; i++) await floor(c, unique());
@@ -229,13 +220,6 @@ async function main() {
 
   // What "a fresh container per run" costs by itself: our sandbox spec, no job, no HTTP.
   console.error('(d) churn: one sandbox container created, started, stopped and removed');
-  const engine = new Engine(process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock');
-  const limits = { memoryMb: 256, cpus: 1, pidsLimit: 64, workTmpfsMb: 32, seccompJson: SECCOMP.json };
-  const spec = sandboxCreateOptions(IMAGE, 'csharp', limits, {
-    instanceId: 'bench',
-    hostname: os.hostname(),
-    pid: process.pid,
-  });
   const churn = async () => {
     const id = await engine.createAndStart(spec);
     try {
