@@ -3,33 +3,13 @@
 // Live view of /api/stats, polled with SWR.
 
 import useSWR from 'swr';
+import type { statsBody } from '@/lib/http/status-handlers';
+import { fetchJson } from '../ui/languages';
 import { Sparkline } from './sparkline';
 import './stats.css';
 
-interface Summary {
-  count: number;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-}
-
-interface Stats {
-  uptimeS: number;
-  pool: { size: number; idle: number; busy: number; starting: number };
-  queueLength: number;
-  requests: { byStatus: Record<string, number>; rejected: Record<string, number>; inFlight: number };
-  latencyMs: Record<'queue' | 'compile' | 'run' | 'total', Summary>;
-  containers: { created: number; destroyed: number; failed: number };
-  engineErrors: number;
-  history: { t: number; p50TotalMs: number | null; idle: number; busy: number; starting: number; waiting: number; requests: number }[];
-}
-
-const fetcher = async (url: string) => {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${r.status}`);
-  return r.json();
-};
+// The server's own answer type (a type-only import: nothing of the server reaches the browser).
+type Stats = ReturnType<typeof statsBody>;
 
 function ms(v: number | null) {
   return v === null ? '–' : `${Math.round(v)} ms`;
@@ -42,7 +22,7 @@ function uptime(s: number) {
 }
 
 export function StatsView() {
-  const { data, error } = useSWR<Stats>('/api/stats', fetcher, { refreshInterval: 2000 });
+  const { data, error } = useSWR('/api/stats', (url: string) => fetchJson<Stats>(url), { refreshInterval: 2000 });
   return (
     <main className="stats">
       <header>

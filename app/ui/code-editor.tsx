@@ -55,7 +55,7 @@ function defineThemes(monaco: MonacoApi) {
 }
 
 const OPTIONS: editor.IStandaloneEditorConstructionOptions = {
-  ariaLabel: 'C# source code. Ctrl+Enter runs it. Ctrl+M switches Tab between indenting and moving focus.',
+  ariaLabel: 'Program source code. Ctrl+Enter runs it. Ctrl+M switches Tab between indenting and moving focus.',
   automaticLayout: true,
   minimap: { enabled: false },
   fontSize: 14,

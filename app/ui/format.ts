@@ -24,16 +24,15 @@ export function formatKB(kb: number): string {
 
 /** Only the figures the server measured: a run that never compiled has no compile time. */
 export function timings(r: RunResult): Array<[label: string, value: string]> {
-  const rows: Array<[string, number | null, (n: number) => string]> = [
-    ['Total', r.LatencyInMS, formatMs],
-    ['Queue', r.QueueMS, formatMs],
-    ['Compile', r.CompileCached ? null : r.CompileMS, formatMs],
-    ['Run', r.RunMS, formatMs],
-    ['CPU', r.CpuTimeMS, formatMs],
-    ['Memory', r.MemoryKB, formatKB],
+  const show = (v: number | null, f: (n: number) => string) => (typeof v === 'number' ? f(v) : null);
+  const rows: Array<[string, string | null]> = [
+    ['Total', show(r.LatencyInMS, formatMs)],
+    ['Queue', show(r.QueueMS, formatMs)],
+    // A cached compile took no time: say where the program came from instead.
+    ['Compile', r.CompileCached ? 'cached' : show(r.CompileMS, formatMs)],
+    ['Run', show(r.RunMS, formatMs)],
+    ['CPU', show(r.CpuTimeMS, formatMs)],
+    ['Memory', show(r.MemoryKB, formatKB)],
   ];
-  const out = rows.filter(([, v]) => typeof v === 'number').map(([label, v, f]): [string, string] => [label, f(v as number)]);
-  // A cached compile took no time: say where the program came from instead.
-  if (r.CompileCached) out.splice(2, 0, ['Compile', 'cached']);
-  return out;
+  return rows.filter((row): row is [string, string] => row[1] !== null);
 }

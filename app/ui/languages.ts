@@ -12,14 +12,15 @@ export interface LanguageInfo {
   example: string;
 }
 
-async function fetchLanguages(url: string): Promise<LanguageInfo[]> {
+/** GETs JSON for SWR; an answer `accept` refuses (by default: not 2xx) is an error. */
+export async function fetchJson<T>(url: string, accept: (res: Response) => boolean = (res) => res.ok): Promise<T> {
   const res = await fetch(url, { cache: 'no-store' });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return (await res.json()) as LanguageInfo[];
+  if (!accept(res)) throw new Error(`HTTP ${res.status}`);
+  return (await res.json()) as T;
 }
 
 export function useLanguages(): LanguageInfo[] | undefined {
-  return useSWR('/api/languages', fetchLanguages, { revalidateOnFocus: false }).data;
+  return useSWR('/api/languages', (url: string) => fetchJson<LanguageInfo[]>(url), { revalidateOnFocus: false }).data;
 }
 
 /** How each language's program reads its input, for the stdin box. */

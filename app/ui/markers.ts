@@ -19,7 +19,8 @@ export function toMarkers(monaco: MonacoApi, model: editor.ITextModel, diagnosti
       severity: d.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
       message: d.message,
       code: d.code,
-      source: 'mcs',
+      // Every language's compiler reports here, not only mcs.
+      source: 'compiler',
       startLineNumber: line,
       startColumn: column,
       endLineNumber: line,

@@ -2,18 +2,12 @@
 // Whether the service can take a run right now, polled from /api/health. A 503 still has a JSON
 // body with the reason, so it is data here, not an error.
 import useSWR from 'swr';
-import { useLanguages } from './languages';
+import { fetchJson, useLanguages } from './languages';
 
 interface Health {
   ok: boolean;
   ready: number;
   reason: string | null;
-}
-
-async function fetchJson<T>(url: string, accept: (res: Response) => boolean): Promise<T> {
-  const res = await fetch(url, { cache: 'no-store' });
-  if (!accept(res)) throw new Error(`HTTP ${res.status}`);
-  return (await res.json()) as T;
 }
 
 const fetchHealth = (url: string) => fetchJson<Health>(url, (res) => res.ok || res.status === 503);
