@@ -42,8 +42,8 @@ async function readBody(request: Request, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function fields(contentType: string, body: Buffer): Record<string, unknown> {
-  const type = contentType.split(';')[0].trim().toLowerCase();
+/** The fields of a JSON or url-encoded body; `type` is the media type, lower case, no parameters. */
+function fields(type: string, body: Buffer): Record<string, unknown> {
   if (type === 'application/json' || type === '' || type.endsWith('+json')) {
     let value: unknown;
     try {
@@ -65,7 +65,7 @@ function fields(contentType: string, body: Buffer): Record<string, unknown> {
   );
 }
 
-async function multipartFields(request: Request, contentType: string, body: Buffer): Promise<Record<string, unknown>> {
+async function multipartFields(contentType: string, body: Buffer): Promise<Record<string, unknown>> {
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
@@ -112,10 +112,9 @@ function validate(f: Record<string, unknown>, l: Limits): CompileRequest {
 export async function parseCompileRequest(request: Request, limits: Limits): Promise<CompileRequest> {
   try {
     const contentType = request.headers.get('content-type') ?? '';
+    const type = contentType.split(';')[0].trim().toLowerCase();
     const body = await readBody(request, bodyLimit(limits));
-    const f = contentType.toLowerCase().startsWith('multipart/form-data')
-      ? await multipartFields(request, contentType, body)
-      : fields(contentType, body);
+    const f = type.startsWith('multipart/form-data') ? await multipartFields(contentType, body) : fields(type, body);
     return validate(f, limits);
   } catch (e) {
     if (e instanceof ApiError) throw e;
