@@ -127,9 +127,17 @@ class MarkerScanner {
   }
 }
 
+/** Keeps what fits of `b` below `limit`, given `used` bytes kept so far; returns how many it kept. */
+function keepUpTo(into: Buffer[], b: Buffer, used: number, limit: number): number {
+  const room = limit - used;
+  if (room <= 0) return 0;
+  const part = b.length <= room ? b : b.subarray(0, room);
+  into.push(Buffer.from(part));
+  return part.length;
+}
+
 export class AgentStream {
   private readonly kept: Record<StreamName, Buffer[]> = { stdout: [], stderr: [] };
-  private readonly keptBytes: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   private readonly received: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   private readonly compileOut: Buffer[] = [];
   private compileStats: StageStats | null = null;
@@ -138,8 +146,6 @@ export class AgentStream {
   private stdoutDone = false;
   private agentLog = '';
   private compileOutBytes = 0;
-  private readonly hasCompile: boolean;
-  private truncated = false;
   private sawReport = false;
   private done = false;
   private readonly out: MarkerScanner;
@@ -151,7 +157,6 @@ export class AgentStream {
     hasCompile: boolean,
     private readonly events: AgentStreamEvents = {},
   ) {
-    this.hasCompile = hasCompile;
     this.compileDone = !hasCompile;
     const marker = Buffer.from(`\n${nonce}`);
     this.out = new MarkerScanner(
@@ -175,12 +180,7 @@ export class AgentStream {
       (line) => this.onStderrMarker(line),
       (b) => {
         // The agent already cut compiler output at the limit; keep no more than that regardless.
-        const room = this.limitBytes - this.compileOutBytes;
-        if (room > 0) {
-          const part = b.length <= room ? b : b.subarray(0, room);
-          this.compileOut.push(Buffer.from(part));
-          this.compileOutBytes += part.length;
-        }
+        this.compileOutBytes += keepUpTo(this.compileOut, b, this.compileOutBytes, this.limitBytes);
         if (this.err.rawRemaining === 0) this.finishCompile();
       },
     );
@@ -208,7 +208,7 @@ export class AgentStream {
       stdout: Buffer.concat(this.kept.stdout),
       stderr: Buffer.concat(this.kept.stderr),
       agentLog: this.agentLog,
-      truncated: this.truncated,
+      truncated: this.received.stdout > this.limitBytes || this.received.stderr > this.limitBytes,
       received: { ...this.received },
       sawReport: this.sawReport,
     };
@@ -224,7 +224,7 @@ export class AgentStream {
     const parsed = parseStats(fields);
     if (!parsed) return;
     this.sawReport = true;
-    if (kind === 'C' && this.hasCompile && !this.compileStats) {
+    if (kind === 'C' && !this.compileDone && !this.compileStats) {
       this.compileStats = parsed.stats;
       const n = parsed.rest[0] ?? 0;
       if (n > 0) this.err.passRaw(n);
@@ -243,17 +243,10 @@ export class AgentStream {
   }
 
   private accept(stream: StreamName, b: Buffer): void {
+    // Kept so far is min(received, limit): only what fits is kept, everything is counted.
+    keepUpTo(this.kept[stream], b, Math.min(this.received[stream], this.limitBytes), this.limitBytes);
     this.received[stream] += b.length;
-    const room = this.limitBytes - this.keptBytes[stream];
-    if (room > 0) {
-      const part = b.length <= room ? b : b.subarray(0, room);
-      this.kept[stream].push(Buffer.from(part));
-      this.keptBytes[stream] += part.length;
-    }
-    if (this.received[stream] > this.limitBytes) {
-      this.truncated = true;
-      this.events.onOverflow?.(stream, this.received[stream]);
-    }
+    if (this.received[stream] > this.limitBytes) this.events.onOverflow?.(stream, this.received[stream]);
   }
 
   private check(): void {
