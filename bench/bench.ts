@@ -168,14 +168,28 @@ async function floor(container: Dockerode.Container, code: string): Promise<void
   if (!out.includes(EXPECTED)) throw new Error(`floor run printed: ${out}`);
 }
 
+/** statfs's f_type of a tmpfs. */
+const TMPFS_MAGIC = 0x01021994;
+
+/** Where the engine keeps images and containers: "memory" (a tmpfs) or "disk" (see scripts/engine.sh). */
+function engineStorage(dataRoot: string | undefined): string {
+  try {
+    return dataRoot ? (fs.statfsSync(dataRoot).type === TMPFS_MAGIC ? 'memory' : 'disk') : 'unknown';
+  } catch {
+    return 'unknown'; // an engine on another machine
+  }
+}
+
 async function main() {
+  const info = (await docker.info()) as { DefaultRuntime?: string; DockerRootDir?: string };
   const machine = {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     kernel: os.release(),
     engine: (await docker.version()).Version,
     seccomp: '',
-    runtime: ((await docker.info()) as { DefaultRuntime?: string }).DefaultRuntime ?? 'unknown',
+    runtime: info.DefaultRuntime ?? 'unknown',
+    storage: engineStorage(info.DockerRootDir),
     date: new Date().toISOString(),
   };
   // The profile is checked against the engine as the server does it.
@@ -238,7 +252,7 @@ async function main() {
     sameSerialP50: rows.aSameSerial.p50,
   };
   const table = [
-    `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, kernel ${machine.kernel}, Docker ${machine.engine} (runtime ${machine.runtime}, seccomp ${machine.seccomp}); ${machine.date}`,
+    `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, kernel ${machine.kernel}, Docker ${machine.engine} (runtime ${machine.runtime}, seccomp ${machine.seccomp}, storage ${machine.storage}); ${machine.date}`,
     '',
     '| measurement | requests | p50 ms | p95 ms | req/s | CPU ms/req |',
     '|---|---:|---:|---:|---:|---:|',

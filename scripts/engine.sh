@@ -5,6 +5,12 @@
 # The engine it starts runs containers with crun where crun can work (WEBCOMPILE_OCI_RUNTIME: "auto",
 # the default; "crun" fails when it cannot; "runc" keeps Docker's default): crun starts and stops a
 # container for about 15 ms less CPU than runc, and containers are most of what a request costs.
+# Its state lives in memory: the runtime state (/run/docker) always, as on any host whose /run is a
+# tmpfs, and the data root (images and containers) when WEBCOMPILE_ENGINE_STORAGE is "memory", or
+# "auto" (the default) on a machine with at least 15 GiB of RAM; "disk" keeps Docker's /var/lib/docker.
+# Every run creates and deletes a few dozen files there, and on a disk without a journal (this
+# machine's) ext4 scans recently deleted inodes for each new file. Images in memory are gone after a
+# reboot; setup builds them again.
 set -euo pipefail
 log() { echo "[engine] $*" >&2; }
 
@@ -16,6 +22,9 @@ apt_install() {
 
 OCI_RUNTIME="${WEBCOMPILE_OCI_RUNTIME:-auto}"
 case "$OCI_RUNTIME" in auto|crun|runc) ;; *) log "WEBCOMPILE_OCI_RUNTIME must be auto, crun or runc, not $OCI_RUNTIME"; exit 1 ;; esac
+STORAGE="${WEBCOMPILE_ENGINE_STORAGE:-auto}"
+case "$STORAGE" in auto|memory|disk) ;; *) log "WEBCOMPILE_ENGINE_STORAGE must be auto, memory or disk, not $STORAGE"; exit 1 ;; esac
+DATA_ROOT_IN_MEMORY=/var/lib/webcompile/engine
 
 if ! command -v dockerd >/dev/null 2>&1; then
   log "installing docker.io"
@@ -88,9 +97,26 @@ if [ "$OCI_RUNTIME" != runc ]; then
   fi
 fi
 
-log "starting dockerd ${runtime_flags[*]}"
+on_tmpfs() { [ "$(stat -f -c %T "$1" 2>/dev/null)" = tmpfs ]; }
+in_memory() { # dir: a tmpfs there unless it is on one already (a mount that exists is kept, with its images)
+  mkdir -p "$1"
+  on_tmpfs "$1" || mount -t tmpfs -o mode=0711 tmpfs "$1"
+}
+in_memory /run/docker
+if [ "$STORAGE" = auto ]; then
+  mem_kib="$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+  if [ "$mem_kib" -ge $((15 * 1024 * 1024)) ]; then STORAGE=memory; else STORAGE=disk; fi
+fi
+storage_flags=()
+if [ "$STORAGE" = memory ]; then
+  in_memory "$DATA_ROOT_IN_MEMORY"
+  storage_flags=(--data-root "$DATA_ROOT_IN_MEMORY")
+fi
+log "engine storage: $STORAGE"
+
+log "starting dockerd ${runtime_flags[*]} ${storage_flags[*]}"
 mkdir -p /var/log
-nohup dockerd --bridge=none --iptables=false --ip6tables=false "${runtime_flags[@]}" >/var/log/webcompile-dockerd.log 2>&1 &
+nohup dockerd --bridge=none --iptables=false --ip6tables=false "${runtime_flags[@]}" "${storage_flags[@]}" >/var/log/webcompile-dockerd.log 2>&1 &
 dockerd_pid=$!
 for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then log "engine is up"; exit 0; fi

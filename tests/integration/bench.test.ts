@@ -22,6 +22,7 @@ describe('npm run bench', () => {
       expect(stdout).toContain(`| ${row} |`);
     }
     expect(stdout).toMatch(/\| \(a\) unique serial p50 \/ \(c\) p50 \| [\d.]+ \|/);
+    expect(stdout).toMatch(/^Machine: .*\(runtime \w+, seccomp [\w-]+, storage (memory|disk)\)/m);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
     expect(Object.keys(json.rows)).toHaveLength(7);
     for (const r of Object.values<{ p50: number; rps: number; coreMs: number }>(json.rows)) {

@@ -2,11 +2,15 @@
 // without a restart of the app. Stops the real dockerd (started by scripts/engine.sh) and starts it
 // again; the engine is always restarted at the end, whatever happened.
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, docker, eventually, SUM, useServer } from './helpers/server';
 
 const root = path.resolve(__dirname, '../..');
+/** statfs's f_type of a tmpfs. */
+const TMPFS_MAGIC = 0x01021994;
+const onTmpfs = (dir: string) => fs.statfsSync(dir).type === TMPFS_MAGIC;
 
 function dockerdPid(): number | null {
   try {
@@ -52,9 +56,15 @@ describe('engine outage', () => {
     await docker.ping();
     // The engine that scripts/engine.sh starts runs containers with crun where crun can work, and
     // says so; otherwise with runc, and says why.
-    expect(log).toMatch(/starting dockerd --add-runtime crun=\S+ --default-runtime crun|containers run with runc|starting dockerd\s*$/m);
-    const info = (await docker.info()) as { DefaultRuntime: string };
+    expect(log).toMatch(/starting dockerd --add-runtime crun=\S+ --default-runtime crun|containers run with runc|starting dockerd\s+(--data-root|$)/m);
+    const info = (await docker.info()) as { DefaultRuntime: string; DockerRootDir: string };
     expect(info.DefaultRuntime).toBe(/--default-runtime crun/.test(log) ? 'crun' : 'runc');
+    // Its runtime state is in memory, and its images and containers too when it says so.
+    const storage = /engine storage: (memory|disk)/.exec(log)?.[1];
+    expect(storage, log).toBeTruthy();
+    expect(onTmpfs('/run/docker')).toBe(true);
+    expect(info.DockerRootDir).toBe(storage === 'memory' ? '/var/lib/webcompile/engine' : '/var/lib/docker');
+    expect(onTmpfs(info.DockerRootDir)).toBe(storage === 'memory');
     await expect.poll(async () => (await fetch(`${server.url}/api/health`)).status, { timeout: 60_000 }).toBe(200);
     const r = await compile(server, { code: SUM });
     expect(r.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n' });
