@@ -63,4 +63,7 @@ while [ "$running" -gt 0 ]; do
   wait -n || fail=1
   running=$((running - 1))
 done
+# An image that a rebuild replaced is left without a name; ours go (they may be held in memory,
+# see scripts/engine.sh). The label keeps anyone else's untagged images out of it.
+docker image prune -f --filter label=webcompile.source >/dev/null || true
 exit $fail
