@@ -100,23 +100,30 @@ fi
 on_tmpfs() { [ "$(stat -f -c %T "$1" 2>/dev/null)" = tmpfs ]; }
 in_memory() { # dir: a tmpfs there unless it is on one already (a mount that exists is kept, with its images)
   mkdir -p "$1"
-  on_tmpfs "$1" || mount -t tmpfs -o mode=0711 tmpfs "$1"
+  on_tmpfs "$1" || mount -t tmpfs -o mode=0711 tmpfs "$1" 2>/dev/null
 }
-in_memory /run/docker
+in_memory /run/docker || log "cannot mount a tmpfs at /run/docker; the engine's runtime state stays on disk"
+requested="$STORAGE"
 if [ "$STORAGE" = auto ]; then
   mem_kib="$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
   if [ "$mem_kib" -ge $((15 * 1024 * 1024)) ]; then STORAGE=memory; else STORAGE=disk; fi
 fi
 storage_flags=()
 if [ "$STORAGE" = memory ]; then
-  in_memory "$DATA_ROOT_IN_MEMORY"
-  storage_flags=(--data-root "$DATA_ROOT_IN_MEMORY")
+  if in_memory "$DATA_ROOT_IN_MEMORY"; then
+    storage_flags=(--data-root "$DATA_ROOT_IN_MEMORY")
+  elif [ "$requested" = memory ]; then
+    log "WEBCOMPILE_ENGINE_STORAGE=memory, but no tmpfs can be mounted at $DATA_ROOT_IN_MEMORY"; exit 1
+  else
+    log "cannot mount a tmpfs at $DATA_ROOT_IN_MEMORY"; STORAGE=disk
+  fi
 fi
 log "engine storage: $STORAGE"
 
-log "starting dockerd ${runtime_flags[*]} ${storage_flags[*]}"
+flags=("${runtime_flags[@]}" "${storage_flags[@]}")
+log "starting dockerd${flags[*]:+ ${flags[*]}}"
 mkdir -p /var/log
-nohup dockerd --bridge=none --iptables=false --ip6tables=false "${runtime_flags[@]}" "${storage_flags[@]}" >/var/log/webcompile-dockerd.log 2>&1 &
+nohup dockerd --bridge=none --iptables=false --ip6tables=false "${flags[@]}" >/var/log/webcompile-dockerd.log 2>&1 &
 dockerd_pid=$!
 for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then log "engine is up"; exit 0; fi

@@ -279,7 +279,7 @@ export class Pool<T> {
   private fill(): void {
     if (!this.started || this.closed || this.retryTimer) return;
     // A busy single-use resource is replaced once it is destroyed, after its request, so that creating
-    // the replacement (for a container, ~100 ms of CPU) does not compete with that request; but only
+    // the replacement (for a container, ~60 ms of CPU) does not compete with that request; but only
     // while more resources are idle than replacements wait so. Past that, replacements start at once:
     // long runs never leave the pool nearly empty.
     const deferred = this.opts.reusable ? this.busy.size : Math.min(this.busy.size, Math.max(0, this.idle.length - 1));

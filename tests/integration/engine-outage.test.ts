@@ -56,7 +56,7 @@ describe('engine outage', () => {
     await docker.ping();
     // The engine that scripts/engine.sh starts runs containers with crun where crun can work, and
     // says so; otherwise with runc, and says why.
-    expect(log).toMatch(/starting dockerd --add-runtime crun=\S+ --default-runtime crun|containers run with runc|starting dockerd\s+(--data-root|$)/m);
+    expect(log).toMatch(/starting dockerd --add-runtime crun=\S+ --default-runtime crun|containers run with runc|starting dockerd( --data-root \S+)?$/m);
     const info = (await docker.info()) as { DefaultRuntime: string; DockerRootDir: string };
     expect(info.DefaultRuntime).toBe(/--default-runtime crun/.test(log) ? 'crun' : 'runc');
     // Its runtime state is in memory, and its images and containers too when it says so.
