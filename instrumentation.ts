@@ -5,8 +5,7 @@ export async function register() {
   const g = globalThis as { __webcompileRegistered?: boolean };
   if (g.__webcompileRegistered) return;
   g.__webcompileRegistered = true;
-  const { getRuntime, shutdownRuntime } = await import('./lib/server/runtime');
-  getRuntime();
-  // server.mjs calls this on SIGTERM/SIGINT, after it stops accepting connections.
-  (globalThis as Record<symbol, unknown>)[Symbol.for('webcompile.shutdown')] = shutdownRuntime;
+  const { serverSettings } = await import('./lib/server/runtime');
+  // server.mjs reads where to listen and how to stop from here, after Next.js has prepared the app.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('webcompile.server')] = serverSettings();
 }

@@ -4,19 +4,24 @@
 import http from 'node:http';
 import next from 'next';
 
-const port = Number(process.env.PORT || 8000);
-const hostname = process.env.HOST || '0.0.0.0';
-const app = next({ dev: false, hostname, port });
+const app = next({ dev: false });
 const handle = app.getRequestHandler();
 
+// Preparing runs instrumentation.ts, which reads and checks the typed config (lib/config) and
+// starts the pools: the port, the address and the shutdown grace come from there.
 await app.prepare();
+const settings = globalThis[Symbol.for('webcompile.server')];
+if (!settings || settings.error) {
+  console.error(`WebCompile cannot start: ${settings?.error ?? 'instrumentation.ts did not run'}`);
+  process.exit(1);
+}
 const server = http.createServer((req, res) => {
   // Only this line may set it: anything the client sent under that name is dropped.
   req.headers['x-webcompile-peer'] = req.socket.remoteAddress ?? 'unknown';
   handle(req, res);
 });
-server.listen(port, hostname, () => {
-  console.log(`WebCompile listening on http://localhost:${port}`);
+server.listen(settings.port, settings.host, () => {
+  console.log(`WebCompile listening on http://localhost:${settings.port}`);
 });
 
 let stopping = false;
@@ -24,13 +29,11 @@ async function stop(signal) {
   if (stopping) return;
   stopping = true;
   // Whatever happens (a hung engine), the process ends: the grace period plus a margin.
-  const grace = Number(process.env.WEBCOMPILE_SHUTDOWN_GRACE_MS || 10000);
-  setTimeout(() => process.exit(1), grace + 15000).unref();
+  setTimeout(() => process.exit(1), settings.shutdownGraceMs + 15000).unref();
   console.log(`${signal}: stopping; finishing running requests, then removing sandboxes`);
   server.close();
-  const shutdown = globalThis[Symbol.for('webcompile.shutdown')];
   try {
-    if (typeof shutdown === 'function') await shutdown(signal);
+    await settings.shutdown(signal);
   } catch (e) {
     console.error('shutdown failed:', e);
   }

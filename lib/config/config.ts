@@ -5,6 +5,7 @@ import { LANGUAGES, MAIN_LANGUAGE } from '../runner/languages';
 
 export interface Config {
   port: number; //                 PORT
+  host: string; //                 HOST (address to listen on)
   poolSize: number; //             WEBCOMPILE_POOL_SIZE (ready containers of the main language, C#)
   languagePoolSize: number; //     WEBCOMPILE_LANGUAGE_POOL_SIZE (ready containers of every other language)
   poolSizes: Record<string, number>; // WEBCOMPILE_POOL_SIZE_<ID>, e.g. WEBCOMPILE_POOL_SIZE_PYTHON=2
@@ -43,6 +44,7 @@ export interface Config {
 
 export const defaults: Config = {
   port: 8000,
+  host: '0.0.0.0',
   poolSize: 4,
   languagePoolSize: 1,
   poolSizes: {},
@@ -152,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
   const ready = languages.filter((id) => LANGUAGES[id]).reduce((sum, id) => sum + poolSizeFor(sizes, id), 0);
   const c: Config = {
     port: int(env, 'PORT', defaults.port, 1),
+    host: str(env, 'HOST', defaults.host),
     ...sizes,
     maxContainers: int(env, 'WEBCOMPILE_MAX_CONTAINERS', Math.max(defaults.maxContainers, ready + poolSize), 1),
     languages,

@@ -206,6 +206,21 @@ function createRuntime(): Runtime {
 }
 
 /** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
+/** What server.mjs needs from the typed config (where to listen, how to stop), or why it cannot start. */
+export type ServerSettings =
+  | { port: number; host: string; shutdownGraceMs: number; shutdown: (reason: string) => Promise<void> }
+  | { error: string };
+
+/** Starts the runtime (config, pools) for server.mjs; a malformed setting becomes its error. */
+export function serverSettings(): ServerSettings {
+  try {
+    const { config } = getRuntime();
+    return { port: config.port, host: config.host, shutdownGraceMs: config.shutdownGraceMs, shutdown: shutdownRuntime };
+  } catch (e) {
+    return { error: errorMessage(e) };
+  }
+}
+
 export async function shutdownRuntime(reason: string): Promise<void> {
   const rt = (globalThis as Holder)[KEY];
   if (!rt || rt.shuttingDown) return;
