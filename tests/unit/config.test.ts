@@ -5,19 +5,20 @@ import { LANGUAGES } from '@/lib/runner/languages';
 describe('loadConfig', () => {
   it('uses the defaults for an empty environment', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8000, poolSize: 4, timeoutMs: 5000, outputLimitBytes: 65536, corsOrigin: '*' });
+    expect(c).toMatchObject({ port: 8000, host: '0.0.0.0', poolSize: 4, timeoutMs: 5000, outputLimitBytes: 65536, corsOrigin: '*' });
     expect(c.languages).toEqual(defaults.languages);
   });
 
   it('reads overrides from the environment', () => {
     const c = loadConfig({
       PORT: '9000',
+      HOST: '127.0.0.1',
       WEBCOMPILE_POOL_SIZE: '2',
       WEBCOMPILE_TRUST_PROXY: 'true',
       WEBCOMPILE_LANGUAGES: 'csharp, python',
       WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0',
     });
-    expect(c).toMatchObject({ port: 9000, poolSize: 2, trustProxy: true, rateLimitPerMinute: 0 });
+    expect(c).toMatchObject({ port: 9000, host: '127.0.0.1', poolSize: 2, trustProxy: true, rateLimitPerMinute: 0 });
     expect(c.languages).toEqual(['csharp', 'python']);
     expect(loadConfig({ WEBCOMPILE_LANGUAGES: 'go,go, c' }).languages).toEqual(['go', 'c']);
   });
