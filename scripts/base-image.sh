@@ -10,7 +10,8 @@ if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   exit 0
 fi
 if ! command -v debootstrap >/dev/null 2>&1; then
-  apt-get update -qq
+  . "$(dirname "$0")/apt.sh"
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
 fi
 

@@ -14,9 +14,9 @@
 set -euo pipefail
 log() { echo "[engine] $*" >&2; }
 
-apt_updated=0
+. "$(dirname "$0")/apt.sh"
 apt_install() {
-  if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 

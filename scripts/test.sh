@@ -6,7 +6,8 @@
 provision
 if [ ! -x /usr/bin/chromium ]; then
   echo "[test] installing Debian's chromium for the browser tests" >&2
-  apt-get update -qq
+  . scripts/apt.sh
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 mkdir -p test-reports

@@ -1,0 +1,10 @@
+# Sourced by the scripts that install Debian packages. On a fresh machine several of them install
+# something; the package lists are updated by the first one only (an update less than an hour old
+# counts).
+apt_update_once() {
+  local stamp=/var/lib/webcompile/apt-updated
+  if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+    apt-get update -qq
+    mkdir -p "${stamp%/*}" && touch "$stamp"
+  fi
+}
