@@ -1,6 +1,6 @@
 // GET /api/stats, /api/health, /api/metrics, /api/languages.
 
-import { errorMessage } from '../pool/pool';
+import { errorMessage, poolTotals } from '../pool/pool';
 import { LANGUAGES } from '../runner/languages';
 import { getRuntime } from '../server/runtime';
 import { imageInfo } from '../server/runtime';
@@ -10,17 +10,16 @@ const noStore = { 'Cache-Control': 'no-store' };
 export function statsBody() {
   const rt = getRuntime();
   const pools = Object.fromEntries([...rt.pools].map(([id, p]) => [id, p.pool.stats()]));
-  const all = Object.values(pools);
-  const sum = (k: 'size' | 'idle' | 'busy' | 'starting' | 'waiting') => all.reduce((a, s) => a + s[k], 0);
+  const { waiting, ...pool } = poolTotals(Object.values(pools));
   const m = rt.metrics;
   return {
     uptimeS: Math.round((Date.now() - rt.startedAt) / 1000),
     instanceId: rt.instanceId,
     shuttingDown: rt.shuttingDown,
-    pool: { size: sum('size'), idle: sum('idle'), busy: sum('busy'), starting: sum('starting') },
+    pool,
     /** WEBCOMPILE_MAX_CONTAINERS and the containers of all languages that count against it now. */
     capacity: { max: rt.capacity.limit, inUse: rt.capacity.inUse },
-    queueLength: sum('waiting'),
+    queueLength: waiting,
     pools,
     compilers: Object.fromEntries([...rt.compilers].map(([id, c]) => [id, c.pool.stats()])),
     /** "native-abi": the profile setup wrote; "engine-default": the engine's own (see the logs for why). */
@@ -51,7 +50,7 @@ export function handleStats(): Response {
 export async function handleHealth(): Promise<Response> {
   const rt = getRuntime();
   const pools = [...rt.pools.values()].map((p) => p.pool.stats());
-  const ready = pools.reduce((a, s) => a + s.idle, 0);
+  const ready = poolTotals(pools).idle;
   let reason: string | null = null;
   try {
     await rt.engine.ping();

@@ -2,7 +2,7 @@
 // history (for /api/stats and the /stats page). One instance per server process.
 
 import client from 'prom-client';
-import type { PoolStats } from '../pool/pool';
+import { poolTotals, type PoolStats, type PoolTotals } from '../pool/pool';
 import { SampleWindow } from './samples';
 
 export type Phase = 'queue' | 'compile' | 'run' | 'total';
@@ -72,32 +72,31 @@ export class Metrics {
       help: 'Errors talking to the Docker engine',
       registers: [r],
     });
-    const gauge = (name: string, help: string, pick: (s: PoolStats) => number) =>
+    const gauge = (name: string, help: string, key: keyof PoolTotals) =>
       new client.Gauge({
         name,
         help,
         registers: [r],
         collect() {
-          this.set(poolStats().reduce((sum, s) => sum + pick(s), 0));
+          this.set(poolTotals(poolStats())[key]);
         },
       });
-    gauge('webcompile_pool_size', 'Containers the pools keep ready', (s) => s.size);
-    gauge('webcompile_pool_idle', 'Ready containers', (s) => s.idle);
-    gauge('webcompile_pool_busy', 'Containers running a request', (s) => s.busy);
-    gauge('webcompile_pool_starting', 'Containers being created', (s) => s.starting);
-    gauge('webcompile_queue_length', 'Requests waiting for a container', (s) => s.waiting);
+    gauge('webcompile_pool_size', 'Containers the pools keep ready', 'size');
+    gauge('webcompile_pool_idle', 'Ready containers', 'idle');
+    gauge('webcompile_pool_busy', 'Containers running a request', 'busy');
+    gauge('webcompile_pool_starting', 'Containers being created', 'starting');
+    gauge('webcompile_queue_length', 'Requests waiting for a container', 'waiting');
     client.collectDefaultMetrics({ register: r, prefix: 'webcompile_process_' });
 
     const sample = () => {
-      const s = poolStats();
-      const sum = (pick: (x: PoolStats) => number) => s.reduce((a, x) => a + pick(x), 0);
+      const { idle, busy, starting, waiting } = poolTotals(poolStats());
       this.history.push({
         t: Date.now(),
         p50TotalMs: this.windows.total.percentile(50),
-        idle: sum((x) => x.idle),
-        busy: sum((x) => x.busy),
-        starting: sum((x) => x.starting),
-        waiting: sum((x) => x.waiting),
+        idle,
+        busy,
+        starting,
+        waiting,
         requests: this.requestsSinceTick,
       });
       this.requestsSinceTick = 0;

@@ -65,6 +65,21 @@ export interface PoolStats {
   healthy: boolean;
 }
 
+/** The counts that add up over several pools (every language's). */
+export type PoolTotals = Pick<PoolStats, 'size' | 'idle' | 'busy' | 'starting' | 'waiting'>;
+
+export function poolTotals(stats: Iterable<PoolStats>): PoolTotals {
+  const t: PoolTotals = { size: 0, idle: 0, busy: 0, starting: 0, waiting: 0 };
+  for (const s of stats) {
+    t.size += s.size;
+    t.idle += s.idle;
+    t.busy += s.busy;
+    t.starting += s.starting;
+    t.waiting += s.waiting;
+  }
+  return t;
+}
+
 export type PoolEvent =
   | { type: 'created'; ms: number }
   | { type: 'create_failed'; error: unknown; retryInMs: number }

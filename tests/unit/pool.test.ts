@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Capacity } from '@/lib/pool/capacity';
-import { Pool, type Factory } from '@/lib/pool/pool';
+import { Pool, poolTotals, type Factory, type PoolStats } from '@/lib/pool/pool';
 import {
   PoolAbortedError,
   PoolClosedError,
@@ -387,5 +387,16 @@ describe('Pool, reusable, after a failed create', () => {
     const waiting = p.acquire(); // nothing idle, but `a` comes back: wait rather than 503
     p.release(a);
     expect(await waiting).toBe(a);
+  });
+});
+
+describe('poolTotals', () => {
+  it('adds up the counts of every pool and nothing else', () => {
+    const stats = (n: number): PoolStats => ({
+      size: n, idle: n + 1, busy: n + 2, starting: n + 3, destroying: 99, waiting: n + 4,
+      created: 99, destroyed: 99, createFailed: 99, lastError: null, healthy: true,
+    });
+    expect(poolTotals([stats(1), stats(10)])).toEqual({ size: 11, idle: 13, busy: 15, starting: 17, waiting: 19 });
+    expect(poolTotals([])).toEqual({ size: 0, idle: 0, busy: 0, starting: 0, waiting: 0 });
   });
 });
