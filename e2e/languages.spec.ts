@@ -21,6 +21,12 @@ test('the language picker swaps highlighting and example, runs the language, and
   expect(await modelLanguage(page)).toBe('csharp');
   await picker.selectOption('python');
   await expect.poll(() => getCode(page)).toBe('print("my python")');
+  // Its examples menu offers the language's own sum program, which brings it back.
+  const examples = page.getByTestId('example-select').locator('option:not([disabled])');
+  await expect(examples).toHaveText(['Python 3: sum example']);
+  await page.getByTestId('example-select').selectOption('default');
+  await expect.poll(() => getCode(page)).toContain('print(');
+  expect(await getCode(page)).not.toBe('print("my python")');
 });
 
 test('a share link carries the language', async ({ page, context }) => {

@@ -111,3 +111,9 @@ class Program
 `,
   },
 ];
+
+/** The examples menu of a language: the C# starters, or the language's own sum program. */
+export function examplesFor(language: string, info: { name: string; example: string } | undefined): Example[] {
+  if (language === 'csharp') return EXAMPLES;
+  return info ? [{ id: 'default', title: `${info.name}: sum example`, code: info.example }] : [];
+}

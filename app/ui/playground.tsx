@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { SUM_PROGRAM } from '@/lib/runner/languages';
 import type { Diagnostic } from '@/lib/runner/diagnostics';
 import { CodeEditor, type EditorHandle } from './code-editor';
-import { EXAMPLES } from './examples';
+import { examplesFor } from './examples';
 import { OutputPanel } from './output-panel';
 import { requestRun, type RunView } from './run';
 import { decodeFragment, isShareFragment, shareUrl, type Snapshot } from './share';
@@ -32,6 +32,7 @@ export function Playground() {
   const [theme, toggleTheme] = useTheme();
   const languages = useLanguages();
   const languageInfo = languages?.find((l) => l.id === language);
+  const examples = examplesFor(language, languageInfo);
 
   const editorRef = useRef<EditorHandle | null>(null);
   const abortRef = useRef<AbortController | null>(null);
@@ -128,7 +129,7 @@ export function Playground() {
   }
 
   function loadExample(id: string) {
-    const ex = id === 'default' && languageInfo ? { code: languageInfo.example, stdin: undefined } : EXAMPLES.find((e) => e.id === id);
+    const ex = examples.find((e) => e.id === id);
     if (!ex || !editorRef.current) return;
     editorRef.current.replaceAll(ex.code);
     if (ex.stdin !== undefined) changeStdin(ex.stdin);
@@ -208,15 +209,11 @@ export function Playground() {
             <option value="" disabled>
               Examples…
             </option>
-            {language === 'csharp' ? (
-              EXAMPLES.map((ex) => (
-                <option key={ex.id} value={ex.id}>
-                  {ex.title}
-                </option>
-              ))
-            ) : (
-              <option value="default">{languageInfo?.name ?? language}: sum example</option>
-            )}
+            {examples.map((ex) => (
+              <option key={ex.id} value={ex.id}>
+                {ex.title}
+              </option>
+            ))}
           </select>
           <button ref={shareButton} type="button" className="btn" data-testid="share-button" onClick={share} disabled={!editorReady}>
             Share
