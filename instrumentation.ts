@@ -6,6 +6,9 @@ export async function register() {
   if (g.__webcompileRegistered) return;
   g.__webcompileRegistered = true;
   const { serverSettings } = await import('./lib/server/runtime');
-  // server.mjs reads where to listen and how to stop from here, after Next.js has prepared the app.
-  (globalThis as Record<symbol, unknown>)[Symbol.for('webcompile.server')] = serverSettings();
+  const settings = serverSettings();
+  // server.mjs waits for where to listen and how to stop (Next.js does not await this function);
+  // under `next dev` nobody waits, and the pools start all the same.
+  const handOver = (globalThis as Record<symbol, unknown>)[Symbol.for('webcompile.server')];
+  if (typeof handOver === 'function') handOver(settings);
 }

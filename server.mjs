@@ -4,15 +4,26 @@
 import http from 'node:http';
 import next from 'next';
 
+// instrumentation.ts reads and checks the typed config (lib/config), starts the pools and hands
+// over the port, the address and the shutdown grace through this. Next.js starts it while the app
+// is prepared but does not wait for it, so this waits (a while: a first start imports a lot).
+const HANDOVER_MS = 60_000;
+let handOver;
+const handedOver = new Promise((resolve) => (handOver = resolve));
+globalThis[Symbol.for('webcompile.server')] = handOver;
 const app = next({ dev: false });
 const handle = app.getRequestHandler();
-
-// Preparing runs instrumentation.ts, which reads and checks the typed config (lib/config) and
-// starts the pools: the port, the address and the shutdown grace come from there.
 await app.prepare();
-const settings = globalThis[Symbol.for('webcompile.server')];
-if (!settings || settings.error) {
-  console.error(`WebCompile cannot start: ${settings?.error ?? 'instrumentation.ts did not run'}`);
+let timer;
+const settings = await Promise.race([
+  handedOver,
+  new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ error: `instrumentation.ts did not start within ${HANDOVER_MS / 1000} s` }), HANDOVER_MS);
+  }),
+]);
+clearTimeout(timer);
+if (settings.error) {
+  console.error(`WebCompile cannot start: ${settings.error}`);
   process.exit(1);
 }
 const server = http.createServer((req, res) => {

@@ -205,7 +205,6 @@ function createRuntime(): Runtime {
   return rt;
 }
 
-/** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
 /** What server.mjs needs from the typed config (where to listen, how to stop), or why it cannot start. */
 export type ServerSettings =
   | { port: number; host: string; shutdownGraceMs: number; shutdown: (reason: string) => Promise<void> }
@@ -221,6 +220,7 @@ export function serverSettings(): ServerSettings {
   }
 }
 
+/** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
 export async function shutdownRuntime(reason: string): Promise<void> {
   const rt = (globalThis as Holder)[KEY];
   if (!rt || rt.shuttingDown) return;
