@@ -7,7 +7,8 @@
 # container for about 15 ms less CPU than runc, and containers are most of what a request costs.
 # Its state lives in memory: the runtime state (/run/docker) always, as on any host whose /run is a
 # tmpfs, and the data root (images and containers) when WEBCOMPILE_ENGINE_STORAGE is "memory", or
-# "auto" (the default) on a machine with at least 15 GiB of RAM; "disk" keeps Docker's /var/lib/docker.
+# "auto" (the default) on a machine with at least 15 GiB of RAM, 8 GiB of it free; "disk" keeps
+# Docker's /var/lib/docker.
 # Every run creates and deletes a few dozen files there, and on a disk without a journal (this
 # machine's) ext4 scans recently deleted inodes for each new file. Images in memory are gone after a
 # reboot; setup builds them again.
@@ -98,25 +99,53 @@ if [ "$OCI_RUNTIME" != runc ]; then
 fi
 
 on_tmpfs() { [ "$(stat -f -c %T "$1" 2>/dev/null)" = tmpfs ]; }
-in_memory() { # dir: a tmpfs there unless it is on one already (a mount that exists is kept, with its images)
-  mkdir -p "$1"
-  on_tmpfs "$1" || mount -t tmpfs -o mode=0711 tmpfs "$1" 2>/dev/null
+mount_tmpfs() { # dir options
+  mkdir -p "$1" && mount -t tmpfs -o "$2" tmpfs "$1" 2>/dev/null
 }
-in_memory /run/docker || log "cannot mount a tmpfs at /run/docker; the engine's runtime state stays on disk"
+# The engine's state moves only while nothing of an earlier engine runs: shims that outlived their
+# dockerd (killed) keep their containers' state where it is, and would be lost to the new engine.
+earlier_engine=""
+if pgrep -x dockerd >/dev/null || pgrep -x containerd >/dev/null || pgrep -x containerd-shim >/dev/null; then
+  earlier_engine=1
+fi
+if ! on_tmpfs /run/docker; then
+  if [ -n "$earlier_engine" ]; then
+    log "/run/docker stays on disk this time: processes of an earlier engine still run"
+  else
+    mount_tmpfs /run/docker mode=0711 || log "cannot mount a tmpfs at /run/docker; the engine's runtime state stays on disk"
+  fi
+fi
 requested="$STORAGE"
 if [ "$STORAGE" = auto ]; then
-  mem_kib="$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
-  if [ "$mem_kib" -ge $((15 * 1024 * 1024)) ]; then STORAGE=memory; else STORAGE=disk; fi
+  # A 16 GiB machine (what the kernel reports is a little less), with room for the images now.
+  read -r total_kib avail_kib < <(awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print t + 0, a + 0 }' /proc/meminfo)
+  if on_tmpfs "$DATA_ROOT_IN_MEMORY" || { [ "$total_kib" -ge $((15 * 1024 * 1024)) ] && [ "$avail_kib" -ge $((8 * 1024 * 1024)) ]; }; then
+    STORAGE=memory
+  else
+    STORAGE=disk
+  fi
 fi
 storage_flags=()
 if [ "$STORAGE" = memory ]; then
-  if in_memory "$DATA_ROOT_IN_MEMORY"; then
+  why=""
+  if on_tmpfs "$DATA_ROOT_IN_MEMORY"; then
+    : # kept, with the images in it
+  elif [ -n "$earlier_engine" ]; then
+    why="processes of an earlier engine still run"
+  elif ! mount_tmpfs "$DATA_ROOT_IN_MEMORY" mode=0711,size=50%; then
+    why="no tmpfs can be mounted at $DATA_ROOT_IN_MEMORY"
+  fi
+  if [ -z "$why" ]; then
     storage_flags=(--data-root "$DATA_ROOT_IN_MEMORY")
   elif [ "$requested" = memory ]; then
-    log "WEBCOMPILE_ENGINE_STORAGE=memory, but no tmpfs can be mounted at $DATA_ROOT_IN_MEMORY"; exit 1
+    log "WEBCOMPILE_ENGINE_STORAGE=memory, but $why"; exit 1
   else
-    log "cannot mount a tmpfs at $DATA_ROOT_IN_MEMORY"; STORAGE=disk
+    log "images and containers stay on disk this time: $why"; STORAGE=disk
   fi
+elif on_tmpfs "$DATA_ROOT_IN_MEMORY" && [ -z "$earlier_engine" ] && mountpoint -q "$DATA_ROOT_IN_MEMORY"; then
+  # Back to disk: the memory the images held is given back.
+  umount "$DATA_ROOT_IN_MEMORY" 2>/dev/null && log "unmounted the in-memory data root $DATA_ROOT_IN_MEMORY" ||
+    log "the in-memory data root $DATA_ROOT_IN_MEMORY is still mounted (busy)"
 fi
 log "engine storage: $STORAGE"
 

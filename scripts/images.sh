@@ -63,7 +63,11 @@ while [ "$running" -gt 0 ]; do
   wait -n || fail=1
   running=$((running - 1))
 done
-# An image that a rebuild replaced is left without a name; ours go (they may be held in memory,
-# see scripts/engine.sh). The label keeps anyone else's untagged images out of it.
+# An image that a rebuild replaced is left without a name, and a build that was cut short leaves its
+# ".tmp" tag; ours go (they may be held in memory, see scripts/engine.sh). The label keeps anyone
+# else's untagged images out of it.
+for id in "${ids[@]}"; do
+  docker image inspect "${PREFIX}${id}:latest.tmp" >/dev/null 2>&1 && docker rmi "${PREFIX}${id}:latest.tmp" >/dev/null || true
+done
 docker image prune -f --filter label=webcompile.source >/dev/null || true
 exit $fail

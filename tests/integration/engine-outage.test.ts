@@ -20,9 +20,14 @@ function dockerdPid(): number | null {
   }
 }
 
-/** Runs scripts/engine.sh; returns what it logged. */
+/**
+ * Runs scripts/engine.sh with the storage the engine had (set by the first call), so that a test
+ * environment with other settings never moves the engine's images; returns what it logged.
+ */
+let storage: 'memory' | 'disk' | undefined;
 function startEngine(): string {
-  const r = spawnSync('bash', ['scripts/engine.sh'], { cwd: root, encoding: 'utf8' });
+  const env = { ...process.env, ...(storage ? { WEBCOMPILE_ENGINE_STORAGE: storage } : {}) };
+  const r = spawnSync('bash', ['scripts/engine.sh'], { cwd: root, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`engine.sh failed: ${r.stderr}`);
   return r.stderr;
 }
@@ -37,6 +42,8 @@ describe('engine outage', () => {
   it('answers 503 promptly while the engine is down and recovers when it is back', async () => {
     const pid = dockerdPid();
     expect(pid, 'dockerd must run (scripts/engine.sh starts it)').toBeTruthy();
+    const before = (await docker.info()) as { DockerRootDir: string };
+    storage = onTmpfs(before.DockerRootDir) ? 'memory' : 'disk';
     process.kill(pid!, 'SIGTERM');
     await eventually(async () => dockerdPid() === null, 60_000, 'dockerd to stop');
 
@@ -60,8 +67,7 @@ describe('engine outage', () => {
     const info = (await docker.info()) as { DefaultRuntime: string; DockerRootDir: string };
     expect(info.DefaultRuntime).toBe(/--default-runtime crun/.test(log) ? 'crun' : 'runc');
     // Its runtime state is in memory, and its images and containers too when it says so.
-    const storage = /engine storage: (memory|disk)/.exec(log)?.[1];
-    expect(storage, log).toBeTruthy();
+    expect(log).toContain(`engine storage: ${storage}`);
     expect(onTmpfs('/run/docker')).toBe(true);
     expect(info.DockerRootDir).toBe(storage === 'memory' ? '/var/lib/webcompile/engine' : '/var/lib/docker');
     expect(onTmpfs(info.DockerRootDir)).toBe(storage === 'memory');
