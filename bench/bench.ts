@@ -18,6 +18,7 @@ import type { PoolStats } from '../lib/pool/pool';
 import { imageFor, LANGUAGES, limitsFor, MAIN_LANGUAGE, SUM_PROGRAM } from '../lib/runner/languages';
 import { SampleWindow } from '../lib/observability/samples';
 import { freePort } from '../tests/integration/helpers/free-port';
+import { onTmpfs } from '../tests/integration/helpers/tmpfs';
 
 const root = path.resolve(__dirname, '..');
 // The service's own settings (image, socket, limits, seccomp profile): (b), (c) and (d) use them too.
@@ -209,13 +210,10 @@ async function floor(container: Dockerode.Container, code: string): Promise<void
   if (!out.includes(EXPECTED)) throw new Error(`floor run printed: ${out}`);
 }
 
-/** statfs's f_type of a tmpfs. */
-const TMPFS_MAGIC = 0x01021994;
-
 /** Where the engine keeps images and containers: "memory" (a tmpfs) or "disk" (see scripts/engine.sh). */
 function engineStorage(dataRoot: string | undefined): string {
   try {
-    return dataRoot ? (fs.statfsSync(dataRoot).type === TMPFS_MAGIC ? 'memory' : 'disk') : 'unknown';
+    return dataRoot ? (onTmpfs(dataRoot) ? 'memory' : 'disk') : 'unknown';
   } catch {
     return 'unknown'; // an engine on another machine
   }

@@ -8,3 +8,9 @@ apt_update_once() {
     mkdir -p "${stamp%/*}" && touch "$stamp"
   fi
 }
+
+# apt_install PKG...: Debian packages, without the ones they merely recommend.
+apt_install() {
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}

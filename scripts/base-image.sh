@@ -11,8 +11,7 @@ if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
 fi
 if ! command -v debootstrap >/dev/null 2>&1; then
   . "$(dirname "$0")/apt.sh"
-  apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  apt_install debootstrap
 fi
 
 # The machine's own Debian mirror (deb822 or one-line sources), so the base matches what apt reaches.

@@ -16,10 +16,6 @@ set -euo pipefail
 log() { echo "[engine] $*" >&2; }
 
 . "$(dirname "$0")/apt.sh"
-apt_install() {
-  apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
 
 OCI_RUNTIME="${WEBCOMPILE_OCI_RUNTIME:-auto}"
 case "$OCI_RUNTIME" in auto|crun|runc) ;; *) log "WEBCOMPILE_OCI_RUNTIME must be auto, crun or runc, not $OCI_RUNTIME"; exit 1 ;; esac

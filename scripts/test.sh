@@ -6,7 +6,7 @@
 provision
 if [ ! -x /usr/bin/chromium ]; then
   echo "[test] installing Debian's chromium for the browser tests" >&2
-  . scripts/apt.sh
+  . "$(dirname "$0")/apt.sh"
   apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi

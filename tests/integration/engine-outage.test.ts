@@ -2,15 +2,12 @@
 // without a restart of the app. Stops the real dockerd (started by scripts/engine.sh) and starts it
 // again; the engine is always restarted at the end, whatever happened.
 import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, docker, eventually, SUM, useServer } from './helpers/server';
+import { onTmpfs } from './helpers/tmpfs';
 
 const root = path.resolve(__dirname, '../..');
-/** statfs's f_type of a tmpfs. */
-const TMPFS_MAGIC = 0x01021994;
-const onTmpfs = (dir: string) => fs.statfsSync(dir).type === TMPFS_MAGIC;
 
 function dockerdPid(): number | null {
   try {
