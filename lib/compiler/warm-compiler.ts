@@ -77,6 +77,8 @@ export interface CompilerPoolOptions extends PoolOptions {
   image: string;
   cmd: string[];
   limits: SandboxLimits;
+  /** The seccomp profile each new compiler gets (the runtime settles which one after it is built). */
+  seccomp: () => string | undefined;
   owner: SandboxOwner;
   /** A compiler is replaced after this many compiles, so no state builds up in it for long. */
   recycleAfter: number;
@@ -106,7 +108,7 @@ export class CompilerPool {
       {
         create: async () => {
           const id = await engine.createAndStart(
-            compilerCreateOptions(opts.image, opts.language, opts.cmd, opts.limits, opts.owner),
+            compilerCreateOptions(opts.image, opts.language, opts.cmd, { ...opts.limits, seccompJson: opts.seccomp() }, opts.owner),
           );
           const c = new WarmCompiler(id, engine, (dead) => {
             // Killed or removed from outside while idle: replace it now, not at the next request.

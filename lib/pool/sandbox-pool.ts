@@ -16,6 +16,8 @@ export interface SandboxPoolOptions extends PoolOptions {
   language: string;
   image: string;
   limits: SandboxLimits;
+  /** The seccomp profile each new sandbox gets (the runtime settles which one after it is built). */
+  seccomp: () => string | undefined;
   owner: SandboxOwner;
 }
 
@@ -26,7 +28,8 @@ export class SandboxPool {
     this.pool = new Pool<Sandbox>(
       {
         create: async () => {
-          const id = await engine.createAndStart(sandboxCreateOptions(opts.image, opts.language, opts.limits, opts.owner));
+          const limits = { ...opts.limits, seccompJson: opts.seccomp() };
+          const id = await engine.createAndStart(sandboxCreateOptions(opts.image, opts.language, limits, opts.owner));
           return { id, readyAt: Date.now() };
         },
         // A removal that fails while the engine is away is caught later by the orphan check.

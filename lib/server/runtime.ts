@@ -8,7 +8,6 @@ import { loadConfig, poolSizeFor, type Config } from '../config/config';
 import { Engine } from '../docker/engine';
 import { LABEL_INSTANCE } from '../docker/sandbox-spec';
 import { checkEngineVersion, readSeccompProfile, type SeccompChoice } from '../docker/seccomp';
-import type { SandboxLimits } from '../docker/sandbox-spec';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
@@ -82,11 +81,8 @@ function createRuntime(): Runtime {
   const compilers = new Map<string, CompilerPool>();
   const capacity = new Capacity(config.maxContainers);
   const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
-  const seccomp = readSeccompProfile(config.seccompProfile);
-  const seccompJson = seccomp.json;
-  // Every pool's container settings, so that the profile can still be dropped before the pools start.
-  const settings: SandboxLimits[] = [];
-  const track = <L extends SandboxLimits>(l: L): L => (settings.push(l), l);
+  // Read at every create: the engine version check may still drop the profile before the pools start.
+  const seccomp = () => rt.seccomp.json;
 
   const poolEvents = (id: string, role: string) => (e: PoolEvent) => {
     if (e.type === 'created') {
@@ -118,7 +114,8 @@ function createRuntime(): Runtime {
       maxQueue: config.maxQueue,
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
-      limits: track({ ...limitsFor(config, language), seccompJson }),
+      limits: limitsFor(config, language),
+      seccomp,
       owner,
     });
     pool.pool.onEvent(poolEvents(id, 'sandbox'));
@@ -136,7 +133,8 @@ function createRuntime(): Runtime {
         maxQueue: config.maxQueue,
         acquireTimeoutMs: config.acquireTimeoutMs,
         retryMaxMs: config.createRetryMaxMs,
-        limits: track({ ...config, memoryMb: config.compilerMemoryMb, seccompJson }),
+        limits: { ...config, memoryMb: config.compilerMemoryMb },
+        seccomp,
         owner,
         recycleAfter: config.compilerRecycleAfter,
         warmupSource: LANGUAGES[id].example,
@@ -152,7 +150,7 @@ function createRuntime(): Runtime {
     pools,
     compilers,
     compileCache: new CompileCache(config.compileCacheMb * 1024 * 1024),
-    seccomp,
+    seccomp: readSeccompProfile(config.seccompProfile),
     images: new Map(),
     capacity,
     metrics,
@@ -175,7 +173,6 @@ function createRuntime(): Runtime {
       // cannot be asked now counts as another one: its own default profile is the safe choice.
       const version = await rt.engine.version().catch((e) => `unknown (${errorMessage(e)})`);
       rt.seccomp = checkEngineVersion(rt.seccomp, version);
-      if (!rt.seccomp.json) for (const l of settings) l.seccompJson = undefined;
       if (rt.seccomp.problem) {
         logger.warn({ event: 'seccomp_profile', problem: rt.seccomp.problem }, "containers get the engine's default seccomp profile");
       }
