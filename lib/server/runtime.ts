@@ -176,10 +176,11 @@ function createRuntime(): Runtime {
       if (rt.seccomp.problem) {
         logger.warn({ event: 'seccomp_profile', problem: rt.seccomp.problem }, "containers get the engine's default seccomp profile");
       }
-      // Read now so that the first request does not wait for it (a failure is retried on use).
-      await Promise.all([...pools.keys()].map((id) => imageInfo(rt, id).catch(() => null)));
       for (const p of pools.values()) p.pool.start();
       for (const c of compilers.values()) c.pool.start();
+      // Read alongside the first creates, so that the first request does not wait for it (a failure
+      // is retried on use); the pools need not wait for it either.
+      for (const id of pools.keys()) void imageInfo(rt, id).catch(() => null);
       rt.stopHousekeeping = startHousekeeping({
         engine,
         instanceId,
@@ -218,7 +219,7 @@ export function serverSettings(): ServerSettings {
 }
 
 /** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
-export async function shutdownRuntime(reason: string): Promise<void> {
+async function shutdownRuntime(reason: string): Promise<void> {
   const rt = (globalThis as Holder)[KEY];
   if (!rt || rt.shuttingDown) return;
   rt.shuttingDown = true;
