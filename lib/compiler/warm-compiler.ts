@@ -3,7 +3,7 @@
 // Each compiler serves one request at a time, from a pool; a compile that runs past its limit, or
 // a compiler that dies, takes down only that compiler (destroyed and replaced), never another request.
 
-import type { Engine, Attached } from '../docker/engine';
+import { TIMED_OUT, withTimeout, type Attached, type Engine } from '../docker/engine';
 import { brandedError } from '../errors/branded-error';
 import { compilerCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
 import { Pool, type PoolOptions } from '../pool/pool';
@@ -88,7 +88,7 @@ export interface CompilerPoolOptions extends PoolOptions {
 
 export type CompileOutcome =
   | { kind: 'compiled'; response: CompileResponse; ms: number }
-  | { kind: 'timeout'; ms: number }
+  | { kind: 'timeout' }
   | { kind: 'aborted' };
 
 const WARMUP_TIMEOUT_MS = 60_000;
@@ -117,8 +117,8 @@ export class CompilerPool {
           try {
             await c.connect();
             const warm = await withTimeout(c.compile(opts.warmupSource), WARMUP_TIMEOUT_MS);
-            if (warm === 'timeout' || warm.exitCode !== 0) {
-              throw new Error(`compiler warm-up failed: ${warm === 'timeout' ? 'timed out' : warm.messages}`);
+            if (warm === TIMED_OUT || warm.exitCode !== 0) {
+              throw new Error(`compiler warm-up failed: ${warm === TIMED_OUT ? 'timed out' : warm.messages}`);
             }
           } catch (e) {
             await destroy(c).catch(() => {});
@@ -145,10 +145,10 @@ export class CompilerPool {
     const t0 = performance.now();
     const work = withTimeout(c.compile(source), timeoutMs).then(
       (r) => {
-        if (r === 'timeout') {
+        if (r === TIMED_OUT) {
           // The compile may never end: the whole compiler goes, and a fresh one takes its place.
           void this.pool.destroy(c);
-          return { kind: 'timeout', ms: Math.round(performance.now() - t0) } as CompileOutcome;
+          return { kind: 'timeout' } as CompileOutcome;
         }
         c.compiles++;
         if (c.compiles >= this.opts.recycleAfter) void this.pool.destroy(c);
@@ -169,14 +169,4 @@ export class CompilerPool {
       work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<'timeout'>((r) => {
-      timer = setTimeout(() => r('timeout'), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

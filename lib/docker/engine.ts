@@ -14,21 +14,28 @@ export class ContainerGoneError extends brandedError('ContainerGoneError') {}
 /** The longest any single engine call may take before we treat the engine as unavailable. */
 export const ENGINE_CALL_MS = 15_000;
 
+export const TIMED_OUT = Symbol('timed out');
+
+/** `p`'s outcome, or TIMED_OUT when it has not settled within `ms` (`p` itself runs on). */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Rejects with EngineUnavailableError when `p` has not settled within `ms` (a hung engine). When `p`
  * still succeeds after that, `onLate` gets its value: what it made can then be undone.
  */
-export function withDeadline<T>(p: Promise<T>, ms: number, what: string, onLate?: (value: T) => void): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        if (onLate) p.then(onLate, () => {});
-        reject(new EngineUnavailableError(`Docker engine did not answer ${what} within ${ms} ms`));
-      }, ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+export async function withDeadline<T>(p: Promise<T>, ms: number, what: string, onLate?: (value: T) => void): Promise<T> {
+  const r = await withTimeout(p, ms);
+  if (r !== TIMED_OUT) return r;
+  if (onLate) p.then(onLate, () => {});
+  throw new EngineUnavailableError(`Docker engine did not answer ${what} within ${ms} ms`);
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'EACCES', 'ETIMEDOUT']);
