@@ -2,7 +2,7 @@
 // The page's one interactive piece: it owns the program (code, stdin, language), the run in flight
 // and the last result, and wires the editor, the toolbar and the output panel together.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { SUM_PROGRAM } from '@/lib/runner/languages';
+import { MAIN_LANGUAGE, SUM_PROGRAM } from '@/lib/runner/languages';
 import type { Diagnostic } from '@/lib/runner/diagnostics';
 import { CodeEditor, type EditorHandle } from './code-editor';
 import { examplesFor } from './examples';
@@ -16,7 +16,7 @@ import { loadCodeFor, loadDraft, saveCodeFor, saveDraft } from './storage';
 import { useTheme } from './theme';
 import { ThemeToggle } from './theme-toggle';
 
-const DEFAULT: Snapshot = { code: SUM_PROGRAM, stdin: '', language: 'csharp' };
+const DEFAULT: Snapshot = { code: SUM_PROGRAM, stdin: '', language: MAIN_LANGUAGE };
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 const SAVE_DELAY_MS = 300;
 

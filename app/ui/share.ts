@@ -1,6 +1,7 @@
 // Share links carry the whole program in the URL fragment, compressed with lz-string: no database,
 // and the fragment never reaches the server (nor its logs).
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import { MAIN_LANGUAGE } from '@/lib/runner/languages';
 
 export interface Snapshot {
   code: string;
@@ -17,7 +18,7 @@ export function encodeFragment(s: Snapshot): string {
 /** Checks the shape as well: a fragment is user input and may be anything. */
 export function asSnapshot(value: unknown): Snapshot | null {
   if (value === null || typeof value !== 'object') return null;
-  const { code, stdin = '', language = 'csharp' } = value as Record<string, unknown>;
+  const { code, stdin = '', language = MAIN_LANGUAGE } = value as Record<string, unknown>;
   if (typeof code !== 'string' || typeof stdin !== 'string' || typeof language !== 'string') return null;
   return { code, stdin, language };
 }

@@ -35,16 +35,12 @@ export class Capacity {
   /** Gives a slot back and offers it to the users that were refused. */
   release(): void {
     if (this.used > 0) this.used--;
-    const queue = this.refused;
-    const order = [...queue.filter((u) => u.hasWaiters()), ...queue.filter((u) => !u.hasWaiters())];
+    const order = [...this.refused.filter((u) => u.hasWaiters()), ...this.refused.filter((u) => !u.hasWaiters())];
     this.refused = [];
-    for (let i = 0; i < order.length; i++) {
-      if (this.used >= this.limit) {
-        // No slot left: those not yet woken keep their turn ahead of any refused again just now.
-        this.refused = [...order.slice(i), ...this.refused.filter((u) => !order.slice(i).includes(u))];
-        return;
-      }
-      order[i].wake();
-    }
+    let i = 0;
+    for (; i < order.length && this.used < this.limit; i++) order[i].wake();
+    // Those not woken (no slot left) keep their turn ahead of any refused again just now.
+    const rest = order.slice(i);
+    this.refused = [...rest, ...this.refused.filter((u) => !rest.includes(u))];
   }
 }

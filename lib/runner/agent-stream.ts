@@ -37,7 +37,7 @@ export interface AgentResult {
 }
 
 /** Parses "<exit> <wall s> <user s> <sys s> <maxrss> <oom> <pids>" (+ extra numbers) or null. */
-export function parseStats(fields: string[]): { stats: StageStats; rest: number[] } | null {
+function parseStats(fields: string[]): { stats: StageStats; rest: number[] } | null {
   const n = fields.map(Number);
   if (n.length < 7 || n.some((x) => !Number.isFinite(x))) return null;
   const [exitCode, wall, user, sys, maxRssKb, oomKills, pidsLimitHits, ...rest] = n;
