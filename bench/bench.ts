@@ -17,7 +17,7 @@ import { loadConfig } from '../lib/config/config';
 import type { PoolStats } from '../lib/pool/pool';
 import { imageFor, LANGUAGES, limitsFor, MAIN_LANGUAGE, SUM_PROGRAM } from '../lib/runner/languages';
 import { SampleWindow } from '../lib/observability/samples';
-import { freePort } from '../tests/integration/helpers/free-port';
+import { spawnServer } from '../tests/integration/helpers/spawn-server';
 import { onTmpfs } from '../tests/integration/helpers/tmpfs';
 
 const root = path.resolve(__dirname, '..');
@@ -75,41 +75,6 @@ async function measure(name: string, n: number, inFlight: number, one: () => Pro
   const row = { name, n, p50: lat.percentile(50)!, p95: lat.percentile(95)!, rps: n / secs, coreMs: (busyMs() - cpu0) / n };
   console.error(`  ${name}: p50 ${row.p50.toFixed(0)} ms, p95 ${row.p95.toFixed(0)} ms, ${row.rps.toFixed(1)} req/s, ${row.coreMs.toFixed(0)} core-ms/req`);
   return row;
-}
-
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['server.mjs'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0',
-      WEBCOMPILE_LOG_DIR: 'runs/bench',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  let healthy = false;
-  for (let i = 0; i < 600 && !healthy; i++) {
-    healthy = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (!healthy) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!healthy) {
-    proc.kill('SIGTERM');
-    throw new Error(`the server on ${url} did not become healthy within 60 s`);
-  }
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        proc.on('exit', () => resolve());
-        proc.kill('SIGTERM');
-      }),
-  };
 }
 
 /**
@@ -225,7 +190,7 @@ async function main() {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     kernel: os.release(),
-    engine: (await docker.version()).Version,
+    engine: await engine.version(),
     seccomp: '',
     runtime: info.DefaultRuntime ?? 'unknown',
     storage: engineStorage(info.DockerRootDir),
@@ -240,7 +205,7 @@ async function main() {
   const rows: Record<string, Row> = {};
 
   console.error('(a) WebCompile, POST /api/compile');
-  const server = await startServer();
+  const server = await spawnServer({ WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0', WEBCOMPILE_LOG_DIR: 'runs/bench' });
   try {
     for (let i = 0; i < 5; i++) await viaApi(server.url, unique()); // warm up
     const same = `${SUM_PROGRAM}// repeated\n`;

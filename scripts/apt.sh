@@ -9,8 +9,11 @@ apt_update_once() {
   fi
 }
 
-# apt_install PKG...: Debian packages, without the ones they merely recommend.
+# apt_install [--with-recommends] PKG...: Debian packages, by default without the ones they merely
+# recommend.
 apt_install() {
+  local recommends=(--no-install-recommends)
+  if [ "${1:-}" = --with-recommends ]; then recommends=(); shift; fi
   apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${recommends[@]}" "$@" >/dev/null
 }

@@ -7,8 +7,7 @@ provision
 if [ ! -x /usr/bin/chromium ]; then
   echo "[test] installing Debian's chromium for the browser tests" >&2
   . "$(dirname "$0")/apt.sh"
-  apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  apt_install --with-recommends chromium
 fi
 mkdir -p test-reports
 rm -f test-reports/*.json

@@ -1,24 +1,22 @@
-// Starts the built app (node server.mjs) as a real child process on a free port, for HTTP tests
-// against the real Docker engine.
+// Starts the built app (node server.mjs) as a real child process with the tests' settings, for
+// HTTP tests against the real Docker engine, and the calls those tests share.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll } from 'vitest';
-import { freePort } from './free-port';
+import { spawnServer, type TestServer } from './spawn-server';
 
-const root = path.resolve(__dirname, '../../..');
+export type { TestServer } from './spawn-server';
 export const docker = new Dockerode({ socketPath: process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock' });
 
-export interface TestServer {
-  url: string;
-  port: number;
-  proc: ChildProcess;
-  output: () => string;
-  /** Resolves with the exit code once the process has ended. */
-  exited: Promise<number | null>;
-  stop(): Promise<void>;
-}
+const TEST_SETTINGS: Record<string, string> = {
+  // The C# tests need only C#; languages.test.ts enables every language.
+  WEBCOMPILE_LANGUAGES: 'csharp',
+  WEBCOMPILE_POOL_SIZE: '2',
+  WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0',
+  WEBCOMPILE_LOG_DIR: 'runs/test',
+  WEBCOMPILE_RECONCILE_INTERVAL_MS: '300',
+  WEBCOMPILE_CREATE_RETRY_MAX_MS: '1000',
+};
 
 /**
  * Starts a server before the tests of the enclosing block (or file) and stops it after them. The
@@ -35,63 +33,9 @@ export function useServer(env: Record<string, string> = {}): TestServer {
   return server;
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: { waitHealthy?: boolean } = {}): Promise<TestServer> {
-  const port = await freePort();
-  let out = '';
-  const proc = spawn(process.execPath, ['server.mjs'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      // The C# tests need only C#; languages.test.ts enables every language.
-      WEBCOMPILE_LANGUAGES: 'csharp',
-      WEBCOMPILE_POOL_SIZE: '2',
-      WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0',
-      WEBCOMPILE_LOG_DIR: 'runs/test',
-      WEBCOMPILE_RECONCILE_INTERVAL_MS: '300',
-      WEBCOMPILE_CREATE_RETRY_MAX_MS: '1000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (b) => (out += b));
-  proc.stderr!.on('data', (b) => (out += b));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const server: TestServer = {
-    url,
-    port,
-    proc,
-    output: () => out,
-    exited,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-  if (opts.waitHealthy !== false) await waitHealthy(server);
-  return server;
-}
-
-/** Polls /api/health until it answers 200 (the pool has a ready container). */
-export async function waitHealthy(server: TestServer, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (server.proc.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
-    try {
-      const r = await fetch(`${server.url}/api/health`);
-      last = await r.text();
-      if (r.status === 200) return;
-    } catch (e) {
-      last = String(e);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server not healthy in time: ${last}\n${server.output()}`);
+/** A server with the tests' settings (see TEST_SETTINGS) plus `env`. */
+export function startServer(env: Record<string, string> = {}, opts: { waitHealthy?: boolean } = {}): Promise<TestServer> {
+  return spawnServer({ ...TEST_SETTINGS, ...env }, opts);
 }
 
 export interface CompileAnswer {
