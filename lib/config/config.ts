@@ -40,6 +40,11 @@ export interface Config {
   compilerRecycleAfter: number; // WEBCOMPILE_COMPILER_RECYCLE_AFTER (compiles before a compiler is replaced)
   compileCacheMb: number; //       WEBCOMPILE_COMPILE_CACHE_MB (0 = no cache)
   seccompProfile: string; //       WEBCOMPILE_SECCOMP_PROFILE (file written by setup; "default" = the engine's own profile)
+  clientMaxInFlight: number; //    WEBCOMPILE_CLIENT_MAX_IN_FLIGHT (runs and compiles one client may have going at once; more wait their turn)
+  compilerWaitMs: number; //       WEBCOMPILE_COMPILER_WAIT_MS (longest wait for a free warm compiler before the sandbox compiles)
+  warmCompileTimeoutMs: number; // WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS (how long a warm compiler may spend on one compile)
+  warmCompileTimeouts: Record<string, number>; // WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS_<ID>, e.g. ..._CSHARP=2000
+  sandboxRuntime: string; //       WEBCOMPILE_SANDBOX_RUNTIME (OCI runtime of the sandboxes: "default" = the engine's, or "runsc" for gVisor)
 }
 
 export const defaults: Config = {
@@ -80,6 +85,11 @@ export const defaults: Config = {
   compilerRecycleAfter: 500,
   compileCacheMb: 64,
   seccompProfile: '/var/lib/webcompile/seccomp.json',
+  clientMaxInFlight: 4,
+  compilerWaitMs: 250,
+  warmCompileTimeoutMs: 3000,
+  warmCompileTimeouts: {},
+  sandboxRuntime: 'default',
 };
 
 type Env = Record<string, string | undefined>;
@@ -118,16 +128,20 @@ function str(env: Env, name: string, fallback: string): string {
   return raw === undefined || raw === '' ? fallback : raw;
 }
 
-const POOL_SIZE_OF = /^WEBCOMPILE_POOL_SIZE_([A-Z0-9_]+)$/;
-
-/** Per-language pool sizes: WEBCOMPILE_POOL_SIZE_PYTHON=2 sizes the pool of "python". */
-function poolSizeOverrides(env: Env): Record<string, number> {
+/** Per-language overrides: `${prefix}_PYTHON=2` sets the value of "python". */
+function perLanguage(env: Env, prefix: 'WEBCOMPILE_POOL_SIZE' | 'WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS'): Record<string, number> {
+  const of = new RegExp(`^${prefix}_([A-Z0-9_]+)$`);
   const out: Record<string, number> = {};
   for (const name of Object.keys(env)) {
-    const m = POOL_SIZE_OF.exec(name);
+    const m = of.exec(name);
     if (m && env[name]?.trim()) out[m[1].toLowerCase()] = int(env, name, 0, 1);
   }
   return out;
+}
+
+/** How long a warm compiler of one language may spend on one compile before the sandbox takes over. */
+export function warmCompileTimeoutFor(c: Pick<Config, 'warmCompileTimeoutMs' | 'warmCompileTimeouts'>, languageId: string): number {
+  return c.warmCompileTimeouts[languageId] ?? c.warmCompileTimeoutMs;
 }
 
 /** How many ready containers the pool of one language keeps. */
@@ -141,7 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
   const sizes = {
     poolSize,
     languagePoolSize: int(env, 'WEBCOMPILE_LANGUAGE_POOL_SIZE', defaults.languagePoolSize, 1),
-    poolSizes: poolSizeOverrides(env),
+    poolSizes: perLanguage(env, 'WEBCOMPILE_POOL_SIZE'),
   };
   const languages = [
     ...new Set(
@@ -187,7 +201,15 @@ export function loadConfig(env: Env = process.env): Config {
     compilerRecycleAfter: int(env, 'WEBCOMPILE_COMPILER_RECYCLE_AFTER', defaults.compilerRecycleAfter, 1),
     compileCacheMb: int(env, 'WEBCOMPILE_COMPILE_CACHE_MB', defaults.compileCacheMb, 0),
     seccompProfile: str(env, 'WEBCOMPILE_SECCOMP_PROFILE', defaults.seccompProfile),
+    clientMaxInFlight: int(env, 'WEBCOMPILE_CLIENT_MAX_IN_FLIGHT', defaults.clientMaxInFlight, 1),
+    compilerWaitMs: int(env, 'WEBCOMPILE_COMPILER_WAIT_MS', defaults.compilerWaitMs, 0),
+    warmCompileTimeoutMs: int(env, 'WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS', defaults.warmCompileTimeoutMs, 1),
+    warmCompileTimeouts: perLanguage(env, 'WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS'),
+    sandboxRuntime: str(env, 'WEBCOMPILE_SANDBOX_RUNTIME', defaults.sandboxRuntime),
   };
+  if (!/^[A-Za-z0-9_.-]+$/.test(c.sandboxRuntime)) {
+    throw new Error(`WEBCOMPILE_SANDBOX_RUNTIME must be "default" or the name of a runtime the engine has, got "${c.sandboxRuntime}"`);
+  }
   if (c.timeoutMs > c.maxTimeoutMs) throw new Error('WEBCOMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_TIMEOUT_MS');
   // Below this, a pool could wait forever for a slot that other pools' idle containers hold.
   if (c.maxContainers < ready) {
