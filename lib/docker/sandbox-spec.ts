@@ -24,6 +24,8 @@ export interface SandboxLimits {
   workTmpfsMb: number;
   /** A seccomp profile (JSON text) in place of the engine's default (see lib/docker/seccomp.ts). */
   seccompJson?: string;
+  /** The engine's OCI runtime for this container ("runsc" for gVisor); the engine's default when absent or "default". */
+  runtime?: string;
 }
 
 export interface SandboxOwner {
@@ -106,6 +108,7 @@ function hardenedOptions(
         { Name: 'core', Soft: 0, Hard: 0 },
       ],
       IpcMode: 'private',
+      ...(limits.runtime && limits.runtime !== 'default' ? { Runtime: limits.runtime } : {}),
       Privileged: false,
       AutoRemove: false,
       RestartPolicy: { Name: 'no' },

@@ -114,7 +114,8 @@ function createRuntime(): Runtime {
       maxQueue: config.maxQueue,
       acquireTimeoutMs: config.acquireTimeoutMs,
       retryMaxMs: config.createRetryMaxMs,
-      limits: limitsFor(config, language),
+      // Only sandboxes run user programs: warm compilers keep the engine's default runtime.
+      limits: { ...limitsFor(config, language), runtime: config.sandboxRuntime },
       seccomp,
       owner,
     });
