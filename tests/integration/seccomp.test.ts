@@ -1,13 +1,15 @@
 // The sandboxes' seccomp profile (written by scripts/seccomp.sh): the engine's rules for native
-// syscalls, with the 32-bit x86 and x32 syscall ABIs closed. A program that calls getpid through
-// either is killed with SIGSYS. A profile from another engine version is not used: the engine's own
-// default profile then applies, and it lets the same calls through (the x32 one then fails in the
-// kernel, which lacks x32 support here). x86-64 only, as the assembly.
+// syscalls less the denied ones (io_uring, ptrace, process_vm_readv/writev: EPERM), with the 32-bit
+// x86 and x32 syscall ABIs closed. A program that calls getpid through either is killed with
+// SIGSYS. A profile from another engine version is not used: the engine's own default profile then
+// applies, and it lets the same calls through (the x32 one then fails in the kernel, which lacks x32
+// support here), and (Docker 20.10's) io_uring and ptrace too. x86-64 only, as the assembly.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/config';
+import { DENIED_SYSCALLS } from '@/lib/docker/seccomp';
 import { compile, useServer } from './helpers/server';
 
 const INT80_GETPID = `#include <stdio.h>
@@ -29,13 +31,67 @@ int main(void) {
 `;
 const HELLO = '#include <stdio.h>\nint main(void) { printf("still fine\\n"); return 0; }\n';
 
+// One call of each denied syscall that succeeds where it is allowed (checked without seccomp): a ring
+// of one entry, an empty io_uring_enter and a probe on that ring (under the profile the setup before
+// them fails too, and they get -1 as their fd: EBADF, not EPERM, were they allowed), PTRACE_TRACEME,
+// and the program's own memory copied through process_vm_readv/writev.
+const CALLS: Record<string, string> = {
+  io_uring_setup: 'struct io_uring_params p = {0};\n  return syscall(SYS_io_uring_setup, 1, &p);',
+  io_uring_enter:
+    'struct io_uring_params p = {0};\n  long fd = syscall(SYS_io_uring_setup, 1, &p);\n  return syscall(SYS_io_uring_enter, fd, 0, 0, 0, NULL, 0);',
+  io_uring_register:
+    'struct io_uring_params p = {0};\n  long fd = syscall(SYS_io_uring_setup, 1, &p);\n' +
+    '  struct io_uring_probe *probe = calloc(1, sizeof *probe + 8 * sizeof probe->ops[0]);\n' +
+    '  return syscall(SYS_io_uring_register, fd, IORING_REGISTER_PROBE, probe, 8);',
+  ptrace: 'return syscall(SYS_ptrace, PTRACE_TRACEME, 0, NULL, NULL);',
+  process_vm_readv:
+    'static char mine[] = "mine", copy[5];\n  struct iovec to = { copy, 5 }, from = { mine, 5 };\n' +
+    '  return syscall(SYS_process_vm_readv, getpid(), &to, 1, &from, 1, 0);',
+  process_vm_writev:
+    'static char mine[] = "mine", copy[5];\n  struct iovec from = { mine, 5 }, to = { copy, 5 };\n' +
+    '  return syscall(SYS_process_vm_writev, getpid(), &from, 1, &to, 1, 0);',
+};
+/** A program that makes the call and prints its result and, when it is -1, errno's name. */
+const calling = (name: string) => `#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/io_uring.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+static long call(void) {
+  ${CALLS[name]}
+}
+int main(void) {
+  long r = call();
+  printf("%ld %s\\n", r, r == -1 ? strerrorname_np(errno) : "ok");
+  return 0;
+}
+`;
+
 describe('with the profile setup wrote', () => {
   const server = useServer({ WEBCOMPILE_LANGUAGES: 'csharp,c' });
 
-  it('is the one in use', async () => {
+  it('is the one in use, stamped with the denied syscalls', async () => {
     const stats = await (await fetch(`${server.url}/api/stats`)).json();
     expect(stats.seccomp).toBe('native-abi');
+    const stamp = fs.readFileSync(`${loadConfig().seccompProfile}.engine`, 'utf8').split('\n');
+    expect(stamp[1]).toBe(`denied: ${DENIED_SYSCALLS.join(' ')}`);
   });
+
+  it('covers every denied syscall in the tests below', () => {
+    expect(Object.keys(CALLS).sort()).toEqual([...DENIED_SYSCALLS].sort());
+  });
+
+  for (const name of Object.keys(CALLS)) {
+    it(`denies ${name} with EPERM`, async () => {
+      const r = await compile(server, { language: 'c', code: calling(name) });
+      expect(r.body).toMatchObject({ Status: 'ok', Output: '-1 EPERM\n' });
+    });
+  }
 
   it('kills a program that uses the 32-bit x86 or the x32 syscall ABI, and the next run is fine', async () => {
     for (const code of [INT80_GETPID, X32_GETPID]) {
@@ -66,5 +122,19 @@ describe('with a profile from another engine version', () => {
     expect(r.body.Output).toMatch(/^32-bit getpid: \d+\n$/);
     const x32 = await compile(server, { language: 'c', code: X32_GETPID });
     expect(x32.body).toMatchObject({ Status: 'ok', Output: 'x32 getpid: -1\n' });
+  });
+
+  // What falling back means: Docker 20.10's default lets io_uring and ptrace through (and so the
+  // programs above do succeed where allowed); it denies process_vm_readv/writev to a container
+  // without CAP_SYS_PTRACE.
+  it("lets io_uring and ptrace through, but not process_vm_readv/writev", async () => {
+    for (const name of ['io_uring_setup', 'io_uring_enter', 'io_uring_register', 'ptrace']) {
+      const r = await compile(server, { language: 'c', code: calling(name) });
+      expect(r.body, name).toMatchObject({ Status: 'ok', Output: expect.stringMatching(/^\d+ ok\n$/) });
+    }
+    for (const name of ['process_vm_readv', 'process_vm_writev']) {
+      const r = await compile(server, { language: 'c', code: calling(name) });
+      expect(r.body, name).toMatchObject({ Status: 'ok', Output: '-1 EPERM\n' });
+    }
   });
 });
