@@ -15,9 +15,12 @@ export interface CompileRequest {
 
 type Limits = Pick<Config, 'maxCodeBytes' | 'maxStdinBytes' | 'timeoutMs' | 'maxTimeoutMs' | 'languages'>;
 
-/** Room for field names, quoting and escapes (JSON can double a string's size) around the code and stdin. */
+/**
+ * Room for field names, quoting and escapes around the code and stdin: JSON may write each byte as a
+ * 6-character \u escape (control characters always are), a url-encoded form each byte as a 3-character %XX.
+ */
 function bodyLimit(l: Limits): number {
-  return 2 * (l.maxCodeBytes + l.maxStdinBytes) + 64 * 1024;
+  return 6 * (l.maxCodeBytes + l.maxStdinBytes) + 64 * 1024;
 }
 
 async function readBody(request: Request, limit: number): Promise<Buffer> {
@@ -86,7 +89,7 @@ function validate(f: Record<string, unknown>, l: Limits): CompileRequest {
     throw new ApiError(413, `code is larger than ${l.maxCodeBytes} bytes`);
   }
   if (typeof language !== 'string') throw new ApiError(400, 'field "language" must be a string');
-  const enabled = l.languages.filter((id) => LANGUAGES[id]);
+  const enabled = l.languages.filter((id) => Object.hasOwn(LANGUAGES, id));
   if (!enabled.includes(language)) {
     throw new ApiError(400, `unknown language "${language}"; known: ${enabled.join(', ')}`, {}, { Languages: enabled });
   }

@@ -63,6 +63,28 @@ describe('parseCompileRequest', () => {
     expect(await status(req)).toBe(expected);
   });
 
+  it('accepts code and stdin at their limits however much the encoding inflates them (JSON \\u00XX, form %XX)', async () => {
+    // JSON always writes control characters as 6-byte \u escapes, a url-encoded form writes "{" as %7B:
+    // a body limit of twice the field limits answered these valid requests with 413.
+    const c = loadConfig({});
+    const code = `x${'\u0001'.repeat(c.maxCodeBytes - 1)}`;
+    const stdin = '\u0000'.repeat(c.maxStdinBytes);
+    expect(await parseCompileRequest(json(JSON.stringify({ code, stdin })), c)).toMatchObject({ code, stdin });
+    const braces = { code: '{'.repeat(c.maxCodeBytes), stdin: '}'.repeat(c.maxStdinBytes) };
+    const form = json(new URLSearchParams(braces).toString(), 'application/x-www-form-urlencoded');
+    expect(await parseCompileRequest(form, c)).toMatchObject(braces);
+  });
+
+  it('takes no inherited property for a language ("constructor", "__proto__" in WEBCOMPILE_LANGUAGES)', async () => {
+    const c = { ...limits, languages: ['python', 'constructor', '__proto__', 'toString'] };
+    for (const language of ['constructor', '__proto__', 'toString']) {
+      await expect(parseCompileRequest(json(JSON.stringify({ code: 'x', language })), c)).rejects.toMatchObject({
+        status: 400,
+        extra: { Languages: ['python'] },
+      });
+    }
+  });
+
   it('lists the known languages for an unknown one', async () => {
     await expect(parseCompileRequest(json('{"code":"x","language":"cobol"}'), limits)).rejects.toMatchObject({
       extra: { Languages: Object.keys(LANGUAGES) },
