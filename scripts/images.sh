@@ -3,7 +3,9 @@
 # Dockerfile under images/) when it is missing or its Dockerfile/scripts changed. Each image is then
 # labelled with the toolchain version it reports, so /api/languages never shows a typed-in version.
 # Builds run in parallel, at most WEBCOMPILE_BUILD_JOBS (default 3) at once: each is mostly download
-# and unpack, and more than that only makes them fight over two cores and the disk.
+# and unpack, and more than that only makes them fight over two cores and the disk. The stage that
+# compiles wc-agent is the same in every Dockerfile; it is built once first, so that the parallel
+# builds take it from the build cache instead of each installing gcc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PREFIX="${WEBCOMPILE_IMAGE_PREFIX:-webcompile/}"
@@ -21,15 +23,16 @@ else
   done
 fi
 
+# The content hash of what goes into an image decides whether it must be rebuilt.
+source_hash() { find "images/$1" images/common -type f | sort | xargs cat | sha256sum | cut -c1-16; }
+up_to_date() {
+  [ "$(docker image inspect -f '{{ index .Config.Labels "webcompile.source" }}' "${PREFIX}$1:latest" 2>/dev/null || true)" = "$(source_hash "$1")" ]
+}
+
 build_one() {
   local id="$1" image="${PREFIX}${1}:latest"
-  # The content hash of what goes into the image decides whether it must be rebuilt.
   local hash
-  hash="$(find "images/$id" images/common -type f | sort | xargs cat | sha256sum | cut -c1-16)"
-  if [ "$(docker image inspect -f '{{ index .Config.Labels "webcompile.source" }}' "$image" 2>/dev/null || true)" = "$hash" ]; then
-    log "$image is up to date"
-    return 0
-  fi
+  hash="$(source_hash "$id")"
   log "building $image"
   local buildlog="/tmp/webcompile-build-${PREFIX//\//-}$id.log"
   docker build -q --network host --build-arg "BASE=$BASE_IMAGE" -t "$image.tmp" -f "images/$id/Dockerfile" images >"$buildlog" 2>&1 || {
@@ -42,16 +45,23 @@ build_one() {
   log "built $image ($version)"
 }
 
-ids=()
+ids=() stale=()
 for id in "${langs[@]}"; do
   id="$(echo "$id" | xargs)"
   [ -n "$id" ] || continue
   [ -f "images/$id/Dockerfile" ] || { log "no Dockerfile for $id"; exit 1; }
   ids+=("$id")
+  if up_to_date "$id"; then log "${PREFIX}$id:latest is up to date"; else stale+=("$id"); fi
 done
 fail=0
+if [ "${#stale[@]}" -gt 0 ]; then
+  log "building the wc-agent stage"
+  agentlog="/tmp/webcompile-build-${PREFIX//\//-}agent.log"
+  docker build -q --network host --build-arg "BASE=$BASE_IMAGE" --target agent -f "images/${stale[0]}/Dockerfile" images >"$agentlog" 2>&1 || {
+    log "building the wc-agent stage failed:"; tail -30 "$agentlog" >&2; exit 1; }
+fi
 running=0
-for id in "${ids[@]}"; do
+for id in "${stale[@]}"; do
   if [ "$running" -ge "$JOBS" ]; then
     wait -n || fail=1
     running=$((running - 1))
