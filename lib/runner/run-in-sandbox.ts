@@ -1,13 +1,15 @@
-// Runs one job in one fresh sandbox container: the files go in as a tar on the agent's stdin, the
-// agent compiles (when the job says so) and runs, and everything comes back on one attach stream.
+// Runs one job in one fresh sandbox container: the job goes in on the agent's stdin, the agent
+// compiles (when the job says so) and runs, and everything comes back in frames on one attach stream
+// (lib/runner/agent-protocol.ts). What the program prints or writes never decides its verdict: the
+// verdict comes from how the run ended (our timers), the kernel's counts the agent reads, and wait4.
 // Every limit ends in the same way: PID 1 of the container is killed, which ends every process the
 // program started (killing only a stream would leave them running).
 
 import { randomBytes } from 'node:crypto';
 import { ContainerGoneError, type Engine } from '../docker/engine';
+import { AgentProtocolError, encodeJob } from './agent-protocol';
 import { AgentStream, type AgentResult } from './agent-stream';
 import type { RunResult, RunStatus } from './result';
-import { makeTar } from './tar';
 
 export interface RunLimits {
   timeoutMs: number;
@@ -50,17 +52,17 @@ const WAIT_CHECK_AFTER_MS = 500;
 const OUTPUT_GRACE_MS = 250;
 const OUTPUT_HARD_FACTOR = 4;
 
-/** POSIX shell quoting, for the commands the agent runs with sh -c. */
-export function shellQuote(args: string[]): string {
-  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
 export async function runInSandbox(engine: Engine, containerId: string, job: SandboxJob): Promise<SandboxOutcome> {
   const { limits } = job;
-  const nonce = `__wc_${randomBytes(12).toString('hex')}`;
-  // The agent reads four lines, then the tar (images/common/wc-agent).
-  const header = [nonce, String(limits.outputLimitBytes), job.compile ? shellQuote(job.compile) : '', shellQuote(job.run), ''].join('\n');
-  const archive = Buffer.concat([Buffer.from(header), await makeTar({ ...job.files, stdin: job.stdin }, 'work')]);
+  const nonce = randomBytes(12).toString('hex');
+  const archive = encodeJob({
+    nonce,
+    outputLimitBytes: limits.outputLimitBytes,
+    compile: job.compile,
+    run: job.run,
+    stdin: job.stdin,
+    files: job.files,
+  });
 
   let end: End | null = null;
   let resolveDone!: () => void;
@@ -133,9 +135,10 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     job.signal?.removeEventListener('abort', onAbort);
     attached.destroy();
   }
-  stream.end();
+  stream.end(end !== 'finished' && end !== 'ended');
   const r = stream.result();
-  if (end === 'ended' && !r.sawReport && !stream.finished) {
+  if (r.protocolError) throw new AgentProtocolError(`the sandbox agent's answer was malformed: ${r.protocolError}`);
+  if (end === 'ended' && !r.started && !stream.finished) {
     // The agent never answered: the container was gone or killed from outside.
     throw new ContainerGoneError(`sandbox ended before the job started${r.agentLog ? `: ${r.agentLog.trim()}` : ''}`);
   }
@@ -184,13 +187,15 @@ function classify(end: End, r: AgentResult, limits: RunLimits, compileMs: number
     status = 'output_limit';
     why = `Execution stopped: output passed the ${limits.outputLimitBytes}-byte limit.`;
   } else if (stats && stats.oomKills > 0) {
+    // The kernel's counts decide, whatever the exit code: a program that survives a killed child or
+    // a failed fork has still hit the limit.
     status = 'memory_limit';
     why = `Execution stopped: the program used more than ${limits.memoryMb} MiB of memory.`;
-  } else if (exitCode === 0) {
-    status = 'ok';
   } else if (stats && stats.pidsLimitHits > 0) {
     status = 'process_limit';
     why = `The program hit the limit of ${limits.pidsLimit} processes and threads.`;
+  } else if (exitCode === 0) {
+    status = 'ok';
   } else {
     status = 'runtime_error';
     if (exitCode === null) why = 'The sandbox ended before the program reported how it exited.';

@@ -28,7 +28,10 @@ describe('the language registry', () => {
     const d = dockerfile(id);
     expect(d).toContain('ARG BASE=debian:bookworm-slim');
     expect(d).toContain('FROM ${BASE}');
-    expect(d).toContain('COPY common/wc-agent common/wc-install /usr/local/bin/');
+    expect(d).toContain('COPY common/wc-install /usr/local/bin/');
+    expect(d).toContain('COPY --from=agent /wc-agent /usr/local/bin/wc-agent');
+    // The agent's build stage is the same in every image, so the build cache compiles it once.
+    expect(agentStage(d)).toBe(agentStage(dockerfile('csharp')));
     expect(d).toMatch(/RUN sh \/usr\/local\/bin\/wc-install\b/);
     expect(d).toMatch(/> \/etc\/webcompile\/version$/m);
     expect(d).toContain('USER 10001:10001');
@@ -36,6 +39,12 @@ describe('the language registry', () => {
     expect(d).toContain('CMD ["wc-agent"]');
   });
 });
+
+function agentStage(d: string): string {
+  const from = d.indexOf('FROM ${BASE} AS agent');
+  expect(from).toBeGreaterThan(0);
+  return d.slice(from, d.indexOf('\nFROM ${BASE}\n', from));
+}
 
 describe('limitsFor', () => {
   it('raises the memory of a language that needs more, and keeps a higher configured one', () => {
