@@ -6,6 +6,7 @@
 import { TIMED_OUT, withTimeout, type Attached, type Engine } from '../docker/engine';
 import { brandedError } from '../errors/branded-error';
 import { compilerCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
+import { PoolQueueFullError, PoolTimeoutError, PoolUnavailableError } from '../pool/errors';
 import { Pool, type PoolOptions } from '../pool/pool';
 import { encodeRequest, ResponseReader, type CompileResponse } from './protocol';
 
@@ -88,8 +89,20 @@ export interface CompilerPoolOptions extends PoolOptions {
 
 export type CompileOutcome =
   | { kind: 'compiled'; response: CompileResponse; ms: number }
+  /** The compile took the warm limit: that compiler was replaced. */
   | { kind: 'timeout' }
+  /** No warm compiler became free within the wait (or none can be made now). */
+  | { kind: 'busy'; reason: string }
   | { kind: 'aborted' };
+
+export interface CompileOptions {
+  /** How long the warm compiler may spend on it. */
+  timeoutMs: number;
+  /** How long to wait for a free compiler. */
+  waitMs: number;
+  client?: string;
+  signal?: AbortSignal;
+}
 
 const WARMUP_TIMEOUT_MS = 60_000;
 
@@ -133,30 +146,42 @@ export class CompilerPool {
   }
 
   /**
-   * Compiles on a free warm compiler. A client that goes away stops waiting at once; the compile
-   * itself still ends (or times out) on its own, and only then is the compiler reused or replaced.
+   * Compiles on a free warm compiler, waiting for one at most `waitMs`: past that the caller compiles
+   * elsewhere, so slow compiles that hold every warm compiler never stall anyone else. A client that
+   * goes away stops waiting at once; the compile itself still ends (or times out) on its own, and only
+   * then is the compiler reused or replaced.
    */
-  async compile(source: string, timeoutMs: number, signal?: AbortSignal): Promise<CompileOutcome> {
-    let c = await this.pool.acquire({ signal });
-    for (let i = 0; c.isDead && i < 3; i++) {
+  async compile(source: string, { timeoutMs, waitMs, client, signal }: CompileOptions): Promise<CompileOutcome> {
+    const take = async () => {
+      try {
+        return await this.pool.acquire({ signal, client, timeoutMs: waitMs });
+      } catch (e) {
+        if (e instanceof PoolTimeoutError || e instanceof PoolQueueFullError || e instanceof PoolUnavailableError) return e;
+        throw e;
+      }
+    };
+    let c = await take();
+    for (let i = 0; !(c instanceof Error) && c.isDead && i < 3; i++) {
       void this.pool.destroy(c);
-      c = await this.pool.acquire({ signal });
+      c = await take();
     }
+    if (c instanceof Error) return { kind: 'busy', reason: c.message };
+    const compiler = c;
     const t0 = performance.now();
-    const work = withTimeout(c.compile(source), timeoutMs).then(
+    const work = withTimeout(compiler.compile(source), timeoutMs).then(
       (r) => {
         if (r === TIMED_OUT) {
           // The compile may never end: the whole compiler goes, and a fresh one takes its place.
-          void this.pool.destroy(c);
+          void this.pool.destroy(compiler);
           return { kind: 'timeout' } as CompileOutcome;
         }
-        c.compiles++;
-        if (c.compiles >= this.opts.recycleAfter) void this.pool.destroy(c);
-        else this.pool.release(c);
+        compiler.compiles++;
+        if (compiler.compiles >= this.opts.recycleAfter) void this.pool.destroy(compiler);
+        else this.pool.release(compiler);
         return { kind: 'compiled', response: r, ms: Math.round(performance.now() - t0) } as CompileOutcome;
       },
       (e) => {
-        void this.pool.destroy(c);
+        void this.pool.destroy(compiler);
         throw e;
       },
     );

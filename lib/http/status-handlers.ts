@@ -39,6 +39,7 @@ export function statsBody() {
     },
     containers: m.containerEvents,
     engineErrors: m.engineErrors,
+    warmCompileFallbacks: m.warmFallbackCounts,
     history: m.history,
   };
 }

@@ -27,6 +27,7 @@ export class Metrics {
   private readonly latency: client.Histogram<'phase'>;
   private readonly containers: client.Counter<'event'>;
   private readonly engineErrorsCounter: client.Counter;
+  private readonly warmFallbacks: client.Counter<'reason'>;
   readonly windows: Record<Phase, SampleWindow> = {
     queue: new SampleWindow(),
     compile: new SampleWindow(),
@@ -37,6 +38,8 @@ export class Metrics {
   readonly rejections: Record<string, number> = {};
   readonly containerEvents = { created: 0, destroyed: 0, failed: 0 };
   engineErrors = 0;
+  /** Compiles the sandbox took over from the warm compilers, by why. */
+  readonly warmFallbackCounts = { busy: 0, timeout: 0 };
   readonly history: HistoryPoint[] = [];
   private requestsSinceTick = 0;
 
@@ -70,6 +73,12 @@ export class Metrics {
     this.engineErrorsCounter = new client.Counter({
       name: 'webcompile_engine_errors_total',
       help: 'Errors talking to the Docker engine',
+      registers: [r],
+    });
+    this.warmFallbacks = new client.Counter({
+      name: 'webcompile_warm_compile_fallbacks_total',
+      help: 'Compiles done in the sandbox instead of a warm compiler: busy (none free soon) or timeout (warm limit passed)',
+      labelNames: ['reason'],
       registers: [r],
     });
     const gauge = (name: string, help: string, key: keyof PoolTotals) =>
@@ -126,6 +135,11 @@ export class Metrics {
   container(event: 'created' | 'destroyed' | 'failed'): void {
     this.containers.inc({ event });
     this.containerEvents[event]++;
+  }
+
+  warmFallback(reason: 'busy' | 'timeout'): void {
+    this.warmFallbacks.inc({ reason });
+    this.warmFallbackCounts[reason]++;
   }
 
   engineError(): void {

@@ -1,12 +1,13 @@
 // A small, generic pool of single-use resources (tarn.js / generic-pool style).
-// Resources are created ahead of demand up to `size` idle-or-starting, handed out first come, first
-// served, and never returned: the user of a resource destroys it, and the pool creates a fresh one
+// Resources are created ahead of demand up to `size` idle-or-starting, handed out to waiting clients
+// in turn (round robin between clients, first come, first served within one), and never returned: the user of a resource destroys it, and the pool creates a fresh one
 // (after the destroy while enough others are idle, at once otherwise).
 // A failing factory is retried with exponential backoff, and while it fails, waiters are rejected
 // with the cause instead of hanging. Every resource holds a slot of a Capacity from the start of its
 // create to the end of its destroy; several pools can share one Capacity.
 
 import { Capacity, type CapacityUser } from './capacity';
+import { FairQueue } from './fair-queue';
 import {
   PoolAbortedError,
   PoolClosedError,
@@ -48,7 +49,10 @@ export interface PoolOptions {
 
 export interface AcquireOptions {
   signal?: AbortSignal;
+  /** Shorter than the pool's acquire timeout (what is left of a request's own wait). */
   timeoutMs?: number;
+  /** Who asks: waiting clients take turns. */
+  client?: string;
 }
 
 export interface PoolStats {
@@ -95,7 +99,7 @@ interface Waiter<T> {
 export class Pool<T> {
   private readonly idle: T[] = [];
   private readonly busy = new Set<T>();
-  private readonly waiters: Waiter<T>[] = [];
+  private readonly waiters = new FairQueue<Waiter<T>>();
   private starting = 0;
   /** Being destroyed: still held (the orphan check must not remove them a second time). */
   private readonly destroying = new Set<T>();
@@ -112,7 +116,7 @@ export class Pool<T> {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly capacity: Capacity;
   private readonly slotUser: CapacityUser = {
-    hasWaiters: () => this.waiters.length > 0,
+    hasWaiters: () => this.waiters.size > 0,
     wake: () => this.fill(),
   };
 
@@ -139,7 +143,7 @@ export class Pool<T> {
     if (this.closed) return Promise.reject(new PoolClosedError('the service is shutting down'));
     if (options.signal?.aborted) return Promise.reject(new PoolAbortedError('request aborted'));
     // Serve in order: a newcomer may take an idle resource only when nobody is already waiting.
-    if (this.waiters.length === 0 && this.idle.length > 0) {
+    if (this.waiters.size === 0 && this.idle.length > 0) {
       const r = this.idle.shift()!;
       this.busy.add(r);
       this.fill();
@@ -149,11 +153,12 @@ export class Pool<T> {
     if (this.failing && this.idle.length === 0 && this.comingBack() === 0) {
       return Promise.reject(this.unavailable());
     }
-    if (this.waiters.length >= this.opts.maxQueue) {
+    if (this.waiters.size >= this.opts.maxQueue) {
       return Promise.reject(
-        new PoolQueueFullError(`too many requests waiting (${this.waiters.length}); try again shortly`),
+        new PoolQueueFullError(`too many requests waiting (${this.waiters.size}); try again shortly`),
       );
     }
+    const client = options.client ?? '';
     return new Promise<T>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.opts.acquireTimeoutMs;
       const timer = setTimeout(() => {
@@ -174,11 +179,10 @@ export class Pool<T> {
       };
       const remove = () => {
         waiter.cleanup();
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
+        this.waiters.remove(client, waiter);
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.waiters.push(client, waiter);
       this.fill();
     });
   }
@@ -222,7 +226,7 @@ export class Pool<T> {
       busy: this.busy.size,
       starting: this.starting,
       destroying: this.destroying.size,
-      waiting: this.waiters.length,
+      waiting: this.waiters.size,
       created: this.created,
       destroyed: this.destroyed,
       createFailed: this.createFailed,
@@ -238,7 +242,7 @@ export class Pool<T> {
   async drain(graceMs: number): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const w of this.waiters.splice(0)) {
+    for (const w of this.waiters.drain()) {
       w.cleanup();
       w.reject(new PoolClosedError('the service is shutting down'));
     }
@@ -325,7 +329,7 @@ export class Pool<T> {
           this.retryDelay = Math.min(this.retryDelay * 2, this.opts.retryMaxMs ?? 5000);
           this.emit({ type: 'create_failed', error, retryInMs });
           // Waiters that no idle resource can serve learn the cause now instead of timing out.
-          while (this.waiters.length > this.idle.length + this.starting + this.comingBack()) {
+          while (this.waiters.size > this.idle.length + this.starting + this.comingBack()) {
             const w = this.waiters.pop()!;
             w.cleanup();
             w.reject(this.unavailable());
@@ -345,9 +349,9 @@ export class Pool<T> {
     }
   }
 
-  /** Hands idle resources to waiters in arrival order. */
+  /** Hands idle resources to waiters, clients in turn. */
   private dispatch(): void {
-    while (this.waiters.length > 0 && this.idle.length > 0) {
+    while (this.waiters.size > 0 && this.idle.length > 0) {
       const w = this.waiters.shift()!;
       const r = this.idle.shift()!;
       w.cleanup();

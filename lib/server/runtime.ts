@@ -11,6 +11,7 @@ import { checkEngineVersion, readSeccompProfile, type SeccompChoice } from '../d
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
+import { ClientGate } from '../pool/client-gate';
 import { errorMessage } from '../pool/pool';
 import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
@@ -36,6 +37,8 @@ export interface Runtime {
   metrics: Metrics;
   logger: Logger;
   rateLimiter: RateLimiter;
+  /** WEBCOMPILE_CLIENT_MAX_IN_FLIGHT: what one client may have going at once. */
+  clientGate: ClientGate;
   instanceId: string;
   startedAt: number;
   /** Requests being served right now (for shutdown). */
@@ -101,7 +104,7 @@ function createRuntime(): Runtime {
   };
 
   for (const id of config.languages) {
-    const language = LANGUAGES[id];
+    const language = Object.hasOwn(LANGUAGES, id) ? LANGUAGES[id] : undefined;
     if (!language) {
       logger.warn({ event: 'unknown_language', language: id }, 'WEBCOMPILE_LANGUAGES names an unknown language');
       continue;
@@ -157,6 +160,7 @@ function createRuntime(): Runtime {
     metrics,
     logger,
     rateLimiter: new RateLimiter(config.rateLimitPerMinute),
+    clientGate: new ClientGate({ perClient: config.clientMaxInFlight, maxWaiting: config.maxQueue }),
     instanceId,
     startedAt: Date.now(),
     inFlight: 0,

@@ -96,6 +96,31 @@ describe('Pool', () => {
     expect(order).toEqual(['a:1', 'b:2', 'c:3']);
   });
 
+  it('serves waiting clients in turn, so one with many waiters cannot push another back', async () => {
+    const f = new ManualFactory();
+    const p = makePool(f, { size: 1, maxTotal: 1, maxQueue: 10 });
+    p.start();
+    f.finishOne();
+    let last = await p.acquire({ client: 'flood' });
+    const order: string[] = [];
+    const take = (client: string, name: string) =>
+      void p.acquire({ client }).then((r) => {
+        order.push(name);
+        last = r;
+      });
+    take('flood', 'flood1');
+    take('flood', 'flood2');
+    take('flood', 'flood3');
+    take('victim', 'victim');
+    // One resource at a time: each is destroyed after use and its replacement goes to the next in turn.
+    for (let i = 0; i < 4; i++) {
+      await p.destroy(last);
+      f.finishOne();
+      await flush();
+    }
+    expect(order).toEqual(['flood1', 'victim', 'flood2', 'flood3']);
+  });
+
   it('a newcomer does not overtake a waiter', async () => {
     const f = new ManualFactory();
     const p = makePool(f, { size: 1 });

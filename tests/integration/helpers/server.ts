@@ -1,6 +1,7 @@
 // Starts the built app (node server.mjs) as a real child process with the tests' settings, for
 // HTTP tests against the real Docker engine, and the calls those tests share.
 
+import http from 'node:http';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll } from 'vitest';
 import { spawnServer, type TestServer } from './spawn-server';
@@ -101,3 +102,41 @@ class Program
     }
 }
 `;
+
+/**
+ * POST /api/compile from a given loopback source address: 127.0.0.2 plays a second client. Aborting
+ * `signal` closes the connection, which stops the run.
+ */
+export function compileFrom(
+  server: TestServer,
+  body: Record<string, unknown>,
+  opts: { localAddress: string; signal?: AbortSignal },
+): Promise<CompileAnswer & { at: number }> {
+  const url = new URL('/api/compile', server.url);
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: opts.localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+        signal: opts.signal,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+          resolve({ status: res.statusCode ?? 0, headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')), at: performance.now() });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
