@@ -4,6 +4,7 @@
 // SIGSYS. A profile from another engine version is not used: the engine's own default profile then
 // applies, and it lets the same calls through (the x32 one then fails in the kernel, which lacks x32
 // support here), and (Docker 20.10's) io_uring and ptrace too. x86-64 only, as the assembly.
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,21 @@ int main(void) {
   return 0;
 }
 `;
+/**
+ * Whether this machine's kernel serves the 32-bit x86 ABI at all: some virtual machines' kernels
+ * (seen here under Firecracker) kill every `int $0x80` with SIGSEGV before seccomp sees it. Asked of
+ * the host (its kernel is the sandboxes'), so the tests below expect what this kernel does.
+ */
+function kernelServesInt80(): boolean {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-int80-'));
+  fs.writeFileSync(path.join(dir, 'p.c'), INT80_GETPID);
+  execFileSync('gcc', ['-o', path.join(dir, 'p'), path.join(dir, 'p.c')]);
+  const r = spawnSync(path.join(dir, 'p'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return r.status === 0;
+}
+const INT80_SERVED = kernelServesInt80();
+
 const HELLO = '#include <stdio.h>\nint main(void) { printf("still fine\\n"); return 0; }\n';
 
 // One call of each denied syscall that succeeds where it is allowed (checked without seccomp): a ring
@@ -94,10 +110,11 @@ describe('with the profile setup wrote', () => {
   }
 
   it('kills a program that uses the 32-bit x86 or the x32 syscall ABI, and the next run is fine', async () => {
-    for (const code of [INT80_GETPID, X32_GETPID]) {
+    // SIGSYS is seccomp's kill; a kernel without the 32-bit ABI kills int $0x80 with SIGSEGV first.
+    for (const [code, signal] of [[INT80_GETPID, INT80_SERVED ? 31 : 11], [X32_GETPID, 31]] as const) {
       const r = await compile(server, { language: 'c', code });
-      expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: 128 + 31, Output: '' });
-      expect(r.body.ErrorString).toContain('killed by signal 31');
+      expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: 128 + signal, Output: '' });
+      expect(r.body.ErrorString).toContain(`killed by signal ${signal}`);
     }
     const next = await compile(server, { language: 'c', code: HELLO });
     expect(next.body).toMatchObject({ Status: 'ok', Output: 'still fine\n' });
@@ -118,8 +135,8 @@ describe('with a profile from another engine version', () => {
     const stats = await (await fetch(`${server.url}/api/stats`)).json();
     expect(stats.seccomp).toBe('engine-default');
     const r = await compile(server, { language: 'c', code: INT80_GETPID });
-    expect(r.body.Status).toBe('ok');
-    expect(r.body.Output).toMatch(/^32-bit getpid: \d+\n$/);
+    if (INT80_SERVED) expect(r.body).toMatchObject({ Status: 'ok', Output: expect.stringMatching(/^32-bit getpid: \d+\n$/) });
+    else expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: 128 + 11 });
     const x32 = await compile(server, { language: 'c', code: X32_GETPID });
     expect(x32.body).toMatchObject({ Status: 'ok', Output: 'x32 getpid: -1\n' });
   });
