@@ -165,7 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
         .filter(Boolean),
     ),
   ];
-  const ready = languages.filter((id) => LANGUAGES[id]).reduce((sum, id) => sum + poolSizeFor(sizes, id), 0);
+  const ready = languages.filter((id) => Object.hasOwn(LANGUAGES, id)).reduce((sum, id) => sum + poolSizeFor(sizes, id), 0);
   const c: Config = {
     port: int(env, 'PORT', defaults.port, 1),
     host: str(env, 'HOST', defaults.host),

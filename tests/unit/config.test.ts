@@ -53,6 +53,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ WEBCOMPILE_LANGUAGES: 'csharp,python', WEBCOMPILE_POOL_SIZE: '10' }).maxContainers).toBe(21);
   });
 
+  it('takes no inherited property of the registry for a language', () => {
+    expect(loadConfig({ WEBCOMPILE_LANGUAGES: 'csharp,constructor,__proto__' }).maxContainers).toBe(8);
+  });
+
   it('refuses a container cap below the sum of the pool sizes', () => {
     expect(() => loadConfig({ WEBCOMPILE_LANGUAGES: 'csharp,python,go', WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_MAX_CONTAINERS: '3' })).toThrow(
       /WEBCOMPILE_MAX_CONTAINERS \(3\) must be at least the sum of the pool sizes \(4\)/,
