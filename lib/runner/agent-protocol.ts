@@ -1,4 +1,5 @@
-// The wire format between the server and the sandbox agent (images/common/wc-agent.c), both ways.
+// The wire format between the server and the sandbox agent (images/common/wc-agent.c), both ways;
+// docs/agent-protocol.md is the whole contract.
 //
 // Job, on the agent's stdin: fields "<byte length>\n<bytes>", in order: "wc2", nonce, output limit,
 // compile argc + argv (0: no compile step), run argc + argv, stdin, file count + (path, mode, content)
