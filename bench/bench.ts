@@ -4,7 +4,10 @@
 //       request (a nonce comment: nothing can be reused) and the same code repeated
 //   (b) the naive way: one `docker run --rm` of the same image per request, 8 in flight
 //   (c) the floor: compile and run by exec in one already running container, no HTTP, no churn
-import { spawn } from 'node:child_process';
+//   (d) the churn alone: one sandbox created, started, stopped and removed, no job
+// Where the engine has gVisor (the runtime "runsc" that scripts/engine.sh registers), (a) unique
+// serial and (d) are measured once more with the sandboxes in gVisor, each next to the default.
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -184,8 +187,20 @@ function engineStorage(dataRoot: string | undefined): string {
   }
 }
 
+/** gVisor's version and platform, from the wrapper the engine runs as "runsc" (see scripts/engine.sh). */
+function gvisorVersion(wrapper: string): string {
+  try {
+    const version = /runsc version (\S+)/.exec(execFileSync(wrapper, ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
+    const platform = /--platform=(\w+)/.exec(fs.readFileSync(wrapper, 'utf8'))?.[1] ?? 'default';
+    return `runsc ${version}, ${platform}`;
+  } catch {
+    return 'unknown'; // an engine on another machine
+  }
+}
+
 async function main() {
-  const info = (await docker.info()) as { DefaultRuntime?: string; DockerRootDir?: string };
+  const info = (await docker.info()) as { DefaultRuntime?: string; DockerRootDir?: string; Runtimes?: Record<string, { path: string }> };
+  const gvisorPath = info.Runtimes?.runsc?.path;
   const machine = {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -194,6 +209,7 @@ async function main() {
     seccomp: '',
     runtime: info.DefaultRuntime ?? 'unknown',
     storage: engineStorage(info.DockerRootDir),
+    gvisor: gvisorPath ? gvisorVersion(gvisorPath) : 'none',
     date: new Date().toISOString(),
   };
   // The profile is checked against the engine as the server does it.
@@ -205,7 +221,8 @@ async function main() {
   const rows: Record<string, Row> = {};
 
   console.error('(a) WebCompile, POST /api/compile');
-  const server = await spawnServer({ WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0', WEBCOMPILE_LOG_DIR: 'runs/bench' });
+  const serverEnv = { WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0', WEBCOMPILE_LOG_DIR: 'runs/bench' };
+  const server = await spawnServer(serverEnv);
   try {
     for (let i = 0; i < 5; i++) await viaApi(server.url, unique()); // warm up
     const same = `${SUM_PROGRAM}// repeated\n`;
@@ -220,6 +237,23 @@ async function main() {
     rows.aSame8 = await measure('(a) same code, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () => viaApi(server.url, same));
   } finally {
     await server.stop();
+  }
+
+  // gVisor's cost: the same service with its sandboxes in gVisor (its warm compilers stay as they
+  // are), C# alone: the other languages' idle pools would only make it start slower.
+  const gvisorRows: Record<string, Row> = {};
+  if (gvisorPath) {
+    console.error('(a) the same, sandboxes in gVisor (WEBCOMPILE_SANDBOX_RUNTIME=runsc)');
+    const g = await spawnServer({ ...serverEnv, WEBCOMPILE_LANGUAGES: MAIN_LANGUAGE, WEBCOMPILE_SANDBOX_RUNTIME: 'runsc' });
+    try {
+      for (let i = 0; i < 5; i++) await viaApi(g.url, unique());
+      await settle(g.url);
+      gvisorRows.aUniqueSerial = await measure('(a) unique, serial, gVisor', SERIAL, 1, () => viaApi(g.url, unique()));
+    } finally {
+      await g.stop();
+    }
+  } else {
+    console.error('(the engine has no runtime "runsc": no gVisor rows)');
   }
 
   console.error('(b) naive: docker run --rm per request');
@@ -240,8 +274,8 @@ async function main() {
 
   // What "a fresh container per run" costs by itself: our sandbox spec, no job, no HTTP.
   console.error('(d) churn: one sandbox container created, started, stopped and removed');
-  const churn = async () => {
-    const id = await engine.createAndStart(spec);
+  const churnOf = async (options: Dockerode.ContainerCreateOptions) => {
+    const id = await engine.createAndStart(options);
     try {
       await engine.kill(id);
       await engine.waitStopped(id);
@@ -249,23 +283,38 @@ async function main() {
       await engine.remove(id);
     }
   };
+  const churn = () => churnOf(spec);
   await churn();
   await quiet();
   rows.dChurn = await measure('(d) container churn alone, serial', SERIAL, 1, churn);
+  if (gvisorPath) {
+    const gvisorSpec = sandboxCreateOptions(IMAGE, MAIN_LANGUAGE, { ...limits, runtime: 'runsc' }, { instanceId: 'bench', hostname: os.hostname(), pid: process.pid });
+    const gvisorChurn = () => churnOf(gvisorSpec);
+    await gvisorChurn();
+    await quiet();
+    gvisorRows.dChurn = await measure('(d) container churn alone, serial, gVisor', SERIAL, 1, gvisorChurn);
+  }
 
   const ratios = {
     uniqueSerialVsFloor: rows.aUniqueSerial.p50 / rows.cSerial.p50,
     unique8ThroughputVsNaive: rows.aUnique8.rps / rows.b8.rps,
     sameSerialP50: rows.aSameSerial.p50,
   };
+  // Each gVisor row right after the row it repeats, and what it costs against that row.
+  const printed = Object.entries(rows).flatMap(([key, r]) => (gvisorRows[key] ? [r, gvisorRows[key]] : [r]));
+  const gvisorCost = Object.entries(gvisorRows).map(([key, g]) => {
+    const cpu = g.coreMs - rows[key].coreMs;
+    return `${rows[key].name}: p50 ×${(g.p50 / rows[key].p50).toFixed(1)}, CPU ${cpu >= 0 ? '+' : '−'}${Math.abs(cpu).toFixed(0)} ms/req`;
+  });
   const table = [
-    `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, kernel ${machine.kernel}, Docker ${machine.engine} (runtime ${machine.runtime}, seccomp ${machine.seccomp}, storage ${machine.storage}); ${machine.date}`,
+    `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, kernel ${machine.kernel}, Docker ${machine.engine} (runtime ${machine.runtime}, seccomp ${machine.seccomp}, storage ${machine.storage}), gVisor ${machine.gvisor}; ${machine.date}`,
     '',
     '| measurement | requests | p50 ms | p95 ms | req/s | CPU ms/req |',
     '|---|---:|---:|---:|---:|---:|',
-    ...Object.values(rows).map(
+    ...printed.map(
       (r) => `| ${r.name} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.rps.toFixed(1)} | ${r.coreMs.toFixed(0)} |`,
     ),
+    ...(gvisorCost.length ? ['', `gVisor against the default: ${gvisorCost.join('; ')}.`] : []),
     '',
     '| target | value | goal | met |',
     '|---|---:|---:|:---:|',
@@ -275,7 +324,7 @@ async function main() {
   ].join('\n');
   console.log(table);
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, 'latest.json'), JSON.stringify({ machine, rows, ratios }, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, 'latest.json'), JSON.stringify({ machine, rows, gvisorRows, ratios }, null, 2));
   fs.writeFileSync(path.join(OUT_DIR, 'latest.md'), `${table}\n`);
 }
 

@@ -12,6 +12,12 @@
 # Every run creates and deletes a few dozen files there, and on a disk without a journal (this
 # machine's) ext4 scans recently deleted inodes for each new file. Images in memory are gone after a
 # reboot; setup builds them again.
+# gVisor: Debian's runsc is installed too and registered with the engine this script starts as the
+# runtime "runsc", through a wrapper that gives it its flags (see write_runsc_wrapper), for sandboxes
+# under WEBCOMPILE_SANDBOX_RUNTIME=runsc. An engine that answers already is left as it is, except one
+# that this script started and that has no "runsc": it is restarted once, with the storage it had.
+# (dockerd 20.10 reloads runtimes on SIGHUP, but the reload replaces the runtimes of its command line,
+# crun included, with those of daemon.json alone, and it panics when its default runtime is gone.)
 set -euo pipefail
 log() { echo "[engine] $*" >&2; }
 
@@ -22,17 +28,9 @@ case "$OCI_RUNTIME" in auto|crun|runc) ;; *) log "WEBCOMPILE_OCI_RUNTIME must be
 STORAGE="${WEBCOMPILE_ENGINE_STORAGE:-auto}"
 case "$STORAGE" in auto|memory|disk) ;; *) log "WEBCOMPILE_ENGINE_STORAGE must be auto, memory or disk, not $STORAGE"; exit 1 ;; esac
 DATA_ROOT_IN_MEMORY=/var/lib/webcompile/engine
-
-if ! command -v dockerd >/dev/null 2>&1; then
-  log "installing docker.io"
-  apt_install docker.io
-fi
-
-if docker info >/dev/null 2>&1; then
-  # Not started here, so not configured here either: say what it runs containers with.
-  log "engine already answers (container runtime: $(docker info -f '{{.DefaultRuntime}}' 2>/dev/null))"
-  exit 0
-fi
+RUNSC_WRAPPER=/usr/local/lib/webcompile/runsc
+# The flags every engine started here gets first (the runtime and storage flags follow).
+DOCKERD_FLAGS=(--bridge=none --iptables=false --ip6tables=false)
 
 # A live process with this name (zombies do not count)?
 alive() { # pidfile name
@@ -42,6 +40,73 @@ alive() { # pidfile name
     grep -q "^Name:[[:space:]]*$2\$" "/proc/$pid/status" &&
     ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status"
 }
+
+# The wrapper the engine runs as "runsc" (dockerd's --add-runtime takes a path, no flags). Rewritten
+# only when its text changes, and then in one rename (an engine may be running it).
+write_runsc_wrapper() {
+  local want tmp
+  want="#!/bin/sh
+# gVisor for WebCompile's sandboxes (WEBCOMPILE_SANDBOX_RUNTIME=runsc), written by scripts/engine.sh
+# and registered with the engine it starts as the runtime \"runsc\".
+#   --platform=ptrace  gVisor's platform that needs no /dev/kvm (machines and VMs without KVM)
+#   --network=none     the sandboxes have no network: gVisor gets loopback only, and never looks at
+#                      the container's network namespace (its check of it misjudges kernels where
+#                      net.core.rmem_default is per namespace, and refuses to start)
+# The containers' seccomp profile is not loaded inside gVisor (its --oci-seccomp of this version turns
+# every errno of the profile into EPERM, clone3's ENOSYS included, and glibc then starts no thread);
+# gVisor's kernel answers the program's system calls, and its own seccomp filter bounds what it asks
+# of the host's.
+exec $1 --platform=ptrace --network=none \"\$@\""
+  [ "$(cat "$RUNSC_WRAPPER" 2>/dev/null)" = "$want" ] && return 0
+  mkdir -p "${RUNSC_WRAPPER%/*}" &&
+    tmp="$(mktemp "$RUNSC_WRAPPER.XXXXXX")" &&
+    printf '%s\n' "$want" >"$tmp" && chmod 0755 "$tmp" && mv -f "$tmp" "$RUNSC_WRAPPER"
+}
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  log "installing docker.io"
+  apt_install docker.io
+fi
+
+runsc_flags=()
+command -v runsc >/dev/null 2>&1 || { log "installing runsc (gVisor)"; apt_install runsc || true; }
+if command -v runsc >/dev/null 2>&1 && write_runsc_wrapper "$(command -v runsc)"; then
+  runsc_flags=(--add-runtime "runsc=$RUNSC_WRAPPER")
+else
+  log "gVisor cannot be set up here: the engine gets no runtime \"runsc\""
+fi
+
+if docker info >/dev/null 2>&1; then
+  default_runtime="$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null)"
+  runsc_path="$(docker info -f '{{with index .Runtimes "runsc"}}{{.Path}}{{end}}' 2>/dev/null || true)"
+  pid="$(cat /var/run/docker.pid 2>/dev/null || true)"
+  ours="" # started by this script: its command line begins with DOCKERD_FLAGS
+  if alive /var/run/docker.pid dockerd &&
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) " == "dockerd ${DOCKERD_FLAGS[*]} "* ]]; then
+    ours=1
+  fi
+  if [ -n "$runsc_path" ] || [ ${#runsc_flags[@]} -eq 0 ] || [ -z "$ours" ]; then
+    # Not started here, so not configured here either (or nothing to add): say what it runs.
+    log "engine already answers (container runtime: $default_runtime; gVisor: ${runsc_path:-none})"
+    if [ -z "$runsc_path" ] && [ ${#runsc_flags[@]} -gt 0 ]; then
+      log "this engine was not started by scripts/engine.sh: for WEBCOMPILE_SANDBOX_RUNTIME=runsc, give it the runtime \"runsc\" with the path $RUNSC_WRAPPER (daemon.json \"runtimes\")"
+    fi
+    exit 0
+  fi
+  # Started here before gVisor was registered: restart it once, keeping where its images are.
+  if [ -z "${WEBCOMPILE_ENGINE_STORAGE:-}" ]; then
+    if [ "$(docker info -f '{{.DockerRootDir}}' 2>/dev/null)" = "$DATA_ROOT_IN_MEMORY" ]; then STORAGE=memory; else STORAGE=disk; fi
+  fi
+  log "restarting the engine (pid $pid) once to register gVisor as the runtime \"runsc\"; its $(docker ps -q 2>/dev/null | wc -l) running containers stop"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 120); do
+    alive /var/run/docker.pid dockerd || alive /var/run/docker/containerd/containerd.pid containerd || break
+    sleep 0.5
+  done
+  if alive /var/run/docker.pid dockerd || alive /var/run/docker/containerd/containerd.pid containerd; then
+    log "the engine did not stop within 60 s"; exit 1
+  fi
+fi
 
 # A dockerd that was killed (with the session that started it) leaves its pid files behind, and a new
 # one refuses to start while they name a process that still exists; clear them when it is not ours.
@@ -145,10 +210,10 @@ elif on_tmpfs "$DATA_ROOT_IN_MEMORY" && [ -z "$earlier_engine" ] && mountpoint -
 fi
 log "engine storage: $STORAGE"
 
-flags=("${runtime_flags[@]}" "${storage_flags[@]}")
+flags=("${runtime_flags[@]}" "${storage_flags[@]}" "${runsc_flags[@]}")
 log "starting dockerd${flags[*]:+ ${flags[*]}}"
 mkdir -p /var/log
-nohup dockerd --bridge=none --iptables=false --ip6tables=false "${flags[@]}" >/var/log/webcompile-dockerd.log 2>&1 &
+nohup dockerd "${DOCKERD_FLAGS[@]}" "${flags[@]}" >/var/log/webcompile-dockerd.log 2>&1 &
 dockerd_pid=$!
 for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then log "engine is up"; exit 0; fi

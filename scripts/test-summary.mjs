@@ -1,9 +1,12 @@
-// Adds up the JSON reports of vitest and Playwright into one closing line: "N passed, N failed".
+// Adds up the JSON reports of vitest and Playwright into one closing line: "N passed, N failed",
+// after a line per report (e.g. "integration-runsc: 68/70 passed", the gVisor pass).
 import fs from 'node:fs';
+import path from 'node:path';
 
 let passed = 0;
 let failed = 0;
 let missing = 0;
+const lines = [];
 for (const file of process.argv.slice(2)) {
   if (!fs.existsSync(file)) {
     console.error(`missing report: ${file}`);
@@ -11,15 +14,20 @@ for (const file of process.argv.slice(2)) {
     continue;
   }
   const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+  let p;
+  let f;
   if (r.stats && 'expected' in r.stats) {
     // Playwright
-    passed += r.stats.expected + (r.stats.flaky ?? 0);
-    failed += r.stats.unexpected;
+    p = r.stats.expected + (r.stats.flaky ?? 0);
+    f = r.stats.unexpected;
   } else {
     // vitest (jest-compatible)
-    passed += r.numPassedTests;
-    failed += r.numFailedTests;
+    p = r.numPassedTests;
+    f = r.numFailedTests;
   }
+  lines.push(`${path.basename(file, '.json')}: ${p}/${p + f} passed`);
+  passed += p;
+  failed += f;
 }
-console.log(`\n${passed} passed, ${failed} failed`);
+console.log(`\n${lines.join('\n')}\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || missing > 0 || passed === 0 ? 1 : 0);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command (and .ci/run): every test, from a fresh clone.
-# Unit tests, then a build, then integration tests against the real Docker engine, then Playwright
-# in Debian's Chromium. Ends with one "N passed, N failed" line.
+# Unit tests, then a build, then integration tests against the real Docker engine, then the tests
+# that run programs once more with the sandboxes in gVisor (where the engine has the runtime "runsc",
+# which scripts/engine.sh registers), then Playwright in Debian's Chromium. Ends with one
+# "N passed, N failed" line.
 . "$(dirname "$0")/lib.sh"
 provision
 if [ ! -x /usr/bin/chromium ]; then
@@ -12,10 +14,26 @@ fi
 mkdir -p test-reports
 rm -f test-reports/*.json
 
+# The files whose servers run programs in sandboxes: under gVisor they run a second time.
+GVISOR_TESTS=(tests/integration/compile-api.test.ts tests/integration/hostile-programs.test.ts
+  tests/integration/languages.test.ts tests/integration/gvisor.test.ts)
+
 status=0
+reports=(test-reports/unit.json test-reports/integration.json)
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-reports/unit.json || status=1
 ensure_build
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-reports/integration.json || status=1
+if [ -n "$(docker info -f '{{with index .Runtimes "runsc"}}{{.Path}}{{end}}' 2>/dev/null)" ]; then
+  echo "[test] the sandbox tests again, with the sandboxes in gVisor (WEBCOMPILE_SANDBOX_RUNTIME=runsc)" >&2
+  start=$SECONDS
+  WEBCOMPILE_SANDBOX_RUNTIME=runsc npx vitest run --project integration "${GVISOR_TESTS[@]}" \
+    --reporter=default --reporter=json --outputFile.json=test-reports/integration-runsc.json || status=1
+  echo "[test] gVisor pass: $((SECONDS - start)) s" >&2
+  reports+=(test-reports/integration-runsc.json)
+else
+  echo "[test] the engine has no runtime \"runsc\" (gVisor): the sandbox tests run once" >&2
+fi
 PLAYWRIGHT_JSON_OUTPUT_NAME=test-reports/e2e.json npx playwright test --reporter=list,json || status=1
-node scripts/test-summary.mjs test-reports/unit.json test-reports/integration.json test-reports/e2e.json || status=1
+reports+=(test-reports/e2e.json)
+node scripts/test-summary.mjs "${reports[@]}" || status=1
 exit $status

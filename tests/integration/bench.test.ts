@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { docker } from './helpers/server';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -21,11 +22,19 @@ describe('npm run bench', () => {
       '(b) docker run --rm, 8 in flight', '(c) exec in a running container, serial', '(d) container churn alone, serial']) {
       expect(stdout).toContain(`| ${row} |`);
     }
+    // gVisor's rows, where the engine has it (scripts/engine.sh registers it as "runsc").
+    const { Runtimes } = (await docker.info()) as { Runtimes: Record<string, unknown> };
+    const gvisorRows = ['(a) unique, serial, gVisor', '(d) container churn alone, serial, gVisor'];
+    for (const row of gvisorRows) {
+      if ('runsc' in Runtimes) expect(stdout).toContain(`| ${row} |`);
+      else expect(stdout).not.toContain(row);
+    }
     expect(stdout).toMatch(/\| \(a\) unique serial p50 \/ \(c\) p50 \| [\d.]+ \|/);
     expect(stdout).toMatch(/^Machine: .*\(runtime \w+, seccomp [\w-]+, storage (memory|disk)\)/m);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
     expect(Object.keys(json.rows)).toHaveLength(7);
-    for (const r of Object.values<{ p50: number; rps: number; coreMs: number }>(json.rows)) {
+    expect(Object.keys(json.gvisorRows)).toHaveLength('runsc' in Runtimes ? 2 : 0);
+    for (const r of [...Object.values(json.rows), ...Object.values(json.gvisorRows)] as { p50: number; rps: number; coreMs: number }[]) {
       expect(r.p50).toBeGreaterThan(0);
       expect(r.rps).toBeGreaterThan(0);
       expect(r.coreMs).toBeGreaterThan(0);
