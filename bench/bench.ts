@@ -7,6 +7,8 @@
 //   (d) the churn alone: one sandbox created, started, stopped and removed, no job
 // Where the engine has gVisor (the runtime "runsc" that scripts/engine.sh registers), (a) unique
 // serial and (d) are measured once more with the sandboxes in gVisor, each next to the default.
+// Last, the fairness benchmark (bench/fairness.ts; alone: npm run bench -- --fairness): one client
+// floods, another's hello worlds are timed.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,6 +23,7 @@ import type { PoolStats } from '../lib/pool/pool';
 import { imageFor, LANGUAGES, limitsFor, MAIN_LANGUAGE, SUM_PROGRAM } from '../lib/runner/languages';
 import { SampleWindow } from '../lib/observability/samples';
 import { spawnServer } from '../tests/integration/helpers/spawn-server';
+import { fairness } from './fairness';
 import { onTmpfs } from '../tests/integration/helpers/tmpfs';
 
 const root = path.resolve(__dirname, '..');
@@ -198,7 +201,17 @@ function gvisorVersion(wrapper: string): string {
   }
 }
 
+/** `--fairness`: only the fairness benchmark (bench/fairness.ts). */
+async function fairnessOnly(): Promise<void> {
+  const { rows, table } = await fairness();
+  console.log(table);
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(OUT_DIR, 'fairness.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, 'fairness.md'), `${table}\n`);
+}
+
 async function main() {
+  if (process.argv.includes('--fairness')) return fairnessOnly();
   const info = (await docker.info()) as { DefaultRuntime?: string; DockerRootDir?: string; Runtimes?: Record<string, { path: string }> };
   const gvisorPath = info.Runtimes?.runsc?.path;
   const machine = {
@@ -323,8 +336,12 @@ async function main() {
     `| (a) same code serial p50 | ${ratios.sameSerialP50.toFixed(0)} ms | ≤ 50 ms | ${ratios.sameSerialP50 <= 50 ? 'yes' : 'no'} |`,
   ].join('\n');
   console.log(table);
+  await quiet();
+  const fair = await fairness();
+  console.log(`\n${fair.table}`);
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, 'latest.json'), JSON.stringify({ machine, rows, gvisorRows, ratios }, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, 'fairness.md'), `${fair.table}\n`);
+  fs.writeFileSync(path.join(OUT_DIR, 'latest.json'), JSON.stringify({ machine, rows, gvisorRows, ratios, fairness: fair.rows }, null, 2));
   fs.writeFileSync(path.join(OUT_DIR, 'latest.md'), `${table}\n`);
 }
 

@@ -15,7 +15,7 @@ describe('npm run bench', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-bench-'));
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/bench.ts'], {
       cwd: root,
-      env: { ...process.env, BENCH_SERIAL: '3', BENCH_PARALLEL: '8', BENCH_NAIVE: '2', BENCH_OUT: out },
+      env: { ...process.env, BENCH_SERIAL: '3', BENCH_PARALLEL: '8', BENCH_NAIVE: '2', BENCH_FAIRNESS_VICTIM: '2', BENCH_OUT: out },
       timeout: 240_000,
     });
     for (const row of ['(a) unique, serial', '(a) unique, 8 in flight', '(a) same code, serial', '(a) same code, 8 in flight',
@@ -39,6 +39,11 @@ describe('npm run bench', () => {
       expect(r.rps).toBeGreaterThan(0);
       expect(r.coreMs).toBeGreaterThan(0);
     }
+    // The fairness rows: the victim's latency while another client floods.
+    for (const row of ['Python busy loops (20 s) vs Python hello', 'C# compile bombs vs C# hello']) {
+      expect(stdout).toMatch(new RegExp(`^\\| ${row.replace(/[()#]/g, '\\$&')} \\| 2 \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\|`, 'm'));
+    }
+    expect(json.fairness).toHaveLength(2);
     fs.rmSync(out, { recursive: true, force: true });
   }, 300_000);
 });
