@@ -64,6 +64,7 @@ function hardenedOptions(
   stdinOnce: boolean,
 ): Dockerode.ContainerCreateOptions {
   const bytes = limits.memoryMb * 1024 * 1024;
+  const gvisor = limits.runtime === 'runsc';
   const tmpfs = (mb: number) => `rw,exec,nosuid,nodev,size=${mb}m,uid=10001,gid=10001,mode=0700`;
   return {
     Image: image,
@@ -101,11 +102,18 @@ function hardenedOptions(
       MemorySwap: bytes,
       MemorySwappiness: 0,
       NanoCpus: Math.round(limits.cpus * 1e9),
-      PidsLimit: limits.pidsLimit,
+      // Under gVisor the engine's pids cgroup holds gVisor's own host threads (its kernel and file
+      // proxy, ~35 at rest, and with the ptrace platform a stub process of up to ~10 threads per
+      // program process), and gVisor's kernel ends the whole sandbox when the host refuses it a
+      // thread: the cgroup only bounds gVisor, and the program's processes and threads are counted by
+      // gVisor's kernel through RLIMIT_NPROC (per sandbox there; on the host kernel it would be per
+      // uid, shared by every sandbox, so it is set for gVisor only).
+      PidsLimit: gvisor ? Math.max(1024, 16 * limits.pidsLimit) : limits.pidsLimit,
       Ulimits: [
         { Name: 'nofile', Soft: 256, Hard: 256 },
         { Name: 'fsize', Soft: limits.workTmpfsMb * 1024 * 1024, Hard: limits.workTmpfsMb * 1024 * 1024 },
         { Name: 'core', Soft: 0, Hard: 0 },
+        ...(gvisor ? [{ Name: 'nproc', Soft: limits.pidsLimit, Hard: limits.pidsLimit }] : []),
       ],
       IpcMode: 'private',
       ...(limits.runtime && limits.runtime !== 'default' ? { Runtime: limits.runtime } : {}),
