@@ -169,6 +169,16 @@ export class Engine {
       );
   }
 
+  /** Whether the kernel's OOM killer ended the container (false when it is gone or cannot be asked). */
+  async oomKilled(id: string): Promise<boolean> {
+    try {
+      const info = await withDeadline(this.docker.getContainer(id).inspect(), ENGINE_CALL_MS, 'inspect');
+      return info.State?.OOMKilled === true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Containers carrying our managed label, optionally narrowed by more labels. */
   async listManaged(labels: Record<string, string> = {}): Promise<ManagedContainer[]> {
     const label = [`${LABEL_MANAGED}=true`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];

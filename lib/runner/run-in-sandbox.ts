@@ -143,10 +143,20 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
     throw new ContainerGoneError(`sandbox ended before the job started${r.agentLog ? `: ${r.agentLog.trim()}` : ''}`);
   }
   const runMs = r.compile && r.compile.stats.exitCode !== 0 ? null : Math.round(performance.now() - runStartedAt);
-  return classify(end!, r, limits, compileMs, runMs);
+  // The container ended after the job began but before the agent's last report: where the OOM killer
+  // took the whole sandbox (gVisor answers a memory limit so), the engine knows.
+  const sandboxOom = end === 'ended' && !stream.finished && (await engine.oomKilled(containerId));
+  return classify(end!, r, limits, compileMs, runMs, { sandboxOom, hasCompile: Boolean(job.compile) });
 }
 
-function classify(end: End, r: AgentResult, limits: RunLimits, compileMs: number | null, runMs: number | null): SandboxOutcome {
+function classify(
+  end: End,
+  r: AgentResult,
+  limits: RunLimits,
+  compileMs: number | null,
+  runMs: number | null,
+  { sandboxOom, hasCompile }: { sandboxOom: boolean; hasCompile: boolean },
+): SandboxOutcome {
   const compilerOutput = r.compile?.output ?? '';
   const base: SandboxOutcome = {
     Output: '',
@@ -171,9 +181,10 @@ function classify(end: End, r: AgentResult, limits: RunLimits, compileMs: number
       ErrorString: compileTimeoutNote(compilerOutput, limits.compileTimeoutMs),
     };
   }
-  if (r.compile && r.compile.stats.exitCode !== 0) {
-    const why = r.compile.stats.oomKills ? `The compiler ran out of memory (${limits.memoryMb} MiB).` : '';
-    return { ...base, Status: 'compile_error', ExitCode: r.compile.stats.exitCode, ErrorString: note(compilerOutput, why) };
+  if ((r.compile && r.compile.stats.exitCode !== 0) || (hasCompile && !r.compile && sandboxOom)) {
+    const oom = sandboxOom || (r.compile?.stats.oomKills ?? 0) > 0;
+    const why = oom ? `The compiler ran out of memory (${limits.memoryMb} MiB).` : '';
+    return { ...base, Status: 'compile_error', ExitCode: r.compile?.stats.exitCode ?? null, ErrorString: note(compilerOutput, why) };
   }
 
   const stats = r.run;
@@ -186,7 +197,7 @@ function classify(end: End, r: AgentResult, limits: RunLimits, compileMs: number
   } else if (end === 'output_limit') {
     status = 'output_limit';
     why = `Execution stopped: output passed the ${limits.outputLimitBytes}-byte limit.`;
-  } else if (stats && stats.oomKills > 0) {
+  } else if ((stats && stats.oomKills > 0) || sandboxOom) {
     // The kernel's counts decide, whatever the exit code: a program that survives a killed child or
     // a failed fork has still hit the limit.
     status = 'memory_limit';
