@@ -2,6 +2,7 @@
 // and the victim's latency is what we print. Two floods, each 16 in flight and sent again as soon as
 // one is answered: Python busy loops (they hold sandboxes for their whole time limit) and C# compile
 // bombs (they hold warm compilers). The flood comes from 127.0.0.1, the victim from 127.0.0.2.
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { SampleWindow } from '../lib/observability/samples';
 import { compileBomb } from '../tests/integration/helpers/programs';
@@ -65,6 +66,7 @@ async function scenario(
   expected: string,
 ): Promise<FairnessRow> {
   const stop = new AbortController();
+  setMaxListeners(FLOOD_IN_FLIGHT * 2, stop.signal); // one listener per flood request in flight
   const flood: Record<string, number> = {};
   const flooders = Array.from({ length: FLOOD_IN_FLIGHT }, async () => {
     while (!stop.signal.aborted) {
