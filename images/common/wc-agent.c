@@ -18,13 +18,15 @@
  *  - The steps' stdout/stderr are pipes the agent reads and frames, and the agent's own stdout is
  *    reachable only by it: the program cannot forge a report or end the stream, whatever it prints.
  *  - Times and peak memory come from wait4()'s rusage, OOM kills and pids-limit hits from cgroup
- *    counters that the agent reads itself (the program cannot write /sys/fs/cgroup).
+ *    counters that the agent reads itself (the program cannot write /sys/fs/cgroup); without them
+ *    (gVisor), a step whose processes filled RLIMIT_NPROC counts as one pids-limit hit.
  *  - A grandchild that keeps a pipe open cannot delay the report: once the step is reaped, the agent
  *    reads only what is already in the pipes. No pidfd (gVisor may lack it): SIGCHLD + a self-pipe.
  *  - Bounded memory: files and stdin are streamed to /tmp in 64 KiB pieces; argv is held up to a
  *    budget larger than execve accepts (past it the step fails as execve would, with E2BIG).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -256,6 +258,38 @@ static long long counter(const char *v2, const char *v1, const char *key) {
 #define OOM_KILLS() counter("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")
 #define PIDS_HITS() counter("/sys/fs/cgroup/pids.events", "/sys/fs/cgroup/pids/pids.events", "max")
 
+/*
+ * Where no pids counter can be read (gVisor shows no cgroup files; its kernel caps the program with
+ * RLIMIT_NPROC instead and counts no refused fork), the cap is taken as hit when the step's
+ * processes, itself included, filled every slot of it: counted once the step has been reaped, as its
+ * threads and processes left in /proc plus the step itself. Returns the cap, or 0 when this applies not.
+ */
+static long nproc_cap(void) {
+  if (access("/sys/fs/cgroup/pids.events", R_OK) == 0 || access("/sys/fs/cgroup/pids/pids.events", R_OK) == 0) return 0;
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NPROC, &r) < 0 || r.rlim_cur == RLIM_INFINITY || r.rlim_cur > LONG_MAX) return 0;
+  return (long)r.rlim_cur;
+}
+
+/* Tasks (threads of every process) in this pid namespace, the agent's own included. */
+static long count_tasks(void) {
+  DIR *proc = opendir("/proc");
+  if (!proc) return 0;
+  long n = 0;
+  for (struct dirent *e; (e = readdir(proc));) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[300];
+    snprintf(path, sizeof path, "/proc/%s/task", e->d_name);
+    DIR *tasks = opendir(path);
+    if (!tasks) continue; /* it has just ended */
+    for (struct dirent *t; (t = readdir(tasks));)
+      if (t->d_name[0] != '.') n++;
+    closedir(tasks);
+  }
+  closedir(proc);
+  return n;
+}
+
 static _Noreturn void child(const struct step *s, int in_fd, int out_fd, int err_fd) {
   struct sigaction dfl = {.sa_handler = SIG_DFL};
   for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL); /* KILL, STOP, libc's: EINVAL, fine */
@@ -357,6 +391,8 @@ static int run_step(const struct step *s, int in_fd, char out_type, size_t *cap,
     if (p[i].fd >= 0) xclose(p[i].fd);
   }
   long long oom = OOM_KILLS() - oom0, pids = PIDS_HITS() - pids0;
+  long nproc = nproc_cap();
+  if (nproc > 0 && count_tasks() + 1 >= nproc) pids++;
   bool exited = WIFEXITED(status);
   int n = exited ? WEXITSTATUS(status) : WTERMSIG(status);
   long long wall = (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;

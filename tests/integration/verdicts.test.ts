@@ -1,8 +1,12 @@
 // Nothing a program prints, writes or does to PID 1 changes its verdict: the agent is a compiled,
 // non-dumpable PID 1 that the program cannot trace or read, program output travels as framed pipe
-// data that is never parsed, and the measures come from wait4 and the cgroup's own counters.
+// data that is never parsed, and the measures come from wait4 and the cgroup's own counters (under
+// gVisor, which shows no cgroup files, a process-limit hit is the step's processes filling its cap).
 import { describe, expect, it } from 'vitest';
 import { compile, useServer } from './helpers/server';
+
+/** The second pass of the test command runs the sandboxes in gVisor (scripts/test.sh). */
+const GVISOR = process.env.WEBCOMPILE_SANDBOX_RUNTIME === 'runsc';
 
 const server = useServer({ WEBCOMPILE_LANGUAGES: 'bash,python,c', WEBCOMPILE_TIMEOUT_MS: '8000' });
 
@@ -48,6 +52,15 @@ int main(void) {
 }
 `;
     const r = await compile(server, { language: 'c', code });
+    if (GVISOR) {
+      // gVisor (2022-12-19) ends the whole sandbox when a program opens PID 1's environ (what the
+      // program printed before may be lost with it): the run is answered as one that ended without a
+      // report, and no attempt got through.
+      expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: null });
+      expect(r.body.ErrorString).toContain('ended before the program reported');
+      expect(r.body.Output).not.toMatch(/attached|opened|kill: /);
+      return;
+    }
     expect(r.body).toMatchObject({
       Status: 'runtime_error',
       ExitCode: 3,
@@ -93,6 +106,8 @@ describe('limits decide the verdict, whatever the exit code', () => {
       'sys.exit(0)',
     ].join('\n');
     const r = await compile(server, { language: 'python', code });
-    expect(r.body).toMatchObject({ Status: 'memory_limit', ExitCode: 0, Output: 'child killed by 9\n' });
+    // gVisor answers a memory limit by ending the whole sandbox (the engine's OOM flag tells).
+    if (GVISOR) expect(r.body).toMatchObject({ Status: 'memory_limit', ExitCode: null, Output: '' });
+    else expect(r.body).toMatchObject({ Status: 'memory_limit', ExitCode: 0, Output: 'child killed by 9\n' });
   });
 });
