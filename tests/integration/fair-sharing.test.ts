@@ -3,6 +3,7 @@
 // warm compilers send others' compiles to the sandbox instead of making them wait. 127.0.0.2 plays
 // the second client. The assertions are about order and verdicts, never about speed (see
 // `npm run bench -- --fairness` for the numbers).
+import { setMaxListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileBomb } from './helpers/programs';
 import { compileFrom, eventually, useServer, type CompileAnswer } from './helpers/server';
@@ -13,6 +14,7 @@ const VICTIM = '127.0.0.2';
 let flood: AbortController;
 beforeEach(() => {
   flood = new AbortController();
+  setMaxListeners(32, flood.signal); // one listener per flood request in flight
 });
 afterEach(() => flood.abort());
 
