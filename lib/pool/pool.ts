@@ -1,7 +1,8 @@
 // A small, generic pool of single-use resources (tarn.js / generic-pool style).
 // Resources are created ahead of demand up to `size` idle-or-starting, handed out to waiting clients
-// in turn (round robin between clients, first come, first served within one), and never returned: the user of a resource destroys it, and the pool creates a fresh one
-// (after the destroy while enough others are idle, at once otherwise).
+// in turn (round robin between clients, first come, first served within one), and never returned:
+// the user of a resource destroys it, and the pool creates a fresh one (after the destroy while
+// enough others are idle, at once otherwise).
 // A failing factory is retried with exponential backoff, and while it fails, waiters are rejected
 // with the cause instead of hanging. Every resource holds a slot of a Capacity from the start of its
 // create to the end of its destroy; several pools can share one Capacity.

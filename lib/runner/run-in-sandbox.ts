@@ -55,14 +55,7 @@ const OUTPUT_HARD_FACTOR = 4;
 export async function runInSandbox(engine: Engine, containerId: string, job: SandboxJob): Promise<SandboxOutcome> {
   const { limits } = job;
   const nonce = randomBytes(12).toString('hex');
-  const archive = encodeJob({
-    nonce,
-    outputLimitBytes: limits.outputLimitBytes,
-    compile: job.compile,
-    run: job.run,
-    stdin: job.stdin,
-    files: job.files,
-  });
+  const archive = encodeJob({ ...job, nonce, outputLimitBytes: limits.outputLimitBytes });
 
   let end: End | null = null;
   let resolveDone!: () => void;

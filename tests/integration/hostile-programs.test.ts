@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, instanceIdOf, sandboxesOf, SUM, useServer } from './helpers/server';
+import { compile, GVISOR, instanceIdOf, sandboxesOf, SUM, useServer } from './helpers/server';
 
 interface Fixture {
   name: string;
@@ -18,8 +18,6 @@ interface Fixture {
 }
 
 const dir = path.resolve(__dirname, '../fixtures/hostile');
-/** The second pass of the test command runs the sandboxes in gVisor (scripts/test.sh). */
-const GVISOR = process.env.WEBCOMPILE_SANDBOX_RUNTIME === 'runsc';
 const unescape = (s: string) => JSON.parse(`"${s.replace(/"/g, '\\"')}"`) as string;
 
 function load(file: string): Fixture {

@@ -3,10 +3,8 @@
 // data that is never parsed, and the measures come from wait4 and the cgroup's own counters (under
 // gVisor, which shows no cgroup files, a process-limit hit is the step's processes filling its cap).
 import { describe, expect, it } from 'vitest';
-import { compile, useServer } from './helpers/server';
+import { compile, GVISOR, useServer } from './helpers/server';
 
-/** The second pass of the test command runs the sandboxes in gVisor (scripts/test.sh). */
-const GVISOR = process.env.WEBCOMPILE_SANDBOX_RUNTIME === 'runsc';
 
 const server = useServer({ WEBCOMPILE_LANGUAGES: 'bash,python,c', WEBCOMPILE_TIMEOUT_MS: '8000' });
 

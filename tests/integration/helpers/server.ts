@@ -7,6 +7,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { spawnServer, type TestServer } from './spawn-server';
 
 export type { TestServer } from './spawn-server';
+
+/** The second pass of the test command runs the sandboxes in gVisor (scripts/test.sh). */
+export const GVISOR = process.env.WEBCOMPILE_SANDBOX_RUNTIME === 'runsc';
 export const docker = new Dockerode({ socketPath: process.env.WEBCOMPILE_DOCKER_SOCKET || '/var/run/docker.sock' });
 
 const TEST_SETTINGS: Record<string, string> = {
