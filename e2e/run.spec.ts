@@ -1,4 +1,4 @@
-import { SUM_PROGRAM } from '../lib/runner/languages';
+import { SUM_PROGRAM } from '../lib/core/languages';
 import { expect, focusEditor, getCode, openPlayground, program, setCode, test } from './fixtures';
 
 test('the default program runs and the output shows Sum: 499500', async ({ page }) => {

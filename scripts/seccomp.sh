@@ -3,7 +3,7 @@
 # /var/lib/webcompile/seccomp.json): the engine's own default profile as it applies to a sandbox (no
 # capabilities), read from the OCI spec of a probe container, with its architectures narrowed to the
 # machine's native one. The rules for native syscalls stay the engine's, less the syscalls in
-# lib/docker/seccomp-denied.json (io_uring, ptrace, process_vm_readv/writev: no language here needs
+# lib/engine/seccomp-denied.json (io_uring, ptrace, process_vm_readv/writev: no language here needs
 # them, and io_uring has a long history of kernel bugs): no rule names them any more, so the
 # profile's default action denies them (EPERM). The 32-bit x86 and x32 syscall ABIs, which no
 # sandbox program needs, are closed (a process that uses them is killed), and the smaller filter
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { echo "[seccomp] $*" >&2; }
-DENIED=lib/docker/seccomp-denied.json
+DENIED=lib/engine/seccomp-denied.json
 
 # The profile from an OCI spec on stdin; fails when the spec has none for this architecture.
 narrow() {

@@ -1,6 +1,6 @@
 // Compiler diagnostics as Monaco markers: the squiggles in the editor and their hover messages.
 import type { editor } from 'monaco-editor';
-import type { Diagnostic } from '@/lib/runner/diagnostics';
+import type { Diagnostic } from '@/lib/core/diagnostics';
 
 export const MARKER_OWNER = 'webcompile';
 

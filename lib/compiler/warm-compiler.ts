@@ -3,9 +3,10 @@
 // Each compiler serves one request at a time, from a pool; a compile that runs past its limit, or
 // a compiler that dies, takes down only that compiler (destroyed and replaced), never another request.
 
-import { TIMED_OUT, withTimeout, type Attached, type Engine } from '../docker/engine';
-import { brandedError } from '../errors/branded-error';
-import { compilerCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
+import type { Attached, Engine } from '../engine/engine';
+import { TIMED_OUT, withTimeout } from '../util/timeout';
+import { brandedError } from '../util/branded-error';
+import { compilerCreateOptions, type SandboxLimits, type SandboxOwner } from '../engine/sandbox-spec';
 import { PoolQueueFullError, PoolTimeoutError, PoolUnavailableError } from '../pool/errors';
 import { Pool, type PoolOptions } from '../pool/pool';
 import { encodeRequest, ResponseReader, type CompileResponse } from './protocol';

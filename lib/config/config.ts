@@ -1,7 +1,7 @@
 // Every limit and default of WebCompile, in one typed object. Each field can be overridden by the
 // environment variable named next to it; the README lists them all.
 
-import { LANGUAGES, MAIN_LANGUAGE } from '../runner/languages';
+import { LANGUAGES, MAIN_LANGUAGE } from '../core/languages';
 
 export interface Config {
   port: number; //                 PORT

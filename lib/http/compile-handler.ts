@@ -1,8 +1,8 @@
 // POST /api/compile (and the seed's /compile): throttle, parse, run, answer. Thin on purpose.
 
 import { getRuntime } from '../server/runtime';
-import { errorMessage } from '../pool/pool';
-import { compileAndRun } from '../runner/compile-service';
+import { errorMessage } from '../util/error-message';
+import { compileAndRun } from '../core/compile-service';
 import { ApiError } from './api-error';
 import { clientAddress } from './client-address';
 import { parseCompileRequest } from './compile-request';

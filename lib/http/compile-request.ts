@@ -3,7 +3,7 @@
 // becomes a 4xx ApiError, never a 500.
 
 import type { Config } from '../config/config';
-import { LANGUAGES, MAIN_LANGUAGE } from '../runner/languages';
+import { LANGUAGES, MAIN_LANGUAGE } from '../core/languages';
 import { ApiError } from './api-error';
 
 export interface CompileRequest {

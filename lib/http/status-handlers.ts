@@ -1,7 +1,8 @@
 // GET /api/stats, /api/health, /api/metrics, /api/languages.
 
-import { errorMessage, poolTotals } from '../pool/pool';
-import { LANGUAGES } from '../runner/languages';
+import { poolTotals } from '../pool/pool';
+import { errorMessage } from '../util/error-message';
+import { LANGUAGES } from '../core/languages';
 import { getRuntime } from '../server/runtime';
 import { imageInfo } from '../server/runtime';
 

@@ -1,6 +1,6 @@
 // Typed pool errors, so the HTTP layer can map each to its status without string matching.
 
-import { brandedError } from '../errors/branded-error';
+import { brandedError } from '../util/branded-error';
 
 /** No resource became free within the acquire timeout. */
 export class PoolTimeoutError extends brandedError('PoolTimeoutError') {}

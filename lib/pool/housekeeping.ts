@@ -2,9 +2,9 @@
 // instance's containers serves every pool (idle containers removed or killed from outside are
 // replaced) and the orphan check (containers no pool holds any more are removed).
 
-import type { Engine } from '../docker/engine';
-import { LABEL_INSTANCE } from '../docker/sandbox-spec';
-import { errorMessage } from './pool';
+import type { Engine } from '../engine/engine';
+import { LABEL_INSTANCE } from '../engine/sandbox-spec';
+import { errorMessage } from '../util/error-message';
 import type { SandboxPool } from './sandbox-pool';
 
 /** Old enough that no create or removal of ours can still be on its way. */

@@ -8,6 +8,7 @@
 // create to the end of its destroy; several pools can share one Capacity.
 
 import { Capacity, type CapacityUser } from './capacity';
+import { errorMessage } from '../util/error-message';
 import { FairQueue } from './fair-queue';
 import {
   PoolAbortedError,
@@ -361,9 +362,4 @@ export class Pool<T> {
     }
     this.fill();
   }
-}
-
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return e === null || e === undefined ? 'unknown error' : String(e);
 }

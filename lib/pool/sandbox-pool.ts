@@ -2,8 +2,8 @@
 // Docker needs: labelling, and replacing idle containers that were removed or killed from outside
 // (the runtime's housekeeping hands it the engine's listing; see lib/pool/housekeeping.ts).
 
-import type { Engine, ManagedContainer } from '../docker/engine';
-import { sandboxCreateOptions, type SandboxLimits, type SandboxOwner } from '../docker/sandbox-spec';
+import type { Engine, ManagedContainer } from '../engine/engine';
+import { sandboxCreateOptions, type SandboxLimits, type SandboxOwner } from '../engine/sandbox-spec';
 import { Pool, type PoolOptions } from './pool';
 
 export interface Sandbox {

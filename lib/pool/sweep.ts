@@ -2,8 +2,8 @@
 // A container belongs to a live server when its host label is ours and the process it names still
 // runs; containers of other live instances (or of other hosts) are never touched.
 
-import type { Engine } from '../docker/engine';
-import { LABEL_HOST, LABEL_INSTANCE, LABEL_PID, type SandboxOwner } from '../docker/sandbox-spec';
+import type { Engine } from '../engine/engine';
+import { LABEL_HOST, LABEL_INSTANCE, LABEL_PID, type SandboxOwner } from '../engine/sandbox-spec';
 
 export type PidAlive = (pid: number) => boolean;
 

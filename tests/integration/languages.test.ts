@@ -2,7 +2,7 @@
 // world, a compile error where it compiles, and a runtime error. One server for the file, one ready
 // container per language.
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '@/lib/runner/languages';
+import { LANGUAGES } from '@/lib/core/languages';
 import { compile, useServer } from './helpers/server';
 
 interface Case {

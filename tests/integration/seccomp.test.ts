@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/config';
-import { DENIED_SYSCALLS } from '@/lib/docker/seccomp';
+import { DENIED_SYSCALLS } from '@/lib/engine/seccomp';
 import { compile, useServer } from './helpers/server';
 
 const INT80_GETPID = `#include <stdio.h>

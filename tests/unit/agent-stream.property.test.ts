@@ -2,7 +2,7 @@
 // it never throws, and the verdict's inputs (reports) come only from real report frames.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AgentStream } from '@/lib/runner/agent-stream';
+import { AgentStream } from '@/lib/core/agent-stream';
 import { frame, report } from './helpers/agent-frames';
 
 const N = '0123456789abcdef01234567';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgentProtocolError, encodeJob, FrameReader, MAX_FRAME_PAYLOAD, parseReport } from '@/lib/runner/agent-protocol';
-import { AgentStream } from '@/lib/runner/agent-stream';
+import { AgentProtocolError, encodeJob, FrameReader, MAX_FRAME_PAYLOAD, parseReport } from '@/lib/core/agent-protocol';
+import { AgentStream } from '@/lib/core/agent-stream';
 import { frame, report } from './helpers/agent-frames';
 
 const N = '__wc_0123456789abcdef';

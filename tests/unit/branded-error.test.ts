@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brandedError } from '@/lib/errors/branded-error';
+import { brandedError } from '@/lib/util/branded-error';
 
 describe('brandedError', () => {
   it('matches instanceof across separate copies of the same class', () => {

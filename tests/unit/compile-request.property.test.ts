@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { ApiError } from '@/lib/http/api-error';
 import { parseCompileRequest, type CompileRequest } from '@/lib/http/compile-request';
 import { loadConfig, type Config } from '@/lib/config/config';
-import { LANGUAGES, MAIN_LANGUAGE } from '@/lib/runner/languages';
+import { LANGUAGES, MAIN_LANGUAGE } from '@/lib/core/languages';
 
 const SEED = Number(process.env.FC_SEED ?? 20_240_611);
 const runs = (numRuns: number, salt: number) => ({ numRuns, seed: SEED + salt });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/http/api-error';
 import { parseCompileRequest } from '@/lib/http/compile-request';
 import { loadConfig } from '@/lib/config/config';
-import { LANGUAGES } from '@/lib/runner/languages';
+import { LANGUAGES } from '@/lib/core/languages';
 
 const limits = { ...loadConfig({}), maxCodeBytes: 100, maxStdinBytes: 50 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaults, loadConfig, poolSizeFor } from '@/lib/config/config';
-import { LANGUAGES } from '@/lib/runner/languages';
+import { LANGUAGES } from '@/lib/core/languages';
 
 describe('loadConfig', () => {
   it('uses the defaults for an empty environment', () => {

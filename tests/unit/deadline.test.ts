@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EngineUnavailableError, withDeadline } from '@/lib/docker/engine';
+import { EngineUnavailableError, withDeadline } from '@/lib/engine/engine';
 
 const after = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
 

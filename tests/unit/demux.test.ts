@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameSplitter, type StreamName } from '@/lib/docker/demux';
+import { FrameSplitter, type StreamName } from '@/lib/engine/demux';
 import { frame } from './helpers/frames';
 
 function collect() {

@@ -8,7 +8,7 @@ import {
   parseMcsDiagnostics,
   parseRustcDiagnostics,
   parseTscDiagnostics,
-} from '@/lib/runner/diagnostics';
+} from '@/lib/core/diagnostics';
 
 /** Output captured from the real compilers in the sandbox images, with the commands of languages.ts. */
 const captured = (name: string) => readFileSync(path.join(__dirname, '../fixtures/compilers', name), 'utf8');

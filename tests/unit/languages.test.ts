@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaults } from '@/lib/config/config';
-import { LANGUAGES, limitsFor, MAIN_LANGUAGE } from '@/lib/runner/languages';
+import { LANGUAGES, limitsFor, MAIN_LANGUAGE } from '@/lib/core/languages';
 
 const images = path.join(__dirname, '../../images');
 const dockerfile = (id: string) => readFileSync(path.join(images, id, 'Dockerfile'), 'utf8');

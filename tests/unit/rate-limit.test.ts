@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '@/lib/http/rate-limit';
+import { RateLimiter } from '@/lib/pool/rate-limit';
 
 describe('RateLimiter', () => {
   it('allows the burst, then refuses with Retry-After', () => {

@@ -1,7 +1,7 @@
 // Under gVisor (runtime "runsc") the engine's pids cgroup holds gVisor's own host threads too, so the
 // program's process cap moves into gVisor's kernel (RLIMIT_NPROC) and the cgroup gets room for gVisor.
 import { describe, expect, it } from 'vitest';
-import { compilerCreateOptions, sandboxCreateOptions } from '@/lib/docker/sandbox-spec';
+import { compilerCreateOptions, sandboxCreateOptions } from '@/lib/engine/sandbox-spec';
 
 const owner = { instanceId: 'i', hostname: 'h', pid: 1 };
 const limits = { memoryMb: 256, cpus: 1, pidsLimit: 64, workTmpfsMb: 32 };

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkEngineVersion, DENIED_SYSCALLS, NATIVE_ARCH, readSeccompProfile } from '@/lib/docker/seccomp';
-import { sandboxCreateOptions } from '@/lib/docker/sandbox-spec';
+import { checkEngineVersion, DENIED_SYSCALLS, NATIVE_ARCH, readSeccompProfile } from '@/lib/engine/seccomp';
+import { sandboxCreateOptions } from '@/lib/engine/sandbox-spec';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-seccomp-'));
 const write = (name: string, content: unknown, mode = 0o644) => {

@@ -1,4 +1,4 @@
-// Builds what a sandbox agent sends (lib/runner/agent-protocol.ts), for the parser's tests.
+// Builds what a sandbox agent sends (lib/core/agent-protocol.ts), for the parser's tests.
 
 export function frame(type: string, payload: string | Buffer): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload;

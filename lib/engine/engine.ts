@@ -1,7 +1,8 @@
 // The narrow interface WebCompile needs from the Docker engine, on dockerode (the Docker API; no CLI).
 
 import Dockerode from 'dockerode';
-import { brandedError } from '../errors/branded-error';
+import { brandedError } from '../util/branded-error';
+import { TIMED_OUT, withTimeout } from '../util/timeout';
 import { FrameSplitter, type StreamName } from './demux';
 import { LABEL_MANAGED } from './sandbox-spec';
 
@@ -14,18 +15,6 @@ export class ContainerGoneError extends brandedError('ContainerGoneError') {}
 /** The longest any single engine call may take before we treat the engine as unavailable. */
 export const ENGINE_CALL_MS = 15_000;
 
-export const TIMED_OUT = Symbol('timed out');
-
-/** `p`'s outcome, or TIMED_OUT when it has not settled within `ms` (`p` itself runs on). */
-export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Rejects with EngineUnavailableError when `p` has not settled within `ms` (a hung engine). When `p`

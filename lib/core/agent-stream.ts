@@ -1,10 +1,10 @@
 // Reads what a sandbox's agent (images/common/wc-agent.c) sends back through the attach stream: the
 // start report, compiler output and the compile report, the program's stdout and stderr, and the run
-// report, as frames on the agent's stdout (lib/runner/agent-protocol.ts). Program output is capped per
+// report, as frames on the agent's stdout (lib/core/agent-protocol.ts). Program output is capped per
 // stream; bytes past the cap are counted, never kept. Anything out of protocol (a malformed or
 // misplaced frame or report) ends the reading with an error instead of a verdict.
 
-import type { StreamName } from '../docker/demux';
+import type { StreamName } from '../engine/demux';
 import { AgentProtocolError, FrameReader, parseReport, type FrameType, type StageStats } from './agent-protocol';
 
 export type { StageStats } from './agent-protocol';

@@ -9,7 +9,7 @@
 import { cacheKey } from '../compiler/compile-cache';
 import type { CompileResponse } from '../compiler/protocol';
 import { CompilerCrashedError } from '../compiler/warm-compiler';
-import { ContainerGoneError, EngineUnavailableError } from '../docker/engine';
+import { ContainerGoneError, EngineUnavailableError } from '../engine/engine';
 import { ApiError } from '../http/api-error';
 import type { CompileRequest } from '../http/compile-request';
 import {
@@ -18,7 +18,7 @@ import {
   PoolQueueFullError,
   PoolTimeoutError,
 } from '../pool/errors';
-import { errorMessage } from '../pool/pool';
+import { errorMessage } from '../util/error-message';
 import { warmCompileTimeoutFor } from '../config/config';
 import type { SandboxPool } from '../pool/sandbox-pool';
 import { imageInfo, type Runtime } from '../server/runtime';

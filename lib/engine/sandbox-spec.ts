@@ -22,7 +22,7 @@ export interface SandboxLimits {
   cpus: number;
   pidsLimit: number;
   workTmpfsMb: number;
-  /** A seccomp profile (JSON text) in place of the engine's default (see lib/docker/seccomp.ts). */
+  /** A seccomp profile (JSON text) in place of the engine's default (see lib/engine/seccomp.ts). */
   seccompJson?: string;
   /** The engine's OCI runtime for this container ("runsc" for gVisor); the engine's default when absent or "default". */
   runtime?: string;

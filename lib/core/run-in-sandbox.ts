@@ -1,12 +1,12 @@
 // Runs one job in one fresh sandbox container: the job goes in on the agent's stdin, the agent
 // compiles (when the job says so) and runs, and everything comes back in frames on one attach stream
-// (lib/runner/agent-protocol.ts). What the program prints or writes never decides its verdict: the
+// (lib/core/agent-protocol.ts). What the program prints or writes never decides its verdict: the
 // verdict comes from how the run ended (our timers), the kernel's counts the agent reads, and wait4.
 // Every limit ends in the same way: PID 1 of the container is killed, which ends every process the
 // program started (killing only a stream would leave them running).
 
 import { randomBytes } from 'node:crypto';
-import { ContainerGoneError, type Engine } from '../docker/engine';
+import { ContainerGoneError, type Engine } from '../engine/engine';
 import { AgentProtocolError, encodeJob } from './agent-protocol';
 import { AgentStream, type AgentResult } from './agent-stream';
 import type { RunResult, RunStatus } from './result';

@@ -10,7 +10,7 @@
 // no byte a program writes can ever be read as a report: the framing, not a secret, keeps them apart.
 // The nonce stays in the reports as a second check.
 
-import { brandedError } from '../errors/branded-error';
+import { brandedError } from '../util/branded-error';
 
 /** The largest payload the agent sends in one frame; a longer one means the stream is not the agent's. */
 export const MAX_FRAME_PAYLOAD = 65536;
