@@ -4,7 +4,7 @@
 import Editor, { loader } from '@monaco-editor/react';
 import type { editor } from 'monaco-editor';
 import { useEffect, useRef, useState } from 'react';
-import type { Diagnostic } from '@/lib/core/diagnostics';
+import type { Diagnostic } from '@/lib/contract/diagnostic';
 import { MARKER_OWNER, toMarkers, type MonacoApi } from './markers';
 import type { Theme } from './theme';
 

@@ -1,7 +1,7 @@
 'use client';
 // Compile errors as buttons: each moves the editor's cursor to its place, so keyboard users get
 // there without hunting for a squiggle.
-import type { Diagnostic } from '@/lib/core/diagnostics';
+import type { Diagnostic } from '@/lib/contract/diagnostic';
 
 interface Props {
   diagnostics: Diagnostic[];

@@ -1,5 +1,5 @@
 // Starter programs for the examples menu. Mono's mcs compiles C# 7: no top-level statements or records.
-import { SUM_PROGRAM } from '@/lib/core/languages';
+import { SUM_PROGRAM } from '@/lib/languages/catalogue';
 
 export interface Example {
   id: string;

@@ -1,5 +1,5 @@
 // Words and numbers for the output panel, kept apart from the markup so they read plainly.
-import { STATUS_TEXT, type RunResult } from '@/lib/core/result';
+import { STATUS_TEXT, type RunResult } from '@/lib/contract/compile-response';
 
 export function statusWords(r: RunResult): string {
   const words = STATUS_TEXT[r.Status] ?? r.Status;

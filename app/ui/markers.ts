@@ -1,6 +1,6 @@
 // Compiler diagnostics as Monaco markers: the squiggles in the editor and their hover messages.
 import type { editor } from 'monaco-editor';
-import type { Diagnostic } from '@/lib/core/diagnostics';
+import type { Diagnostic } from '@/lib/contract/diagnostic';
 
 export const MARKER_OWNER = 'webcompile';
 

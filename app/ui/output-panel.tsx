@@ -1,7 +1,7 @@
 'use client';
 // The result of the last run: its status in words, timings, stdout, stderr and compile problems.
 import { useEffect, useState } from 'react';
-import { STATUS_TEXT, type RunResult } from '@/lib/core/result';
+import { STATUS_TEXT, type RunResult } from '@/lib/contract/compile-response';
 import { DiagnosticsList } from './diagnostics-list';
 import { statusTone, statusWords, timings } from './format';
 import type { RunView } from './run';

@@ -2,8 +2,8 @@
 // The page's one interactive piece: it owns the program (code, stdin, language), the run in flight
 // and the last result, and wires the editor, the toolbar and the output panel together.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MAIN_LANGUAGE, SUM_PROGRAM } from '@/lib/core/languages';
-import type { Diagnostic } from '@/lib/core/diagnostics';
+import { MAIN_LANGUAGE, SUM_PROGRAM } from '@/lib/languages/catalogue';
+import type { Diagnostic } from '@/lib/contract/diagnostic';
 import { CodeEditor, type EditorHandle } from './code-editor';
 import { examplesFor } from './examples';
 import { OutputPanel } from './output-panel';

@@ -1,5 +1,5 @@
 // One call to POST /api/compile, with every way it can end turned into a value the panel can show.
-import type { RunResult } from '@/lib/core/result';
+import type { RunResult } from '@/lib/contract/compile-response';
 import type { Snapshot } from './share';
 
 export type RunOutcome =

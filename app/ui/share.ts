@@ -1,7 +1,7 @@
 // Share links carry the whole program in the URL fragment, compressed with lz-string: no database,
 // and the fragment never reaches the server (nor its logs).
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { MAIN_LANGUAGE } from '@/lib/core/languages';
+import { MAIN_LANGUAGE } from '@/lib/languages/catalogue';
 
 export interface Snapshot {
   code: string;

@@ -1,7 +1,7 @@
 // Every limit and default of WebCompile, in one typed object. Each field can be overridden by the
 // environment variable named next to it; the README lists them all.
 
-import { LANGUAGES, MAIN_LANGUAGE } from '../core/languages';
+import { isLanguageId, LANGUAGE_IDS, MAIN_LANGUAGE } from '../languages/catalogue';
 
 export interface Config {
   port: number; //                 PORT
@@ -55,7 +55,7 @@ export const defaults: Config = {
   poolSizes: {},
   // The default is computed: room for every pool when full, plus as many busy as the main pool holds.
   maxContainers: 8,
-  languages: Object.keys(LANGUAGES),
+  languages: [...LANGUAGE_IDS],
   imagePrefix: 'webcompile/',
   dockerSocket: '/var/run/docker.sock',
   timeoutMs: 5000,
@@ -165,7 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
         .filter(Boolean),
     ),
   ];
-  const ready = languages.filter((id) => Object.hasOwn(LANGUAGES, id)).reduce((sum, id) => sum + poolSizeFor(sizes, id), 0);
+  const ready = languages.filter((id) => isLanguageId(id)).reduce((sum, id) => sum + poolSizeFor(sizes, id), 0);
   const c: Config = {
     port: int(env, 'PORT', defaults.port, 1),
     host: str(env, 'HOST', defaults.host),

@@ -24,7 +24,7 @@ import type { SandboxPool } from '../pool/sandbox-pool';
 import { imageInfo, type Runtime } from '../server/runtime';
 import { AgentProtocolError } from './agent-protocol';
 import { LANGUAGES, limitsFor, type Language } from './languages';
-import type { RunResult } from './result';
+import type { RunResult } from '../contract/compile-response';
 import { compileTimeoutNote, joinText, note, runInSandbox, type SandboxJob } from './run-in-sandbox';
 
 /** Retry-After for a busy or recovering service, in seconds. */

@@ -2,13 +2,9 @@
 // Each parser reads the compiler's ordinary human output (what ErrorString shows too); lines it does
 // not recognise are skipped. A message without a position is kept at line 1, column 1.
 
-export interface Diagnostic {
-  line: number;
-  column: number;
-  severity: 'error' | 'warning';
-  code: string;
-  message: string;
-}
+import type { Diagnostic } from '../contract/diagnostic';
+
+export type { Diagnostic };
 
 type Severity = Diagnostic['severity'];
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { ContainerGoneError, type Engine } from '../engine/engine';
 import { AgentProtocolError, encodeJob } from './agent-protocol';
 import { AgentStream, type AgentResult } from './agent-stream';
-import type { RunResult, RunStatus } from './result';
+import type { RunResult, RunStatus } from '../contract/compile-response';
 
 export interface RunLimits {
   timeoutMs: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFragment, encodeFragment, shareUrl } from '@/app/ui/share';
 import { statusWords, timings } from '@/app/ui/format';
-import type { RunResult } from '@/lib/core/result';
+import type { RunResult } from '@/lib/contract/compile-response';
 
 describe('share fragments', () => {
   const snap = { code: 'class P { static void Main() { System.Console.WriteLine("é ✓ #&?"); } }', stdin: 'a\nb', language: 'csharp' };

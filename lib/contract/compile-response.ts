@@ -1,6 +1,7 @@
-// The answer of POST /api/compile. The first four names are the seed's and never change.
+// The answer of POST /api/compile, shared by the server's seed adapter and the browser. The first
+// four names are the seed's and never change.
 
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic } from './diagnostic';
 
 export type RunStatus =
   | 'ok'
