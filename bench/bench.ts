@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
-import { Engine } from '../lib/engine/engine';
+import { DockerEngine } from '../lib/engine/docker-engine';
 import { sandboxCreateOptions, type SandboxLimits } from '../lib/engine/sandbox-spec';
 import { checkEngineVersion, readSeccompProfile } from '../lib/engine/seccomp';
 import { loadConfig } from '../lib/config/config';
@@ -37,7 +37,7 @@ const NAIVE_REQUESTS = Number(process.env.BENCH_NAIVE || 48);
 const IN_FLIGHT = 8;
 /** Where the results go (the bench's own smoke test writes elsewhere). */
 const OUT_DIR = path.resolve(root, process.env.BENCH_OUT || 'bench-results');
-const engine = new Engine(config.dockerSocket);
+const engine = new DockerEngine(config.dockerSocket);
 const docker = engine.docker;
 
 const unique = () => `${SUM_PROGRAM}// ${Math.random().toString(36).slice(2)}${Date.now()}\n`;

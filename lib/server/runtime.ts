@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { loadConfig, poolSizeFor, type Config } from '../config/config';
-import { Engine } from '../engine/engine';
+import { DockerEngine } from '../engine/docker-engine';
+import type { Engine } from '../engine/engine';
 import { LABEL_INSTANCE } from '../engine/sandbox-spec';
 import { checkEngineVersion, readSeccompProfile, type SeccompChoice } from '../engine/seccomp';
 import { createLogger, type Logger } from '../observability/logger';
@@ -76,7 +77,7 @@ export function getRuntime(): Runtime {
 
 function createRuntime(): Runtime {
   const config = loadConfig();
-  const engine = new Engine(config.dockerSocket);
+  const engine: Engine = new DockerEngine(config.dockerSocket);
   const logger = createLogger(config.logDir, config.logMaxBytes);
   const instanceId = randomUUID();
   const owner = { instanceId, hostname: os.hostname(), pid: process.pid };

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EngineUnavailableError, withDeadline } from '@/lib/engine/engine';
+import { EngineUnavailableError } from '@/lib/engine/engine';
+import { withDeadline } from '@/lib/engine/docker-engine';
 
 const after = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
 
