@@ -8,7 +8,8 @@ import { TIMED_OUT, withTimeout } from '../util/timeout';
 import { brandedError } from '../util/branded-error';
 import { compilerCreateOptions, type SandboxLimits, type SandboxOwner } from '../engine/sandbox-spec';
 import { PoolQueueFullError, PoolTimeoutError, PoolUnavailableError } from '../pool/errors';
-import { Pool, type PoolOptions } from '../pool/pool';
+import { ContainerPool } from '../pool/container-pool';
+import type { PoolOptions } from '../pool/pool';
 import { encodeRequest, ResponseReader, type CompileResponse } from './protocol';
 
 /** The compiler process ended or spoke nonsense in the middle of a compile. */
@@ -107,18 +108,20 @@ export interface CompileOptions {
 
 const WARMUP_TIMEOUT_MS = 60_000;
 
-export class CompilerPool {
-  readonly pool: Pool<WarmCompiler>;
+/** A warm compiler's container goes with its connection. */
+function removeCompiler(engine: Engine) {
+  return async (c: WarmCompiler) => {
+    c.close();
+    await engine.remove(c.id);
+  };
+}
 
-  constructor(
-    engine: Engine,
-    private readonly opts: CompilerPoolOptions,
-  ) {
-    const destroy = async (c: WarmCompiler) => {
-      c.close();
-      await engine.remove(c.id);
-    };
-    this.pool = new Pool<WarmCompiler>(
+export class CompilerPool extends ContainerPool<WarmCompiler> {
+  private readonly opts: CompilerPoolOptions;
+
+  constructor(engine: Engine, opts: CompilerPoolOptions) {
+    const destroy = removeCompiler(engine);
+    super(
       {
         create: async () => {
           const id = await engine.createAndStart(
@@ -142,8 +145,9 @@ export class CompilerPool {
         },
         destroy,
       },
-      opts,
+      { resourceName: 'compiler', ...opts },
     );
+    this.opts = opts;
   }
 
   /**

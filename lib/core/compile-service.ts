@@ -123,7 +123,7 @@ async function compileAndRunInTurn(
     const t0 = performance.now();
     let sandbox;
     try {
-      sandbox = await pool.pool.acquire({ signal: ctx.signal, client: ctx.client, timeoutMs: waitLeft });
+      sandbox = await pool.acquire({ signal: ctx.signal, client: ctx.client, timeoutMs: waitLeft });
     } catch (e) {
       throw mapPoolError(e);
     }
@@ -150,7 +150,7 @@ async function compileAndRunInTurn(
       throw new ApiError(502, `the sandbox failed unexpectedly: ${errorMessage(e)}`);
     } finally {
       // Never reused, whatever happened: the next request gets a fresh container.
-      void pool.pool.destroy(sandbox);
+      void pool.destroy(sandbox);
     }
   }
 }

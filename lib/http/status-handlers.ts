@@ -10,7 +10,7 @@ const noStore = { 'Cache-Control': 'no-store' };
 
 export function statsBody() {
   const rt = getRuntime();
-  const pools = Object.fromEntries([...rt.pools].map(([id, p]) => [id, p.pool.stats()]));
+  const pools = Object.fromEntries([...rt.pools].map(([id, p]) => [id, p.stats()]));
   const { waiting, ...pool } = poolTotals(Object.values(pools));
   const m = rt.metrics;
   return {
@@ -22,7 +22,7 @@ export function statsBody() {
     capacity: { max: rt.capacity.limit, inUse: rt.capacity.inUse },
     queueLength: waiting,
     pools,
-    compilers: Object.fromEntries([...rt.compilers].map(([id, c]) => [id, c.pool.stats()])),
+    compilers: Object.fromEntries([...rt.compilers].map(([id, c]) => [id, c.stats()])),
     /** "native-abi": the profile setup wrote; "engine-default": the engine's own (see the logs for why). */
     seccomp: rt.seccomp.source,
     compileCache: {
@@ -51,7 +51,7 @@ export function handleStats(): Response {
 
 export async function handleHealth(): Promise<Response> {
   const rt = getRuntime();
-  const pools = [...rt.pools.values()].map((p) => p.pool.stats());
+  const pools = [...rt.pools.values()].map((p) => p.stats());
   const ready = poolTotals(pools).idle;
   let reason: string | null = null;
   try {
@@ -64,7 +64,7 @@ export async function handleHealth(): Promise<Response> {
     const failing = pools.find((s) => !s.healthy);
     reason = failing ? `no sandbox ready: ${failing.lastError}` : 'no sandbox ready yet';
   }
-  const compilers = [...rt.compilers].map(([id, c]) => ({ id, ...c.pool.stats() }));
+  const compilers = [...rt.compilers].map(([id, c]) => ({ id, ...c.stats() }));
   const noCompiler = compilers.find((c) => c.idle + c.busy === 0);
   if (!reason && noCompiler) {
     reason = `no ${noCompiler.id} compiler ready${noCompiler.lastError ? `: ${noCompiler.lastError}` : ' yet'}`;

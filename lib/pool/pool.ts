@@ -39,6 +39,8 @@ export interface PoolOptions {
   /** Waiters beyond this are turned away at once. */
   maxQueue: number;
   acquireTimeoutMs: number;
+  /** What the resources are called in error messages ("sandbox": "no sandbox became free ..."). */
+  resourceName?: string;
   retryInitialMs?: number;
   retryMaxMs?: number;
   /**
@@ -165,7 +167,7 @@ export class Pool<T> {
       const timeoutMs = options.timeoutMs ?? this.opts.acquireTimeoutMs;
       const timer = setTimeout(() => {
         remove();
-        reject(new PoolTimeoutError(`no sandbox became free within ${timeoutMs} ms`));
+        reject(new PoolTimeoutError(`no ${this.noun} became free within ${timeoutMs} ms`));
       }, timeoutMs);
       const onAbort = () => {
         remove();
@@ -261,12 +263,16 @@ export class Pool<T> {
   }
 
   /** Busy resources that will be given back (reusable pools only). */
+  private get noun(): string {
+    return this.opts.resourceName ?? 'resource';
+  }
+
   private comingBack(): number {
     return this.opts.reusable ? this.busy.size : 0;
   }
 
   private unavailable(): PoolUnavailableError {
-    return new PoolUnavailableError(`sandboxes cannot be created: ${errorMessage(this.lastError)}`, {
+    return new PoolUnavailableError(`${this.noun}s cannot be created: ${errorMessage(this.lastError)}`, {
       cause: this.lastError,
     });
   }

@@ -4,7 +4,8 @@
 
 import type { Engine, ManagedContainer } from '../engine/engine';
 import { sandboxCreateOptions, type SandboxLimits, type SandboxOwner } from '../engine/sandbox-spec';
-import { Pool, type PoolOptions } from './pool';
+import { ContainerPool } from './container-pool';
+import type { AcquireOptions, PoolOptions } from './pool';
 
 export interface Sandbox {
   id: string;
@@ -21,11 +22,9 @@ export interface SandboxPoolOptions extends PoolOptions {
   owner: SandboxOwner;
 }
 
-export class SandboxPool {
-  readonly pool: Pool<Sandbox>;
-
+export class SandboxPool extends ContainerPool<Sandbox> {
   constructor(engine: Engine, opts: SandboxPoolOptions) {
-    this.pool = new Pool<Sandbox>(
+    super(
       {
         create: async () => {
           const limits = { ...opts.limits, seccompJson: opts.seccomp() };
@@ -35,8 +34,18 @@ export class SandboxPool {
         // A removal that fails while the engine is away is caught later by the orphan check.
         destroy: (s) => engine.remove(s.id),
       },
-      opts,
+      { resourceName: 'sandbox', ...opts },
     );
+  }
+
+  /** Takes a ready sandbox, waiting in line (clients in turn) when none is idle. */
+  acquire(options: AcquireOptions): Promise<Sandbox> {
+    return this.pool.acquire(options);
+  }
+
+  /** Removes a sandbox after its one use (or when it went bad); the pool makes a fresh one. */
+  destroy(sandbox: Sandbox): Promise<void> {
+    return this.pool.destroy(sandbox);
   }
 
   /**

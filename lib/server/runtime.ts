@@ -84,7 +84,7 @@ function createRuntime(): Runtime {
   const pools = new Map<string, SandboxPool>();
   const compilers = new Map<string, CompilerPool>();
   const capacity = new Capacity(config.maxContainers);
-  const metrics = new Metrics(() => [...pools.values()].map((p) => p.pool.stats()));
+  const metrics = new Metrics(() => [...pools.values()].map((p) => p.stats()));
   // Read at every create: the engine version check may still drop the profile before the pools start.
   const seccomp = () => rt.seccomp.json;
 
@@ -123,7 +123,7 @@ function createRuntime(): Runtime {
       seccomp,
       owner,
     });
-    pool.pool.onEvent(poolEvents(id, 'sandbox'));
+    pool.onEvent(poolEvents(id, 'sandbox'));
     pools.set(id, pool);
 
     const warm = LANGUAGES[id].warm;
@@ -144,7 +144,7 @@ function createRuntime(): Runtime {
         recycleAfter: config.compilerRecycleAfter,
         warmupSource: LANGUAGES[id].example,
       });
-      compilerPool.pool.onEvent(poolEvents(id, 'compiler'));
+      compilerPool.onEvent(poolEvents(id, 'compiler'));
       compilers.set(id, compilerPool);
     }
   }
@@ -182,8 +182,8 @@ function createRuntime(): Runtime {
       if (rt.seccomp.problem) {
         logger.warn({ event: 'seccomp_profile', problem: rt.seccomp.problem }, "containers get the engine's default seccomp profile");
       }
-      for (const p of pools.values()) p.pool.start();
-      for (const c of compilers.values()) c.pool.start();
+      for (const p of pools.values()) p.start();
+      for (const c of compilers.values()) c.start();
       // Read alongside the first creates, so that the first request does not wait for it (a failure
       // is retried on use); the pools need not wait for it either.
       for (const id of pools.keys()) void imageInfo(rt, id).catch(() => null);
@@ -193,8 +193,8 @@ function createRuntime(): Runtime {
         pools: [...pools.values()],
         held: () =>
           new Set([
-            ...[...pools.values()].flatMap((p) => p.pool.resources().map((r) => r.id)),
-            ...[...compilers.values()].flatMap((c) => c.pool.resources().map((r) => r.id)),
+            ...[...pools.values()].flatMap((p) => p.heldIds()),
+            ...[...compilers.values()].flatMap((c) => c.heldIds()),
           ]),
         intervalMs: config.reconcileIntervalMs,
         onError: (error) => {
@@ -203,7 +203,7 @@ function createRuntime(): Runtime {
         },
         onOrphans: (count) => logger.warn({ event: 'orphans_removed', count }),
       });
-      const sizes = Object.fromEntries([...pools].map(([id, p]) => [id, p.pool.stats().size]));
+      const sizes = Object.fromEntries([...pools].map(([id, p]) => [id, p.stats().size]));
       logger.info({ event: 'pools_started', sizes, maxContainers: config.maxContainers });
     });
   return rt;
@@ -233,8 +233,8 @@ async function shutdownRuntime(reason: string): Promise<void> {
   await rt.ready;
   rt.stopHousekeeping();
   await Promise.all([
-    ...[...rt.pools.values()].map((p) => p.pool.drain(rt.config.shutdownGraceMs)),
-    ...[...rt.compilers.values()].map((c) => c.pool.drain(rt.config.shutdownGraceMs)),
+    ...[...rt.pools.values()].map((p) => p.drain(rt.config.shutdownGraceMs)),
+    ...[...rt.compilers.values()].map((c) => c.drain(rt.config.shutdownGraceMs)),
   ]);
   // Anything of ours still on the engine (a removal that failed) goes too.
   const left = await rt.engine.listManaged({ [LABEL_INSTANCE]: rt.instanceId }).catch(() => []);
