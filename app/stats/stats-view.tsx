@@ -2,6 +2,7 @@
 
 // Live view of /api/stats, polled with SWR.
 
+import Link from 'next/link';
 import useSWR from 'swr';
 import type { statsBody } from '@/lib/http/status-handlers';
 import { fetchJson } from '../ui/languages';
@@ -27,7 +28,7 @@ export function StatsView() {
     <main className="stats">
       <header>
         <h1>WebCompile stats</h1>
-        <a href="/">← editor</a>
+        <Link href="/">← editor</Link>
       </header>
       {error && <p role="alert">Stats unavailable: {String(error.message)}</p>}
       {!data ? (
