@@ -3,6 +3,7 @@
 
 import http from 'node:http';
 import Dockerode from 'dockerode';
+import type { RunResult } from '@/lib/contract/compile-response';
 import { afterAll, beforeAll } from 'vitest';
 import { spawnServer, type TestServer } from './spawn-server';
 
@@ -45,7 +46,8 @@ export function startServer(env: Record<string, string> = {}, opts: { waitHealth
 export interface CompileAnswer {
   status: number;
   headers: Headers;
-  body: Record<string, any>;
+  /** The answer's JSON: a run result, or for a refusal (4xx, 503) only ErrorString and its error's extras. */
+  body: RunResult;
 }
 
 export async function compile(
