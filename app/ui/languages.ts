@@ -1,15 +1,20 @@
 'use client';
-// The enabled languages, from /api/languages, shared through SWR's cache by every component that
-// asks (the picker, the badge, the playground).
+// The languages, from the catalogue (names, examples, stdin hints: known before any request) and from
+// /api/languages (which of them this server runs, and their versions), shared through SWR's cache by
+// every component that asks (the picker, the badge, the playground).
+import { useMemo } from 'react';
 import useSWR from 'swr';
+import { catalogueEntry, type LanguageInfo } from '@/lib/languages/catalogue';
 
-export interface LanguageInfo {
-  id: string;
-  name: string;
-  monaco: string;
-  compiled: boolean;
+/** A catalogue entry with the version the server reports (null until it does, or if it cannot tell). */
+export interface ShownLanguage extends LanguageInfo {
   version: string | null;
-  example: string;
+}
+
+/** The part of /api/languages this page reads; the rest is in the catalogue. */
+interface Served {
+  id: string;
+  version: string | null;
 }
 
 /** GETs JSON for SWR; an answer `accept` refuses (by default: not 2xx) is an error. */
@@ -19,17 +24,19 @@ export async function fetchJson<T>(url: string, accept: (res: Response) => boole
   return (await res.json()) as T;
 }
 
-export function useLanguages(): LanguageInfo[] | undefined {
-  return useSWR('/api/languages', (url: string) => fetchJson<LanguageInfo[]>(url), { revalidateOnFocus: false }).data;
+/** The languages the server runs, once it has said which. */
+export function useLanguages(): ShownLanguage[] | undefined {
+  const { data } = useSWR('/api/languages', (url: string) => fetchJson<Served[]>(url), { revalidateOnFocus: false });
+  return useMemo(() => data && data.flatMap(shown), [data]);
 }
 
-/** How each language's program reads its input, for the stdin box. */
-export const STDIN_HINT: Record<string, string> = {
-  csharp: 'read with Console.ReadLine()',
-  python: 'read with input()',
-  java: 'read with Scanner(System.in)',
-  c: 'read with scanf / fgets',
-  cpp: 'read with std::cin',
-  go: 'read with bufio.Scanner(os.Stdin)',
-  rust: 'read with std::io::stdin()',
-};
+/** One language: the server's word when it has answered, the catalogue's before; undefined for an unknown id. */
+export function useLanguage(id: string): ShownLanguage | undefined {
+  return useLanguages()?.find((l) => l.id === id) ?? shown({ id, version: null })[0];
+}
+
+// An id the catalogue does not know (a newer server behind the same address) is left out, not half-described.
+function shown({ id, version }: Served): ShownLanguage[] {
+  const entry = catalogueEntry(id);
+  return entry ? [{ ...entry, version }] : [];
+}

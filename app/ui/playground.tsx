@@ -2,21 +2,20 @@
 // The page's one interactive piece: it owns the program (code, stdin, language), the run in flight
 // and the last result, and wires the editor, the toolbar and the output panel together.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MAIN_LANGUAGE, SUM_PROGRAM } from '@/lib/languages/catalogue';
+import { CATALOGUE, MAIN_LANGUAGE } from '@/lib/languages/catalogue';
 import type { Diagnostic } from '@/lib/contract/diagnostic';
 import { CodeEditor, type EditorHandle } from './code-editor';
-import { examplesFor } from './examples';
 import { OutputPanel } from './output-panel';
 import { requestRun, type RunView } from './run';
 import { decodeFragment, isShareFragment, shareUrl, type Snapshot } from './share';
 import { SharePanel } from './share-panel';
 import { LanguageBadge, StatusLine } from './status-line';
-import { STDIN_HINT, useLanguages } from './languages';
+import { useLanguage, useLanguages } from './languages';
 import { loadCodeFor, loadDraft, saveCodeFor, saveDraft } from './storage';
 import { useTheme } from './theme';
 import { ThemeToggle } from './theme-toggle';
 
-const DEFAULT: Snapshot = { code: SUM_PROGRAM, stdin: '', language: MAIN_LANGUAGE };
+const DEFAULT: Snapshot = { code: CATALOGUE[MAIN_LANGUAGE].example, stdin: '', language: MAIN_LANGUAGE };
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 const SAVE_DELAY_MS = 300;
 
@@ -31,8 +30,9 @@ export function Playground() {
   const [editorReady, setEditorReady] = useState(false);
   const [theme, toggleTheme] = useTheme();
   const languages = useLanguages();
-  const languageInfo = languages?.find((l) => l.id === language);
-  const examples = examplesFor(language, languageInfo);
+  // Known from the catalogue before /api/languages answers; undefined only for an id it does not know.
+  const languageInfo = useLanguage(language);
+  const examples = languageInfo?.examples ?? [];
 
   const editorRef = useRef<EditorHandle | null>(null);
   const abortRef = useRef<AbortController | null>(null);
@@ -189,7 +189,7 @@ export function Playground() {
             onChange={(e) => changeLanguage(e.target.value)}
             disabled={!editorReady || !languages}
           >
-            {(languages ?? [{ id: language, name: language }]).map((l) => (
+            {(languages ?? [languageInfo ?? { id: language, name: language }]).map((l) => (
               <option key={l.id} value={l.id}>
                 {l.name}
               </option>
@@ -239,7 +239,7 @@ export function Playground() {
           {initial ? (
             <CodeEditor
               defaultValue={initial.code}
-              language={languageInfo?.monaco ?? (language === 'csharp' ? 'csharp' : 'plaintext')}
+              language={languageInfo?.monaco ?? 'plaintext'}
               theme={theme}
               diagnostics={diagnostics}
               onChange={(code) => noteEdit({ code })}
@@ -260,7 +260,7 @@ export function Playground() {
               <h2>
                 <label htmlFor="stdin">stdin</label>
               </h2>
-              <span className="muted">{STDIN_HINT[language] ?? "the program's standard input"}</span>
+              <span className="muted">{languageInfo?.stdinHint ?? "the program's standard input"}</span>
             </div>
             <textarea
               id="stdin"

@@ -24,7 +24,7 @@ export async function requestRun(s: Snapshot, signal: AbortSignal): Promise<RunO
   let body: unknown = null;
   try {
     body = await res.json();
-  } catch (e) {
+  } catch {
     if (signal.aborted) return { kind: 'cancelled' };
     // A proxy in front of us may answer with HTML; the status line still says what happened.
   }

@@ -2,7 +2,7 @@
 // Whether the service can take a run right now, polled from /api/health. A 503 still has a JSON
 // body with the reason, so it is data here, not an error.
 import useSWR from 'swr';
-import { fetchJson, useLanguages } from './languages';
+import { fetchJson, useLanguage } from './languages';
 
 interface Health {
   ok: boolean;
@@ -36,10 +36,10 @@ export function StatusLine() {
 
 /** "C# (Mono) · Mono 6.8…": what the sandbox runs, so nobody expects .NET 9 features. */
 export function LanguageBadge({ language }: { language: string }) {
-  const info = useLanguages()?.find((l) => l.id === language);
+  const info = useLanguage(language);
   return (
     <span className="lang-badge" title={info?.version ?? undefined}>
-      {info?.name ?? 'C#'}
+      {info?.name ?? language}
       {info?.version && <span className="lang-version"> · {shortVersion(info.version)}</span>}
     </span>
   );

@@ -1,15 +1,28 @@
-// Starter programs for the examples menu. Mono's mcs compiles C# 7: no top-level statements or records.
-import { SUM_PROGRAM } from '@/lib/languages/catalogue';
+// The C# examples menu. Mono's mcs compiles C# 7: no top-level statements or records.
+import type { Example } from '../example';
 
-export interface Example {
-  id: string;
-  title: string;
-  code: string;
-  /** Replaces the stdin box when set, so the stdin example has something to read. */
-  stdin?: string;
+/** The C# program that prints "Sum: 499500" first, the one the integration tests and benchmarks run. */
+export const SUM_PROGRAM = `using System;
+using System.Diagnostics;
+
+class Program
+{
+    static void Main()
+    {
+        var watch = Stopwatch.StartNew();
+        long sum = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            sum += i;
+        }
+        watch.Stop();
+        Console.WriteLine("Sum: " + sum);
+        Console.WriteLine("Code Execution: " + watch.ElapsedMilliseconds + " ms");
+    }
 }
+`;
 
-export const EXAMPLES: Example[] = [
+export const CSHARP_EXAMPLES: readonly Example[] = [
   {
     id: 'hello',
     title: 'Hello, world',
@@ -111,9 +124,3 @@ class Program
 `,
   },
 ];
-
-/** The examples menu of a language: the C# starters, or the language's own sum program. */
-export function examplesFor(language: string, info: { name: string; example: string } | undefined): Example[] {
-  if (language === 'csharp') return EXAMPLES;
-  return info ? [{ id: 'default', title: `${info.name}: sum example`, code: info.example }] : [];
-}
