@@ -66,6 +66,9 @@ export function Playground() {
   useEffect(() => {
     const start = decodeFragment(location.hash) ?? loadDraft() ?? DEFAULT;
     snapshotRef.current = start;
+    // The fragment and the saved draft exist only in the browser, after hydration: the server renders
+    // the default, and this first effect swaps in what the browser holds, once.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setInitial(start);
     setStdin(start.stdin);
     setLanguage(start.language);

@@ -89,7 +89,6 @@ export interface StageStats {
   exitCode: number;
   /** The signal that killed the step, or null when it exited. */
   signal: number | null;
-  wallMs: number;
   cpuTimeMs: number;
   maxRssKb: number;
   oomKills: number;
@@ -113,6 +112,7 @@ export function parseReport(payload: Buffer, nonce: string): StageStats {
   if (got !== nonce) throw new AgentProtocolError('report with a wrong nonce');
   if (kind !== 'exit' && kind !== 'signal') throw new AgentProtocolError(`report of kind "${kind.slice(0, 20)}"`);
   if (!rest.every((f) => WHOLE.test(f))) throw new AgentProtocolError('report with a field that is not a whole number');
+  // The agent's wall time is not kept: ours (from the job's start) is what a client waited.
   const [n, wallUs, userUs, sysUs, maxRssKb, oomKills, pidsLimitHits] = rest.map(Number);
   const inRange = (v: number, max: number) => v <= max;
   if (kind === 'exit' ? n > 255 : n < 1 || n > 64) throw new AgentProtocolError(`report with ${kind} ${n}`);
@@ -123,7 +123,6 @@ export function parseReport(payload: Buffer, nonce: string): StageStats {
   return {
     exitCode: kind === 'exit' ? n : 128 + n,
     signal: kind === 'signal' ? n : null,
-    wallMs: Math.round(wallUs / 1000),
     cpuTimeMs: Math.round((userUs + sysUs) / 1000),
     maxRssKb,
     oomKills,

@@ -10,8 +10,10 @@ import { AgentProtocolError, FrameReader, parseReport, type FrameType, type Stag
 export type { StageStats } from './agent-protocol';
 
 export interface AgentStreamEvents {
-  /** The compile step ended (its output has been read). */
-  onCompiled?: (stats: StageStats) => void;
+  /** The compile step ended (its output, capped, has been read). */
+  onCompiled?: (stats: StageStats, output: string) => void;
+  /** Program output as it arrives, only what fits below the cap. */
+  onOutput?: (stream: StreamName, kept: Buffer) => void;
   /** A program stream passed the cap; called for every chunk past it with the bytes received so far. */
   onOverflow?: (stream: StreamName, received: number) => void;
   /** Everything the job will report has arrived, or the stream broke the protocol. */
@@ -33,13 +35,13 @@ export interface AgentResult {
   protocolError: string | null;
 }
 
-/** Keeps what fits of `b` below `limit`, given `used` bytes kept so far; returns how many it kept. */
-function keepUpTo(into: Buffer[], b: Buffer, used: number, limit: number): number {
+/** Keeps what fits of `b` below `limit`, given `used` bytes kept so far; returns what it kept. */
+function keepUpTo(into: Buffer[], b: Buffer, used: number, limit: number): Buffer | null {
   const room = limit - used;
-  if (room <= 0) return 0;
-  const part = b.length <= room ? b : b.subarray(0, room);
-  into.push(Buffer.from(part));
-  return part.length;
+  if (room <= 0) return null;
+  const part = Buffer.from(b.length <= room ? b : b.subarray(0, room));
+  into.push(part);
+  return part;
 }
 
 const AGENT_LOG_MAX = 4096;
@@ -94,7 +96,7 @@ export class AgentStream {
 
   result(): AgentResult {
     return {
-      compile: this.compileStats ? { stats: this.compileStats, output: Buffer.concat(this.compileOut).toString('utf8') } : null,
+      compile: this.compileStats ? { stats: this.compileStats, output: this.compileOutput() } : null,
       run: this.runStats,
       stdout: Buffer.concat(this.kept.stdout),
       stderr: Buffer.concat(this.kept.stderr),
@@ -123,12 +125,12 @@ export class AgentStream {
     switch (type) {
       case 'c':
         if (!compiling) throw new AgentProtocolError('compiler output outside the compile step');
-        this.compileOutBytes += keepUpTo(this.compileOut, payload, this.compileOutBytes, this.limitBytes);
+        this.compileOutBytes += keepUpTo(this.compileOut, payload, this.compileOutBytes, this.limitBytes)?.length ?? 0;
         return;
       case 'C':
         if (!compiling) throw new AgentProtocolError('compile report outside the compile step');
         this.compileStats = parseReport(payload, this.nonce);
-        this.events.onCompiled?.(this.compileStats);
+        this.events.onCompiled?.(this.compileStats, this.compileOutput());
         if (this.compileStats.exitCode !== 0) this.finish();
         return;
       case 'o':
@@ -146,9 +148,14 @@ export class AgentStream {
 
   private accept(stream: StreamName, b: Buffer): void {
     // Kept so far is min(received, limit): only what fits is kept, everything is counted.
-    keepUpTo(this.kept[stream], b, Math.min(this.received[stream], this.limitBytes), this.limitBytes);
+    const kept = keepUpTo(this.kept[stream], b, Math.min(this.received[stream], this.limitBytes), this.limitBytes);
     this.received[stream] += b.length;
+    if (kept) this.events.onOutput?.(stream, kept);
     if (this.received[stream] > this.limitBytes) this.events.onOverflow?.(stream, this.received[stream]);
+  }
+
+  private compileOutput(): string {
+    return Buffer.concat(this.compileOut).toString('utf8');
   }
 
   private log(text: string): void {

@@ -2,6 +2,9 @@
 // itself into a JSON response, so no handler ever leaks a stack trace or answers 500 for bad input.
 // It also carries the reason a refused request is counted under (the handler counts it, once).
 
+import type { ExecutionError } from '../core/errors';
+import { REASON_STATUS, RETRY_AFTER_S } from './reasons';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -13,6 +16,14 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** A refusal of the core, with the status and Retry-After of its reason and the reason in the body. */
+  static fromExecution(e: ExecutionError): ApiError {
+    const { status, retry } = REASON_STATUS[e.reason];
+    const extra: Record<string, unknown> = { Reason: e.reason };
+    if (Array.isArray(e.details.languages)) extra.Languages = e.details.languages;
+    return new ApiError(status, e.message, retry ? { 'Retry-After': String(RETRY_AFTER_S) } : {}, extra, e.reason);
   }
 
   toResponse(extraHeaders: Record<string, string> = {}): Response {

@@ -1,18 +1,20 @@
-// POST /api/compile (and the seed's /compile): throttle, parse, run, answer. Thin on purpose.
+// POST /api/compile (and the seed's /compile): throttle, parse, hand the request to the core, answer
+// in the seed's format. Thin on purpose: the core decides, the tables in this folder translate.
 
+import { ExecutionError } from '../core/errors';
+import type { ExecutionRequest } from '../core/request';
 import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
-import { compileAndRun } from '../core/compile-service';
 import { ApiError } from './api-error';
 import { clientAddress } from './client-address';
-import { parseCompileRequest } from './compile-request';
+import { parseCompileRequest, type CompileRequest } from './compile-request';
 import { corsHeaders } from './cors';
+import { toSeedResponse } from './seed-response';
 
 export async function handleCompile(request: Request): Promise<Response> {
   const receivedAt = performance.now();
   const rt = getRuntime();
   const cors = corsHeaders(rt.config.corsOrigin);
-  rt.inFlight++;
   try {
     const client = clientAddress(request.headers, rt.config.trustProxy, request.headers.get('x-webcompile-peer') ?? undefined);
     const decision = rt.rateLimiter.take(client);
@@ -21,18 +23,27 @@ export async function handleCompile(request: Request): Promise<Response> {
       throw new ApiError(429, `too many runs from ${client}; limit is ${rt.config.rateLimitPerMinute} a minute`, retry, {}, 'rate_limited');
     }
     const req = await parseCompileRequest(request, rt.config);
-    const result = await compileAndRun(rt, req, { receivedAt, signal: request.signal, client });
-    return Response.json(result, { headers: { ...cors, 'Cache-Control': 'no-store' } });
+    const result = await rt.executor.execute(toExecutionRequest(req, client), { signal: request.signal, receivedAt });
+    return Response.json(toSeedResponse(result), { headers: { ...cors, 'Cache-Control': 'no-store' } });
   } catch (e) {
-    if (e instanceof ApiError) {
-      if (e.reason) rt.metrics.reject(e.reason);
-      return e.toResponse(cors);
+    const error = e instanceof ExecutionError ? ApiError.fromExecution(e) : e;
+    if (error instanceof ApiError) {
+      if (error.reason) rt.metrics.reject(error.reason);
+      return error.toResponse(cors);
     }
     rt.logger.error({ event: 'unexpected_error', error: errorMessage(e) });
     return new ApiError(500, 'internal error').toResponse(cors);
-  } finally {
-    rt.inFlight--;
   }
+}
+
+function toExecutionRequest(req: CompileRequest, client: string): ExecutionRequest {
+  return {
+    language: req.language,
+    files: [{ content: req.code }],
+    stdin: req.stdin,
+    limits: { timeoutMs: req.timeoutMs },
+    client,
+  };
 }
 
 export function handlePreflight(): Response {

@@ -1,10 +1,8 @@
 // GET /api/stats, /api/health, /api/metrics, /api/languages.
 
 import { poolTotals } from '../pool/pool';
-import { errorMessage } from '../util/error-message';
 import { LANGUAGES } from '../core/languages';
 import { getRuntime } from '../server/runtime';
-import { imageInfo } from '../server/runtime';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
@@ -24,14 +22,14 @@ export function statsBody() {
     pools,
     compilers: Object.fromEntries([...rt.compilers].map(([id, c]) => [id, c.stats()])),
     /** "native-abi": the profile setup wrote; "engine-default": the engine's own (see the logs for why). */
-    seccomp: rt.seccomp.source,
+    seccomp: rt.seccompSource,
     compileCache: {
       entries: rt.compileCache.size,
       bytes: rt.compileCache.usedBytes,
       hits: rt.compileCache.hits,
       misses: rt.compileCache.misses,
     },
-    requests: { byStatus: m.byStatus, rejected: m.rejections, inFlight: rt.inFlight },
+    requests: { byStatus: m.byStatus, rejected: m.rejections, inFlight: rt.executor.inFlight },
     latencyMs: {
       queue: m.windows.queue.summary(),
       compile: m.windows.compile.summary(),
@@ -53,12 +51,8 @@ export async function handleHealth(): Promise<Response> {
   const rt = getRuntime();
   const pools = [...rt.pools.values()].map((p) => p.stats());
   const ready = poolTotals(pools).idle;
-  let reason: string | null = null;
-  try {
-    await rt.engine.ping();
-  } catch (e) {
-    reason = `Docker engine does not answer: ${errorMessage(e)}`;
-  }
+  // Cached: at most one ping a second, however many poll.
+  let reason = await rt.engineHealth.check();
   if (!reason && rt.shuttingDown) reason = 'shutting down';
   if (!reason && ready === 0) {
     const failing = pools.find((s) => !s.healthy);
@@ -84,8 +78,8 @@ export async function handleLanguages(): Promise<Response> {
   const list = await Promise.all(
     [...rt.pools.keys()].map(async (id) => {
       const l = LANGUAGES[id];
-      const version = (await imageInfo(rt, id).catch(() => null))?.version ?? null;
-      return { id, name: l.name, monaco: l.monaco, compiled: Boolean(l.compile), version, example: l.example };
+      const version = (await rt.images.info(id))?.version ?? null;
+      return { id, name: l.name, monaco: l.monaco, compiled: l.compiled, version, example: l.example };
     }),
   );
   return Response.json(list, { headers: noStore });

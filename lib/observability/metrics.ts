@@ -2,10 +2,18 @@
 // history (for /api/stats and the /stats page). One instance per server process.
 
 import client from 'prom-client';
-import { poolTotals, type PoolStats, type PoolTotals } from '../pool/pool';
 import { SampleWindow } from './samples';
 
 export type Phase = 'queue' | 'compile' | 'run' | 'total';
+
+/** The containers of every pool together, as the gauges and the history show them. */
+export interface ContainerCounts {
+  size: number;
+  idle: number;
+  busy: number;
+  starting: number;
+  waiting: number;
+}
 
 export interface HistoryPoint {
   t: number;
@@ -43,7 +51,7 @@ export class Metrics {
   readonly history: HistoryPoint[] = [];
   private requestsSinceTick = 0;
 
-  constructor(poolStats: () => PoolStats[]) {
+  constructor(counts: () => ContainerCounts) {
     const r = this.registry;
     this.requests = new client.Counter({
       name: 'webcompile_requests_total',
@@ -81,13 +89,13 @@ export class Metrics {
       labelNames: ['reason'],
       registers: [r],
     });
-    const gauge = (name: string, help: string, key: keyof PoolTotals) =>
+    const gauge = (name: string, help: string, key: keyof ContainerCounts) =>
       new client.Gauge({
         name,
         help,
         registers: [r],
         collect() {
-          this.set(poolTotals(poolStats())[key]);
+          this.set(counts()[key]);
         },
       });
     gauge('webcompile_pool_size', 'Containers the pools keep ready', 'size');
@@ -98,7 +106,7 @@ export class Metrics {
     client.collectDefaultMetrics({ register: r, prefix: 'webcompile_process_' });
 
     const sample = () => {
-      const { idle, busy, starting, waiting } = poolTotals(poolStats());
+      const { idle, busy, starting, waiting } = counts();
       this.history.push({
         t: Date.now(),
         p50TotalMs: this.windows.total.percentile(50),

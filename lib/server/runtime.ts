@@ -1,212 +1,214 @@
-// The one WebCompile runtime of this server process: config, engine, pools, metrics, logger.
-// Kept on globalThis because Next.js bundles each route separately and would otherwise make one
-// pool per route.
+// The one WebCompile runtime of this server process, built whole from the config: engine, pools,
+// warm compilers, the execution core, metrics, logger. This is where the parts are put together; the
+// front doors (lib/http) reach the core through it. Kept on globalThis because Next.js bundles each
+// route separately and would otherwise make one pool per route.
 
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { CompileCache } from '../compiler/compile-cache';
+import { CompilerPool } from '../compiler/warm-compiler';
 import { loadConfig, poolSizeFor, type Config } from '../config/config';
+import { Executor } from '../core/executor';
+import { Images } from '../core/images';
+import { imageFor, LANGUAGES, limitsFor } from '../core/languages';
 import { DockerEngine } from '../engine/docker-engine';
 import type { Engine } from '../engine/engine';
-import { LABEL_INSTANCE } from '../engine/sandbox-spec';
+import { EngineHealth } from '../engine/engine-health';
+import { LABEL_INSTANCE, type SandboxOwner } from '../engine/sandbox-spec';
 import { checkEngineVersion, readSeccompProfile, type SeccompChoice } from '../engine/seccomp';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
 import { ClientGate } from '../pool/client-gate';
-import { errorMessage } from '../util/error-message';
+import type { ContainerPool } from '../pool/container-pool';
+import { startHousekeeping } from '../pool/housekeeping';
+import { poolTotals, type PoolEvent } from '../pool/pool';
+import { RateLimiter } from '../pool/rate-limit';
 import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
-import { startHousekeeping } from '../pool/housekeeping';
-import { imageFor, LANGUAGES, limitsFor } from '../core/languages';
-import { RateLimiter } from '../pool/rate-limit';
-import { CompileCache } from '../compiler/compile-cache';
-import { CompilerPool } from '../compiler/warm-compiler';
-import type { PoolEvent } from '../pool/pool';
+import { errorMessage } from '../util/error-message';
 
-export interface Runtime {
-  config: Config;
-  engine: Engine;
-  pools: Map<string, SandboxPool>;
-  compilers: Map<string, CompilerPool>;
-  compileCache: CompileCache;
-  /** The seccomp profile every container gets. */
-  seccomp: SeccompChoice;
-  /** Each language's image id and version label, read once (see imageInfo). */
-  images: Map<string, ImageInfo>;
+export class Runtime {
+  readonly instanceId = randomUUID();
+  readonly startedAt = Date.now();
+  readonly engine: Engine;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly pools = new Map<string, SandboxPool>();
+  readonly compilers = new Map<string, CompilerPool>();
+  readonly compileCache: CompileCache;
   /** WEBCOMPILE_MAX_CONTAINERS, shared by the pools of every language. */
-  capacity: Capacity;
-  metrics: Metrics;
-  logger: Logger;
-  rateLimiter: RateLimiter;
-  /** WEBCOMPILE_CLIENT_MAX_IN_FLIGHT: what one client may have going at once. */
-  clientGate: ClientGate;
-  instanceId: string;
-  startedAt: number;
-  /** Requests being served right now (for shutdown). */
-  inFlight: number;
-  shuttingDown: boolean;
-  ready: Promise<void>;
-  /** Stops the housekeeping loop (kept here, not in a module variable: route bundles get their own copies). */
-  stopHousekeeping: () => void;
+  readonly capacity: Capacity;
+  readonly rateLimiter: RateLimiter;
+  readonly images: Images;
+  readonly engineHealth: EngineHealth;
+  readonly executor: Executor;
+  /** Resolves once leftovers are swept and the pools have started filling. */
+  readonly ready: Promise<void>;
+  /** The seccomp profile every container gets; settled against the engine's version at start. */
+  private seccomp: SeccompChoice;
+  private stopHousekeeping: () => void = () => {};
+  private stopping = false;
+
+  constructor(readonly config: Config) {
+    this.engine = new DockerEngine(config.dockerSocket);
+    this.logger = createLogger(config.logDir, config.logMaxBytes);
+    this.metrics = new Metrics(() => poolTotals([...this.pools.values()].map((p) => p.stats())));
+    this.capacity = new Capacity(config.maxContainers);
+    this.compileCache = new CompileCache(config.compileCacheMb * 1024 * 1024);
+    this.rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+    this.images = new Images(this.engine, config.imagePrefix);
+    this.engineHealth = new EngineHealth(this.engine);
+    this.seccomp = readSeccompProfile(config.seccompProfile);
+    this.buildPools();
+    this.executor = new Executor({
+      config,
+      engine: this.engine,
+      pools: this.pools,
+      compilers: this.compilers,
+      compileCache: this.compileCache,
+      clientGate: new ClientGate({ perClient: config.clientMaxInFlight, maxWaiting: config.maxQueue }),
+      images: this.images,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    this.ready = this.start();
+  }
+
+  /** "native-abi": the profile setup wrote; "engine-default": the engine's own (see the logs for why). */
+  get seccompSource(): string {
+    return this.seccomp.source;
+  }
+
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
+  private get owner(): SandboxOwner {
+    return { instanceId: this.instanceId, hostname: os.hostname(), pid: process.pid };
+  }
+
+  private buildPools(): void {
+    const { config, engine } = this;
+    // Read at every create: the engine version check may still drop the profile before the pools start.
+    const seccomp = () => this.seccomp.json;
+    for (const id of config.languages) {
+      const language = Object.hasOwn(LANGUAGES, id) ? LANGUAGES[id] : undefined;
+      if (!language) {
+        this.logger.warn({ event: 'unknown_language', language: id }, 'WEBCOMPILE_LANGUAGES names an unknown language');
+        continue;
+      }
+      const common = {
+        language: id,
+        image: imageFor(config.imagePrefix, id),
+        maxQueue: config.maxQueue,
+        acquireTimeoutMs: config.acquireTimeoutMs,
+        retryMaxMs: config.createRetryMaxMs,
+        seccomp,
+        owner: this.owner,
+      };
+      const pool = new SandboxPool(engine, {
+        ...common,
+        size: poolSizeFor(config, id),
+        capacity: this.capacity,
+        // Only sandboxes run user programs: warm compilers keep the engine's default runtime.
+        limits: { ...limitsFor(config, language), runtime: config.sandboxRuntime },
+      });
+      this.watch(pool, id, 'sandbox');
+      this.pools.set(id, pool);
+      if (language.warm && config.warmCompiler) {
+        const compilers = new CompilerPool(engine, {
+          ...common,
+          cmd: language.warm.cmd,
+          size: config.compilerPoolSize,
+          maxTotal: config.compilerPoolSize,
+          reusable: true,
+          limits: { ...config, memoryMb: config.compilerMemoryMb },
+          recycleAfter: config.compilerRecycleAfter,
+          warmupSource: language.example,
+        });
+        this.watch(compilers, id, 'compiler');
+        this.compilers.set(id, compilers);
+      }
+    }
+  }
+
+  private watch(pool: ContainerPool<{ id: string }>, language: string, role: string): void {
+    const { metrics, logger } = this;
+    pool.onEvent((e: PoolEvent) => {
+      if (e.type === 'created') {
+        metrics.container('created');
+        logger.info({ event: 'container_created', role, language, ms: e.ms });
+      } else if (e.type === 'destroyed') {
+        metrics.container('destroyed');
+      } else if (e.type === 'create_failed') {
+        metrics.container('failed');
+        metrics.engineError();
+        logger.error({ event: 'container_create_failed', role, language, error: errorMessage(e.error), retryInMs: e.retryInMs });
+      } else if (e.type === 'destroy_failed') {
+        metrics.engineError();
+        logger.warn({ event: 'container_destroy_failed', role, language, error: errorMessage(e.error) });
+      }
+    });
+  }
+
+  /** Sweeps leftovers first, so that they never count against the machine; then fills the pools. */
+  private async start(): Promise<void> {
+    const { engine, logger, instanceId } = this;
+    await sweepLeftovers(engine, this.owner)
+      .then((n) => logger.info({ event: 'startup_sweep', removed: n, instanceId }))
+      .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }));
+    // The profile setup wrote holds the default rules of the engine it came from. An engine that
+    // cannot be asked now counts as another one: its own default profile is the safe choice.
+    const version = await engine.version().catch((e) => `unknown (${errorMessage(e)})`);
+    this.seccomp = checkEngineVersion(this.seccomp, version);
+    if (this.seccomp.problem) {
+      logger.warn({ event: 'seccomp_profile', problem: this.seccomp.problem }, "containers get the engine's default seccomp profile");
+    }
+    for (const p of this.pools.values()) p.start();
+    for (const c of this.compilers.values()) c.start();
+    // Read alongside the first creates, so that the first request does not wait for it.
+    for (const id of this.pools.keys()) void this.images.info(id);
+    const all: ContainerPool<{ id: string }>[] = [...this.pools.values(), ...this.compilers.values()];
+    this.stopHousekeeping = startHousekeeping({
+      engine,
+      instanceId,
+      pools: [...this.pools.values()],
+      held: () => new Set(all.flatMap((p) => p.heldIds())),
+      intervalMs: this.config.reconcileIntervalMs,
+      onError: (error) => {
+        this.metrics.engineError();
+        logger.warn({ event: 'housekeeping_failed', error });
+      },
+      onOrphans: (count) => logger.warn({ event: 'orphans_removed', count }),
+    });
+    const sizes = Object.fromEntries([...this.pools].map(([id, p]) => [id, p.stats().size]));
+    logger.info({ event: 'pools_started', sizes, maxContainers: this.config.maxContainers });
+  }
+
+  /** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
+  async shutdown(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.executor.close();
+    this.logger.info({ event: 'shutdown', reason, inFlight: this.executor.inFlight });
+    await this.ready;
+    this.stopHousekeeping();
+    const grace = this.config.shutdownGraceMs;
+    await Promise.all([...this.pools.values(), ...this.compilers.values()].map((p) => p.drain(grace)));
+    // Anything of ours still on the engine (a removal that failed) goes too.
+    const left = await this.engine.listManaged({ [LABEL_INSTANCE]: this.instanceId }).catch(() => []);
+    await Promise.all(left.map((c) => this.engine.remove(c.id).catch(() => {})));
+    this.logger.info({ event: 'shutdown_done' });
+  }
 }
 
 const KEY = Symbol.for('webcompile.runtime');
-
-export interface ImageInfo {
-  id: string;
-  /** The toolchain version the image build wrote into its label (never typed in). */
-  version: string | null;
-}
-
-/** A language's image id and version, read from the engine once and then kept. */
-export async function imageInfo(rt: Runtime, language: string): Promise<ImageInfo | null> {
-  const known = rt.images.get(language);
-  if (known) return known;
-  const image = await rt.engine.inspectImage(imageFor(rt.config.imagePrefix, language));
-  if (!image) return null;
-  const info = { id: image.id, version: image.labels['webcompile.version'] ?? null };
-  rt.images.set(language, info);
-  return info;
-}
 type Holder = { [KEY]?: Runtime };
 
 export function getRuntime(): Runtime {
   const g = globalThis as Holder;
-  return (g[KEY] ??= createRuntime());
-}
-
-function createRuntime(): Runtime {
-  const config = loadConfig();
-  const engine: Engine = new DockerEngine(config.dockerSocket);
-  const logger = createLogger(config.logDir, config.logMaxBytes);
-  const instanceId = randomUUID();
-  const owner = { instanceId, hostname: os.hostname(), pid: process.pid };
-  const pools = new Map<string, SandboxPool>();
-  const compilers = new Map<string, CompilerPool>();
-  const capacity = new Capacity(config.maxContainers);
-  const metrics = new Metrics(() => [...pools.values()].map((p) => p.stats()));
-  // Read at every create: the engine version check may still drop the profile before the pools start.
-  const seccomp = () => rt.seccomp.json;
-
-  const poolEvents = (id: string, role: string) => (e: PoolEvent) => {
-    if (e.type === 'created') {
-      metrics.container('created');
-      logger.info({ event: 'container_created', role, language: id, ms: e.ms });
-    } else if (e.type === 'destroyed') {
-      metrics.container('destroyed');
-    } else if (e.type === 'create_failed') {
-      metrics.container('failed');
-      metrics.engineError();
-      logger.error({ event: 'container_create_failed', role, language: id, error: errorMessage(e.error), retryInMs: e.retryInMs });
-    } else if (e.type === 'destroy_failed') {
-      metrics.engineError();
-      logger.warn({ event: 'container_destroy_failed', role, language: id, error: errorMessage(e.error) });
-    }
-  };
-
-  for (const id of config.languages) {
-    const language = Object.hasOwn(LANGUAGES, id) ? LANGUAGES[id] : undefined;
-    if (!language) {
-      logger.warn({ event: 'unknown_language', language: id }, 'WEBCOMPILE_LANGUAGES names an unknown language');
-      continue;
-    }
-    const pool = new SandboxPool(engine, {
-      language: id,
-      image: imageFor(config.imagePrefix, id),
-      size: poolSizeFor(config, id),
-      capacity,
-      maxQueue: config.maxQueue,
-      acquireTimeoutMs: config.acquireTimeoutMs,
-      retryMaxMs: config.createRetryMaxMs,
-      // Only sandboxes run user programs: warm compilers keep the engine's default runtime.
-      limits: { ...limitsFor(config, language), runtime: config.sandboxRuntime },
-      seccomp,
-      owner,
-    });
-    pool.onEvent(poolEvents(id, 'sandbox'));
-    pools.set(id, pool);
-
-    const warm = LANGUAGES[id].warm;
-    if (warm && config.warmCompiler) {
-      const compilerPool = new CompilerPool(engine, {
-        language: id,
-        image: imageFor(config.imagePrefix, id),
-        cmd: warm.cmd,
-        size: config.compilerPoolSize,
-        maxTotal: config.compilerPoolSize,
-        reusable: true,
-        maxQueue: config.maxQueue,
-        acquireTimeoutMs: config.acquireTimeoutMs,
-        retryMaxMs: config.createRetryMaxMs,
-        limits: { ...config, memoryMb: config.compilerMemoryMb },
-        seccomp,
-        owner,
-        recycleAfter: config.compilerRecycleAfter,
-        warmupSource: LANGUAGES[id].example,
-      });
-      compilerPool.onEvent(poolEvents(id, 'compiler'));
-      compilers.set(id, compilerPool);
-    }
-  }
-
-  const rt: Runtime = {
-    config,
-    engine,
-    pools,
-    compilers,
-    compileCache: new CompileCache(config.compileCacheMb * 1024 * 1024),
-    seccomp: readSeccompProfile(config.seccompProfile),
-    images: new Map(),
-    capacity,
-    metrics,
-    logger,
-    rateLimiter: new RateLimiter(config.rateLimitPerMinute),
-    clientGate: new ClientGate({ perClient: config.clientMaxInFlight, maxWaiting: config.maxQueue }),
-    instanceId,
-    startedAt: Date.now(),
-    inFlight: 0,
-    shuttingDown: false,
-    ready: Promise.resolve(),
-    stopHousekeeping: () => {},
-  };
-
-  // Sweep leftovers first, so that they never count against the machine; then fill the pools.
-  rt.ready = sweepLeftovers(engine, owner)
-    .then((n) => logger.info({ event: 'startup_sweep', removed: n, instanceId }))
-    .catch((e) => logger.warn({ event: 'startup_sweep_failed', error: errorMessage(e) }))
-    .then(async () => {
-      // The profile setup wrote holds the default rules of the engine it came from. An engine that
-      // cannot be asked now counts as another one: its own default profile is the safe choice.
-      const version = await rt.engine.version().catch((e) => `unknown (${errorMessage(e)})`);
-      rt.seccomp = checkEngineVersion(rt.seccomp, version);
-      if (rt.seccomp.problem) {
-        logger.warn({ event: 'seccomp_profile', problem: rt.seccomp.problem }, "containers get the engine's default seccomp profile");
-      }
-      for (const p of pools.values()) p.start();
-      for (const c of compilers.values()) c.start();
-      // Read alongside the first creates, so that the first request does not wait for it (a failure
-      // is retried on use); the pools need not wait for it either.
-      for (const id of pools.keys()) void imageInfo(rt, id).catch(() => null);
-      rt.stopHousekeeping = startHousekeeping({
-        engine,
-        instanceId,
-        pools: [...pools.values()],
-        held: () =>
-          new Set([
-            ...[...pools.values()].flatMap((p) => p.heldIds()),
-            ...[...compilers.values()].flatMap((c) => c.heldIds()),
-          ]),
-        intervalMs: config.reconcileIntervalMs,
-        onError: (error) => {
-          metrics.engineError();
-          logger.warn({ event: 'housekeeping_failed', error });
-        },
-        onOrphans: (count) => logger.warn({ event: 'orphans_removed', count }),
-      });
-      const sizes = Object.fromEntries([...pools].map(([id, p]) => [id, p.stats().size]));
-      logger.info({ event: 'pools_started', sizes, maxContainers: config.maxContainers });
-    });
-  return rt;
+  return (g[KEY] ??= new Runtime(loadConfig()));
 }
 
 /** What server.mjs needs from the typed config (where to listen, how to stop), or why it cannot start. */
@@ -217,27 +219,10 @@ export type ServerSettings =
 /** Starts the runtime (config, pools) for server.mjs; a malformed setting becomes its error. */
 export function serverSettings(): ServerSettings {
   try {
-    const { config } = getRuntime();
-    return { port: config.port, host: config.host, shutdownGraceMs: config.shutdownGraceMs, shutdown: shutdownRuntime };
+    const rt = getRuntime();
+    const { port, host, shutdownGraceMs } = rt.config;
+    return { port, host, shutdownGraceMs, shutdown: (reason) => rt.shutdown(reason) };
   } catch (e) {
     return { error: errorMessage(e) };
   }
-}
-
-/** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
-async function shutdownRuntime(reason: string): Promise<void> {
-  const rt = (globalThis as Holder)[KEY];
-  if (!rt || rt.shuttingDown) return;
-  rt.shuttingDown = true;
-  rt.logger.info({ event: 'shutdown', reason, inFlight: rt.inFlight });
-  await rt.ready;
-  rt.stopHousekeeping();
-  await Promise.all([
-    ...[...rt.pools.values()].map((p) => p.drain(rt.config.shutdownGraceMs)),
-    ...[...rt.compilers.values()].map((c) => c.drain(rt.config.shutdownGraceMs)),
-  ]);
-  // Anything of ours still on the engine (a removal that failed) goes too.
-  const left = await rt.engine.listManaged({ [LABEL_INSTANCE]: rt.instanceId }).catch(() => []);
-  await Promise.all(left.map((c) => rt.engine.remove(c.id).catch(() => {})));
-  rt.logger.info({ event: 'shutdown_done' });
 }

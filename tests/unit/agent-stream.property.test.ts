@@ -75,7 +75,6 @@ describe('AgentStream, property-based', () => {
         expect(r.run).toEqual({
           exitCode: a.run.exit,
           signal: null,
-          wallMs: Math.round(a.run.wallUs / 1000),
           cpuTimeMs: Math.round((a.run.userUs + a.run.sysUs) / 1000),
           maxRssKb: a.run.maxRssKb,
           oomKills: a.run.oomKills,

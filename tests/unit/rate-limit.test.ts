@@ -3,7 +3,7 @@ import { RateLimiter } from '@/lib/pool/rate-limit';
 
 describe('RateLimiter', () => {
   it('allows the burst, then refuses with Retry-After', () => {
-    let now = 0;
+    const now = 0;
     const rl = new RateLimiter(3, () => now);
     expect([1, 2, 3].map(() => rl.take('a').allowed)).toEqual([true, true, true]);
     const refused = rl.take('a');

@@ -1,15 +1,16 @@
 // Runs one job in one fresh sandbox container: the job goes in on the agent's stdin, the agent
 // compiles (when the job says so) and runs, and everything comes back in frames on one attach stream
 // (lib/core/agent-protocol.ts). What the program prints or writes never decides its verdict: the
-// verdict comes from how the run ended (our timers), the kernel's counts the agent reads, and wait4.
+// verdict (result-builder.ts) comes from how the run ended (our timers), the kernel's counts the agent
+// reads, and wait4. This file only says how it ended and what came back.
 // Every limit ends in the same way: PID 1 of the container is killed, which ends every process the
 // program started (killing only a stream would leave them running).
 
 import { randomBytes } from 'node:crypto';
 import { ContainerGoneError, type Engine } from '../engine/engine';
 import { AgentProtocolError, encodeJob } from './agent-protocol';
-import { AgentStream, type AgentResult } from './agent-stream';
-import type { RunResult, RunStatus } from '../contract/compile-response';
+import type { StreamName } from '../engine/demux';
+import { AgentStream, type AgentResult, type StageStats } from './agent-stream';
 
 export interface RunLimits {
   timeoutMs: number;
@@ -30,12 +31,25 @@ export interface SandboxJob {
   signal?: AbortSignal;
 }
 
-export type SandboxOutcome = Omit<RunResult, 'LatencyInMS' | 'QueueMS' | 'Language' | 'CompileCached' | 'Diagnostics'> & {
-  /** What the compile step printed, for the language's diagnostics parser. */
-  compilerOutput: string;
-};
+/** How the job ended: by itself (the agent's last report, or the stream's end), or by one of our limits. */
+export type End = 'finished' | 'ended' | 'timeout' | 'compile_timeout' | 'output_limit' | 'aborted';
 
-type End = 'finished' | 'ended' | 'timeout' | 'compile_timeout' | 'output_limit' | 'aborted';
+export interface SandboxRun {
+  end: End;
+  agent: AgentResult;
+  hasCompile: boolean;
+  /** Measured by us: from the job's start to the compile report; null without one. */
+  compileMs: number | null;
+  /** Measured by us: from the run's start to the end; null when the compile failed. */
+  runMs: number | null;
+  /** The engine says the OOM killer ended the container before the agent's last report. */
+  sandboxOom: boolean;
+}
+
+export interface SandboxHooks {
+  onCompiled?: (stats: StageStats, output: string, ms: number) => void;
+  onOutput?: (stream: StreamName, kept: Buffer) => void;
+}
 
 /** How long to wait for the stream to close after the container was killed. */
 const KILL_GRACE_MS = 800;
@@ -52,7 +66,7 @@ const WAIT_CHECK_AFTER_MS = 500;
 const OUTPUT_GRACE_MS = 250;
 const OUTPUT_HARD_FACTOR = 4;
 
-export async function runInSandbox(engine: Engine, containerId: string, job: SandboxJob): Promise<SandboxOutcome> {
+export async function runInSandbox(engine: Engine, containerId: string, job: SandboxJob, hooks: SandboxHooks = {}): Promise<SandboxRun> {
   const { limits } = job;
   const nonce = randomBytes(12).toString('hex');
   const archive = encodeJob({ ...job, nonce, outputLimitBytes: limits.outputLimitBytes });
@@ -87,12 +101,14 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
 
   let graceStarted = false;
   const stream = new AgentStream(nonce, limits.outputLimitBytes, Boolean(job.compile), {
-    onCompiled: () => {
+    onCompiled: (stats, output) => {
       clearTimeout(compileTimer); // the compile limit covers the compile only; the run has its own
       compileMs = Math.round(performance.now() - startedAt);
       runStartedAt = performance.now();
       later(limits.timeoutMs, () => stop('timeout'));
+      hooks.onCompiled?.(stats, output, compileMs);
     },
+    onOutput: hooks.onOutput,
     onOverflow: (_s, received) => {
       if (received > OUTPUT_HARD_FACTOR * limits.outputLimitBytes) stop('output_limit');
       else if (!graceStarted) {
@@ -139,97 +155,5 @@ export async function runInSandbox(engine: Engine, containerId: string, job: San
   // The container ended after the job began but before the agent's last report: where the OOM killer
   // took the whole sandbox (gVisor answers a memory limit so), the engine knows.
   const sandboxOom = end === 'ended' && !stream.finished && (await engine.oomKilled(containerId));
-  return classify(end!, r, limits, compileMs, runMs, { sandboxOom, hasCompile: Boolean(job.compile) });
-}
-
-function classify(
-  end: End,
-  r: AgentResult,
-  limits: RunLimits,
-  compileMs: number | null,
-  runMs: number | null,
-  { sandboxOom, hasCompile }: { sandboxOom: boolean; hasCompile: boolean },
-): SandboxOutcome {
-  const compilerOutput = r.compile?.output ?? '';
-  const base: SandboxOutcome = {
-    Output: '',
-    ErrorString: '',
-    Timeout: false,
-    Status: 'ok',
-    ExitCode: null,
-    Truncated: false,
-    compilerOutput,
-    CompileMS: compileMs,
-    RunMS: null,
-    CpuTimeMS: null,
-    MemoryKB: null,
-  };
-  if (end === 'aborted') return { ...base, Status: 'cancelled', ErrorString: compilerOutput };
-  if (end === 'compile_timeout') {
-    return {
-      ...base,
-      Status: 'compile_timeout',
-      Timeout: true,
-      CompileMS: compileMs ?? limits.compileTimeoutMs,
-      ErrorString: compileTimeoutNote(compilerOutput, limits.compileTimeoutMs),
-    };
-  }
-  if ((r.compile && r.compile.stats.exitCode !== 0) || (hasCompile && !r.compile && sandboxOom)) {
-    const oom = sandboxOom || (r.compile?.stats.oomKills ?? 0) > 0;
-    const why = oom ? `The compiler ran out of memory (${limits.memoryMb} MiB).` : '';
-    return { ...base, Status: 'compile_error', ExitCode: r.compile?.stats.exitCode ?? null, ErrorString: note(compilerOutput, why) };
-  }
-
-  const stats = r.run;
-  const exitCode = end === 'finished' || end === 'ended' ? (stats?.exitCode ?? null) : null;
-  let status: RunStatus;
-  let why = '';
-  if (end === 'timeout') {
-    status = 'timeout';
-    why = `Execution stopped: it ran longer than ${limits.timeoutMs} ms.`;
-  } else if (end === 'output_limit') {
-    status = 'output_limit';
-    why = `Execution stopped: output passed the ${limits.outputLimitBytes}-byte limit.`;
-  } else if ((stats && stats.oomKills > 0) || sandboxOom) {
-    // The kernel's counts decide, whatever the exit code: a program that survives a killed child or
-    // a failed fork has still hit the limit.
-    status = 'memory_limit';
-    why = `Execution stopped: the program used more than ${limits.memoryMb} MiB of memory.`;
-  } else if (stats && stats.pidsLimitHits > 0) {
-    status = 'process_limit';
-    why = `The program hit the limit of ${limits.pidsLimit} processes and threads.`;
-  } else if (exitCode === 0) {
-    status = 'ok';
-  } else {
-    status = 'runtime_error';
-    if (exitCode === null) why = 'The sandbox ended before the program reported how it exited.';
-    else if (exitCode > 128) why = `The program was killed by signal ${exitCode - 128}.`;
-  }
-  return {
-    ...base,
-    Output: r.stdout.toString('utf8'),
-    // Warnings of a successful compile come first, as a compiler shows them.
-    ErrorString: note(joinText(compilerOutput, r.stderr.toString('utf8')), why),
-    Timeout: status === 'timeout',
-    Status: status,
-    ExitCode: exitCode,
-    Truncated: r.truncated,
-    RunMS: runMs,
-    CpuTimeMS: stats?.cpuTimeMs ?? null,
-    MemoryKB: stats?.maxRssKb ?? null,
-  };
-}
-
-export function joinText(a: string, b: string): string {
-  if (!a) return b;
-  if (!b) return a;
-  return a.endsWith('\n') ? a + b : `${a}\n${b}`;
-}
-
-export function note(text: string, why: string): string {
-  return why ? joinText(text, `[webcompile] ${why}\n`) : text;
-}
-
-export function compileTimeoutNote(text: string, limitMs: number): string {
-  return note(text, `Compilation stopped: it took longer than ${limitMs} ms.`);
+  return { end: end!, agent: r, hasCompile: Boolean(job.compile), compileMs, runMs, sandboxOom };
 }

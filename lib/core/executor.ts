@@ -1,0 +1,277 @@
+// The execution core: one entry point, execute(request, { signal, onEvent }), that takes a turn for
+// the client, compiles (on a warm compiler where the language has them, else in the sandbox), runs
+// the program in a fresh sandbox and answers with an ExecutionResult, or rejects with an
+// ExecutionError carrying a reason. No HTTP here: the front doors in lib/http translate.
+//
+// A client has at most WEBCOMPILE_CLIENT_MAX_IN_FLIGHT requests going at once (the rest wait their
+// turn, within the acquire timeout, which the wait for a sandbox shares). The sandbox is destroyed
+// afterwards whatever happened, and the pool starts a fresh one off the response path.
+
+import type { Diagnostic } from '../contract/diagnostic';
+import type { CompileCache } from '../compiler/compile-cache';
+import type { CompilerPool } from '../compiler/warm-compiler';
+import { warmCompileTimeoutFor, type Config } from '../config/config';
+import { ContainerGoneError } from '../engine/engine';
+import type { Engine } from '../engine/engine';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { ClientGate } from '../pool/client-gate';
+import type { SandboxPool } from '../pool/sandbox-pool';
+import { errorMessage } from '../util/error-message';
+import { AgentProtocolError } from './agent-protocol';
+import { ExecutionError } from './errors';
+import type { EventListener, ExecutionEvent } from './events';
+import type { Images } from './images';
+import { LANGUAGES, limitsFor, type Language } from './languages';
+import { ENGINE_UNAVAILABLE, fromPoolError, isEngineFailure } from './pool-errors';
+import type { ExecutionRequest } from './request';
+import type { ExecutionResult } from './result';
+import { buildResult, compileLimitSpent, type CompileStage } from './result-builder';
+import { runInSandbox, type RunLimits, type SandboxJob, type SandboxRun } from './sandbox-run';
+import { StreamDecoder } from './text';
+import { warmCompile } from './warm-compile';
+
+/** A sandbox found dead before the program ran is replaced, this many times. */
+const GONE_RETRIES = 2;
+
+export interface ExecutorDeps {
+  config: Config;
+  engine: Engine;
+  pools: ReadonlyMap<string, SandboxPool>;
+  compilers: ReadonlyMap<string, CompilerPool>;
+  compileCache: CompileCache;
+  clientGate: ClientGate;
+  images: Images;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface ExecuteOptions {
+  /** Aborts when the client goes away. */
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+  /** When the request arrived (performance.now()), for the latency; now by default. */
+  receivedAt?: number;
+}
+
+/** One request on its way through the core. */
+interface Job {
+  req: ExecutionRequest;
+  language: Language;
+  limits: RunLimits;
+  opts: ExecuteOptions;
+  receivedAt: number;
+  emit: (e: ExecutionEvent) => void;
+}
+
+export class Executor {
+  private closing = false;
+  private running = 0;
+
+  constructor(private readonly d: ExecutorDeps) {}
+
+  /** Requests inside execute() right now. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  get shuttingDown(): boolean {
+    return this.closing;
+  }
+
+  /** Takes no more work: later requests are refused with shutting_down. */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** The languages requests may name. */
+  enabledLanguages(): string[] {
+    return [...this.d.pools.keys()];
+  }
+
+  async execute(req: ExecutionRequest, opts: ExecuteOptions = {}): Promise<ExecutionResult> {
+    const receivedAt = opts.receivedAt ?? performance.now();
+    const pool = this.d.pools.get(req.language);
+    if (!pool) {
+      const known = this.enabledLanguages();
+      throw new ExecutionError('unknown_language', `unknown language "${req.language}"; known: ${known.join(', ')}`, {
+        details: { languages: known },
+      });
+    }
+    if (this.closing) throw new ExecutionError('shutting_down', 'the service is shutting down');
+    if (req.files.length !== 1) throw new ExecutionError('invalid_request', 'exactly one source file is supported');
+    const language = LANGUAGES[req.language];
+    const job: Job = {
+      req,
+      language,
+      limits: { ...limitsFor(this.d.config, language), timeoutMs: req.limits.timeoutMs },
+      opts,
+      receivedAt,
+      emit: (e) => {
+        try {
+          opts.onEvent?.(e);
+        } catch (err) {
+          // A listener's failure must not change the run.
+          this.d.logger.warn({ event: 'listener_failed', error: errorMessage(err) });
+        }
+      },
+    };
+    this.running++;
+    try {
+      job.emit({ type: 'queued' });
+      // The wait for this client's turn and the wait for a sandbox share one acquire timeout
+      // (compiling in between is not waiting).
+      const t0 = performance.now();
+      const leave = await this.d.clientGate
+        .enter(req.client, { timeoutMs: this.d.config.acquireTimeoutMs, signal: opts.signal })
+        .catch((e) => {
+          throw fromPoolError(e);
+        });
+      try {
+        const waitLeft = Math.max(1, Math.round(this.d.config.acquireTimeoutMs - (performance.now() - t0)));
+        const result = await this.inTurn(job, pool, waitLeft, performance.now() - t0);
+        this.record(job, result);
+        job.emit({ type: 'exited', result });
+        return result;
+      } finally {
+        leave();
+      }
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async inTurn(job: Job, pool: SandboxPool, waitLeft: number, gateMs: number): Promise<ExecutionResult> {
+    const { language, limits, req } = job;
+    const source = req.files[0].content;
+    const finish = (warm: CompileStage | null, sandbox: SandboxRun | null, queueMs: number, warmSpentMs = 0) =>
+      buildResult({ language, limits, warm, warmSpentMs, sandbox, queueMs, latencyMs: performance.now() - job.receivedAt });
+
+    // 1. Compile on a warm compiler (or take it from the cache), when the language has one.
+    let sandboxJob: SandboxJob = {
+      files: { [req.files[0].name ?? language.sourceFile]: source },
+      compile: language.compile,
+      run: language.run,
+      stdin: req.stdin,
+      limits,
+      signal: job.opts.signal,
+    };
+    let warm: CompileStage | null = null;
+    let warmSpentMs = 0;
+    const compilers = this.d.compilers.get(language.id);
+    if (language.compile) job.emit({ type: 'compile_started' });
+    if (language.warm && compilers) {
+      const image = await this.d.images.info(language.id);
+      const timeoutMs = Math.min(warmCompileTimeoutFor(this.d.config, language.id), limits.compileTimeoutMs);
+      const outcome = await warmCompile(
+        { compilers, cache: this.d.compileCache, metrics: this.d.metrics, logger: this.d.logger },
+        {
+          language,
+          source,
+          imageId: image?.id ?? '',
+          timeoutMs,
+          waitMs: this.d.config.compilerWaitMs,
+          outputLimitBytes: limits.outputLimitBytes,
+          client: req.client,
+          signal: job.opts.signal,
+        },
+      );
+      if (outcome.kind === 'fallback') {
+        // The sandbox compiles, within what is left of the compile limit.
+        warmSpentMs = outcome.spentMs;
+        const rest = limits.compileTimeoutMs - warmSpentMs;
+        if (rest <= 0) return finish(compileLimitSpent(limits), null, gateMs);
+        sandboxJob = { ...sandboxJob, limits: { ...limits, compileTimeoutMs: rest } };
+      } else {
+        warm = outcome.stage;
+        job.emit(compileFinished(warm.report, this.diagnostics(language, warm.report.output)));
+        if (warm.failed) return finish(warm, null, gateMs);
+        sandboxJob = { ...sandboxJob, files: { [language.warm.artifact]: outcome.artifact }, compile: undefined };
+      }
+    }
+
+    // 2. Run (and compile, without a warm compile) in a fresh sandbox.
+    let queueMs = gateMs;
+    for (let attempt = 0; ; attempt++) {
+      const t0 = performance.now();
+      const sandbox = await pool.acquire({ signal: job.opts.signal, client: req.client, timeoutMs: waitLeft }).catch((e) => {
+        throw fromPoolError(e);
+      });
+      queueMs += performance.now() - t0;
+      if (!sandboxJob.compile) job.emit({ type: 'run_started', queueMs: Math.round(queueMs) });
+      try {
+        const run = await runInSandbox(this.d.engine, sandbox.id, sandboxJob, this.hooks(job, queueMs, warmSpentMs));
+        return finish(warm, run, queueMs, warmSpentMs);
+      } catch (e) {
+        if (e instanceof ContainerGoneError && attempt < GONE_RETRIES) {
+          this.d.logger.warn({ event: 'container_gone', id: sandbox.id, attempt });
+          continue; // removed or killed from outside before the program ran: use another
+        }
+        this.d.metrics.engineError();
+        if (isEngineFailure(e)) {
+          this.d.logger.error({ event: 'engine_failed', error: errorMessage(e) });
+          throw new ExecutionError('engine_unavailable', ENGINE_UNAVAILABLE, { cause: e });
+        }
+        this.d.logger.error({ event: e instanceof AgentProtocolError ? 'agent_protocol_error' : 'run_failed', error: errorMessage(e) });
+        throw new ExecutionError('sandbox_failed', 'the sandbox failed unexpectedly; try again', { cause: e });
+      } finally {
+        // Never reused, whatever happened: the next request gets a fresh container.
+        void pool.destroy(sandbox);
+      }
+    }
+  }
+
+  /** Turns the sandbox's progress into events: the compile report, then output as it comes. */
+  private hooks(job: Job, queueMs: number, warmSpentMs: number) {
+    const decoders = { stdout: new StreamDecoder(), stderr: new StreamDecoder() };
+    return {
+      onCompiled: (stats: { exitCode: number }, output: string, ms: number) => {
+        const report = { output, exitCode: stats.exitCode, ms: ms + warmSpentMs, cached: false };
+        job.emit(compileFinished(report, this.diagnostics(job.language, output)));
+        if (stats.exitCode === 0) job.emit({ type: 'run_started', queueMs: Math.round(queueMs) });
+      },
+      onOutput: (stream: 'stdout' | 'stderr', kept: Buffer) => {
+        const chunk = decoders[stream].push(kept);
+        if (chunk) job.emit({ type: stream, chunk });
+      },
+    };
+  }
+
+  private diagnostics(language: Language, output: string): Diagnostic[] {
+    return language.parseDiagnostics?.(output) ?? [];
+  }
+
+  private record(job: Job, r: ExecutionResult): void {
+    const m = this.d.metrics;
+    m.answered(r.status);
+    m.observe('queue', r.queueMs);
+    m.observe('compile', r.compile?.cached ? null : (r.compile?.ms ?? null));
+    m.observe('run', r.run?.ms ?? null);
+    m.observe('total', r.latencyMs);
+    const source = job.req.files[0].content;
+    this.d.logger.info({
+      event: 'request',
+      client: job.req.client,
+      language: r.language,
+      status: r.status,
+      exitCode: r.run?.exitCode ?? r.compile?.exitCode ?? null,
+      latencyMs: r.latencyMs,
+      queueMs: r.queueMs,
+      compileMs: r.compile?.ms ?? null,
+      compileCached: r.compile?.cached ?? false,
+      runMs: r.run?.ms ?? null,
+      cpuMs: r.run?.cpuTimeMs ?? null,
+      memoryKb: r.run?.memoryKb ?? null,
+      truncated: r.truncated,
+      codeBytes: Buffer.byteLength(source),
+      ...(this.d.config.logSource ? { code: source, stdin: job.req.stdin } : {}),
+    });
+  }
+}
+
+function compileFinished(
+  report: { exitCode: number | null; ms: number | null; cached: boolean },
+  diagnostics: Diagnostic[],
+): ExecutionEvent {
+  return { type: 'compile_finished', exitCode: report.exitCode, ms: report.ms, cached: report.cached, diagnostics };
+}

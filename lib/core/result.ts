@@ -1,0 +1,48 @@
+// What the core answers: how the compile and the run went, in its own words. Front doors build
+// their wire formats from it (the seed's PascalCase answer: lib/http/seed-response.ts).
+
+import type { Diagnostic } from '../contract/diagnostic';
+import type { RunStatus } from '../contract/compile-response';
+
+export type ExecutionStatus = RunStatus;
+
+export interface CompileReport {
+  /** What the compiler printed (capped like program output). */
+  output: string;
+  /** Null when the compile did not end by itself (a time limit, an out-of-memory kill). */
+  exitCode: number | null;
+  /** Null when it never finished. */
+  ms: number | null;
+  /** Taken from the compile cache (same source, compiler and settings). */
+  cached: boolean;
+}
+
+export interface RunReport {
+  stdout: string;
+  stderr: string;
+  /** The exit code, or 128 + the signal; null when we stopped it (a limit) or it never reported. */
+  exitCode: number | null;
+  ms: number;
+  cpuTimeMs: number | null;
+  memoryKb: number | null;
+}
+
+export interface ExecutionResult {
+  language: string;
+  status: ExecutionStatus;
+  /** Null for languages without a compile step. */
+  compile: CompileReport | null;
+  /** Null when the program never ran (its compile failed, the client went away first). */
+  run: RunReport | null;
+  /** WebCompile's own word on how it ended ("Execution stopped: ..."), or ''. */
+  message: string;
+  /** A time limit ended it (the run's or the compile's). */
+  timedOut: boolean;
+  /** Some output was past the cap and not kept. */
+  truncated: boolean;
+  diagnostics: Diagnostic[];
+  /** Time spent waiting for a turn and a sandbox. */
+  queueMs: number;
+  /** From the moment the request arrived to the answer. */
+  latencyMs: number;
+}

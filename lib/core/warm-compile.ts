@@ -1,0 +1,91 @@
+// Compiling on a warm compiler (or taking the compile from the cache) before the sandbox runs the
+// result. A compiler that crashes or is killed mid-compile is our failure, not the program's: the
+// compile is tried once more on another compiler, and after a second crash the request is refused
+// (compiler_unavailable), never answered as a compile error. No free compiler soon, or a compile past
+// the warm limit: the sandbox compiles instead.
+
+import { cacheKey, type CompileCache } from '../compiler/compile-cache';
+import { CompilerCrashedError, type CompilerPool } from '../compiler/warm-compiler';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { ExecutionError } from './errors';
+import type { Language } from './languages';
+import { fromPoolError } from './pool-errors';
+import type { CompileStage } from './result-builder';
+import { capText } from './text';
+
+export type WarmOutcome =
+  | { kind: 'compiled'; stage: CompileStage; artifact: Buffer }
+  /** Compile in the sandbox instead, with what is left of the compile limit. */
+  | { kind: 'fallback'; spentMs: number };
+
+export interface WarmDeps {
+  compilers: CompilerPool;
+  cache: CompileCache;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface WarmRequest {
+  language: Language;
+  source: string;
+  /** The image id, part of the cache key. */
+  imageId: string;
+  timeoutMs: number;
+  waitMs: number;
+  outputLimitBytes: number;
+  client: string;
+  signal?: AbortSignal;
+}
+
+/** Tries after the first crash. */
+const CRASH_RETRIES = 1;
+
+export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutcome> {
+  const warm = r.language.warm!;
+  const key = cacheKey([r.language.id, r.imageId, warm.settings, r.source]);
+  const hit = d.cache.get(key);
+  if (hit) return compiled(hit, 0, true, r.outputLimitBytes);
+  for (let attempt = 0; ; attempt++) {
+    let outcome;
+    try {
+      outcome = await d.compilers.compile(r.source, { timeoutMs: r.timeoutMs, waitMs: r.waitMs, client: r.client, signal: r.signal });
+    } catch (e) {
+      if (!(e instanceof CompilerCrashedError)) throw fromPoolError(e);
+      d.metrics.engineError();
+      d.logger.warn({ event: 'compiler_crashed', language: r.language.id, attempt, error: e.message });
+      if (attempt < CRASH_RETRIES) continue;
+      throw new ExecutionError('compiler_unavailable', 'the compiler failed while compiling this program; try again shortly', { cause: e });
+    }
+    if (outcome.kind === 'aborted') throw new ExecutionError('client_gone', 'client closed the request');
+    if (outcome.kind === 'busy' || outcome.kind === 'timeout') {
+      d.metrics.warmFallback(outcome.kind);
+      const reason = outcome.kind === 'busy' ? outcome.reason : 'warm compile limit';
+      d.logger.info({ event: 'warm_compile_fallback', language: r.language.id, reason });
+      return { kind: 'fallback', spentMs: outcome.kind === 'timeout' ? r.timeoutMs : 0 };
+    }
+    d.cache.set(key, outcome.response);
+    return compiled(outcome.response, outcome.ms, false, r.outputLimitBytes);
+  }
+}
+
+function compiled(
+  response: { exitCode: number; messages: string; assembly: Buffer },
+  ms: number,
+  cached: boolean,
+  limitBytes: number,
+): WarmOutcome {
+  // Its messages are capped as the sandbox caps a compiler's output.
+  const capped = capText(response.messages, limitBytes);
+  return {
+    kind: 'compiled',
+    artifact: response.assembly,
+    stage: {
+      report: { output: capped.text, exitCode: response.exitCode, ms, cached },
+      timedOut: false,
+      failed: response.exitCode !== 0,
+      oom: false,
+      truncated: capped.truncated,
+    },
+  };
+}
