@@ -131,6 +131,8 @@ export class CompilerPool extends ContainerPool<WarmCompiler> {
             // Killed or removed from outside while idle: replace it now, not at the next request.
             if (this.pool.idleResources().includes(dead)) void this.pool.destroy(dead);
           });
+          // Its warm-up may take longer than the orphan check's minimum age: it is ours meanwhile.
+          this.preparing.add(id);
           try {
             await c.connect();
             const warm = await withTimeout(c.compile(opts.warmupSource), WARMUP_TIMEOUT_MS);
@@ -140,6 +142,8 @@ export class CompilerPool extends ContainerPool<WarmCompiler> {
           } catch (e) {
             await destroy(c).catch(() => {});
             throw e;
+          } finally {
+            this.preparing.delete(id);
           }
           return c;
         },

@@ -6,6 +6,8 @@ import { Pool, type Factory, type PoolEvent, type PoolOptions, type PoolStats } 
 
 export abstract class ContainerPool<T extends { id: string }> {
   protected readonly pool: Pool<T>;
+  /** Containers made but not yet handed to the pool (a warm compiler warming up): held all the same. */
+  protected readonly preparing = new Set<string>();
 
   protected constructor(factory: Factory<T>, opts: PoolOptions) {
     this.pool = new Pool<T>(factory, opts);
@@ -25,7 +27,7 @@ export abstract class ContainerPool<T extends { id: string }> {
 
   /** The ids of every container this pool holds (idle, busy, being removed), for the orphan check. */
   heldIds(): string[] {
-    return this.pool.resources().map((r) => r.id);
+    return [...this.preparing, ...this.pool.resources().map((r) => r.id)];
   }
 
   drain(graceMs: number): Promise<void> {
