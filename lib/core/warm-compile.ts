@@ -46,12 +46,18 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
   const key = cacheKey([r.language.id, r.imageId, warm.settings, r.source]);
   const hit = d.cache.get(key);
   if (hit) return compiled(hit, 0, true, r.outputLimitBytes);
+  // The warm limit covers every attempt together: a retry gets what the crashed one left.
+  let spentMs = 0;
   for (let attempt = 0; ; attempt++) {
+    const timeoutMs = r.timeoutMs - spentMs;
+    if (timeoutMs <= 0) return { kind: 'fallback', spentMs };
+    const t0 = performance.now();
     let outcome;
     try {
-      outcome = await d.compilers.compile(r.source, { timeoutMs: r.timeoutMs, waitMs: r.waitMs, client: r.client, signal: r.signal });
+      outcome = await d.compilers.compile(r.source, { timeoutMs, waitMs: r.waitMs, client: r.client, signal: r.signal });
     } catch (e) {
       if (!(e instanceof CompilerCrashedError)) throw fromPoolError(e);
+      spentMs += Math.round(performance.now() - t0);
       d.metrics.engineError();
       d.logger.warn({ event: 'compiler_crashed', language: r.language.id, attempt, error: e.message });
       if (attempt < CRASH_RETRIES) continue;
@@ -62,7 +68,8 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
       d.metrics.warmFallback(outcome.kind);
       const reason = outcome.kind === 'busy' ? outcome.reason : 'warm compile limit';
       d.logger.info({ event: 'warm_compile_fallback', language: r.language.id, reason });
-      return { kind: 'fallback', spentMs: outcome.kind === 'timeout' ? r.timeoutMs : 0 };
+      // Waiting for a compiler is not compiling: only a compile that ran out counts against the limit.
+      return { kind: 'fallback', spentMs: outcome.kind === 'timeout' ? spentMs + timeoutMs : spentMs };
     }
     d.cache.set(key, outcome.response);
     return compiled(outcome.response, outcome.ms, false, r.outputLimitBytes);

@@ -32,6 +32,13 @@ describe('POST /api/compile', () => {
     expect(r.body.ErrorString).toContain('System.InvalidOperationException: boom here');
   });
 
+  it('drops the byte-order mark mono writes when a program sets Console.OutputEncoding to UTF-8', async () => {
+    const code = `using System; using System.Text;
+class P { static void Main() { Console.OutputEncoding = Encoding.UTF8; Console.Write("héllo"); Console.Error.Write("wörld"); } }`;
+    const r = await compile(server, { code });
+    expect(r.body).toMatchObject({ Status: 'ok', Output: 'héllo', ErrorString: 'wörld' });
+  });
+
   it('passes Environment.Exit(3) through', async () => {
     const r = await compile(server, { code: 'class P { static void Main() { System.Console.Write("bye"); System.Environment.Exit(3); } }' });
     expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: 3, Output: 'bye' });
