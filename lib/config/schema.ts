@@ -1,0 +1,240 @@
+// The settings of WebCompile, each defined once: the environment variable it is read from, its zod
+// schema (coercion from the environment's string, default, range) and its description. The config,
+// its error messages and the README's settings table (tests/unit/readme-settings.test.ts) all follow
+// from this table.
+
+import { z } from 'zod';
+import { LANGUAGE_IDS } from '../languages/catalogue';
+
+/** Node's timers and most counts here fit in 32 bits; a larger value would fire at once. */
+const MAX_INT = 2 ** 31 - 1;
+
+/** The computed default of WEBCOMPILE_MAX_CONTAINERS is never below this. */
+export const MIN_DEFAULT_MAX_CONTAINERS = 8;
+
+/**
+ * A number coerced from its string. Each check's message is the accepted form, which loadConfig puts
+ * between the variable's name and the value given.
+ */
+function number(min: number, max: number, whole: boolean) {
+  const error = `a ${whole ? 'whole ' : ''}number from ${min} to ${max}`;
+  const n = z.coerce.number({ error }).min(min, { error }).max(max, { error });
+  return whole ? n.int({ error }) : n;
+}
+
+const int = (fallback: number, min: number, max = MAX_INT) => number(min, max, true).default(fallback);
+const decimal = (fallback: number, min: number, max = MAX_INT) => number(min, max, false).default(fallback);
+const text = (fallback: string) => z.string().default(fallback);
+
+const TRUTHY = ['1', 'true', 'yes', 'on'];
+const FALSY = ['0', 'false', 'no', 'off'];
+const BOOLEAN = `true or false (${TRUTHY.join('/')}, ${FALSY.join('/')})`;
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .pipe(z.stringbool({ truthy: TRUTHY, falsy: FALSY, error: BOOLEAN }))
+    .default(fallback);
+
+/** Comma separated ids, blanks and repeats dropped. */
+function ids(list: string): string[] {
+  const trimmed = list.split(',').map((id) => id.trim());
+  return [...new Set(trimmed.filter(Boolean))];
+}
+const idList = (fallback: readonly string[]) => z.string().default(fallback.join(',')).transform(ids);
+
+interface Plain<S extends z.ZodType> {
+  env: string;
+  schema: S;
+  /** How the README shows the default (given the default config's value) where its value alone would not do. */
+  shown?: (value: z.output<S>) => string;
+}
+
+interface PerLanguage<S extends z.ZodType> {
+  /** `${prefix}_PYTHON=2` sets the value of "python". */
+  prefix: string;
+  pattern: RegExp;
+  schema: S;
+}
+
+function plain<S extends z.ZodType>(
+  env: string,
+  description: string,
+  schema: S,
+  shown?: (value: z.output<S>) => string,
+): Plain<S> {
+  return { env, schema: schema.describe(description), shown };
+}
+
+function perLanguage<S extends z.ZodType>(
+  prefix: string,
+  description: string,
+  value: S,
+): PerLanguage<z.ZodRecord<z.ZodString, S>> {
+  return {
+    prefix,
+    pattern: new RegExp(`^${prefix}_([A-Z0-9_]+)$`),
+    schema: z.record(z.string(), value).describe(description),
+  };
+}
+
+export const SETTINGS = {
+  port: plain('PORT', 'HTTP port', int(8000, 1, 65535)),
+  host: plain('HOST', 'address to listen on', text('0.0.0.0')),
+  poolSize: plain(
+    'WEBCOMPILE_POOL_SIZE',
+    'ready sandbox containers kept for C# (while requests run, up to all but one of the ready ones may wait for ' +
+      'their request to end before being replaced)',
+    int(4, 1),
+  ),
+  languagePoolSize: plain(
+    'WEBCOMPILE_LANGUAGE_POOL_SIZE',
+    'ready sandbox containers kept for each other language',
+    int(1, 1),
+  ),
+  poolSizes: perLanguage(
+    'WEBCOMPILE_POOL_SIZE',
+    'pool size of one language, e.g. `WEBCOMPILE_POOL_SIZE_PYTHON=2`',
+    number(1, MAX_INT, true),
+  ),
+  maxContainers: plain(
+    'WEBCOMPILE_MAX_CONTAINERS',
+    'one cap on sandbox containers of all languages together (ready, starting, busy, being removed); must be at ' +
+      'least the sum of the pool sizes',
+    // Room for every pool when full, plus as many busy as the main pool holds: computed by loadConfig.
+    number(1, MAX_INT, true).optional(),
+    (n) =>
+      'sum of the pool sizes + `WEBCOMPILE_POOL_SIZE`, ' +
+      `at least ${MIN_DEFAULT_MAX_CONTAINERS} (${n} with every language)`,
+  ),
+  languages: plain(
+    'WEBCOMPILE_LANGUAGES',
+    'enabled languages, comma separated',
+    idList(LANGUAGE_IDS),
+    () => 'every language in the registry',
+  ),
+  imagePrefix: plain('WEBCOMPILE_IMAGE_PREFIX', 'image name = prefix + language + `:latest`', text('webcompile/')),
+  dockerSocket: plain('WEBCOMPILE_DOCKER_SOCKET', 'Docker engine socket', text('/var/run/docker.sock')),
+  timeoutMs: plain('WEBCOMPILE_TIMEOUT_MS', 'run time limit when the request names none', int(5000, 1)),
+  maxTimeoutMs: plain('WEBCOMPILE_MAX_TIMEOUT_MS', 'largest `timeoutMs` a request may ask for', int(20000, 1)),
+  compileTimeoutMs: plain('WEBCOMPILE_COMPILE_TIMEOUT_MS', 'compile time limit', int(10000, 1)),
+  acquireTimeoutMs: plain('WEBCOMPILE_ACQUIRE_TIMEOUT_MS', 'longest wait for a sandbox before a 503', int(10000, 1)),
+  maxQueue: plain(
+    'WEBCOMPILE_MAX_QUEUE',
+    'requests that may wait for a sandbox; the next gets 503 at once',
+    int(32, 0),
+  ),
+  outputLimitBytes: plain(
+    'WEBCOMPILE_OUTPUT_LIMIT_BYTES',
+    'cap per output stream (stdout, stderr, compiler output)',
+    int(64 * 1024, 1),
+  ),
+  maxCodeBytes: plain('WEBCOMPILE_MAX_CODE_BYTES', 'largest source (413 beyond)', int(64 * 1024, 1)),
+  maxStdinBytes: plain('WEBCOMPILE_MAX_STDIN_BYTES', 'largest stdin (413 beyond)', int(64 * 1024, 0)),
+  memoryMb: plain(
+    'WEBCOMPILE_MEMORY_MB',
+    'sandbox memory limit (swap set equal: no swap); C++ and Rust get at least 512 for their compilers',
+    int(256, 16),
+  ),
+  cpus: plain('WEBCOMPILE_CPUS', 'sandbox CPU quota', decimal(1, 0.01)),
+  pidsLimit: plain('WEBCOMPILE_PIDS_LIMIT', 'sandbox processes and threads', int(64, 8)),
+  workTmpfsMb: plain(
+    'WEBCOMPILE_TMPFS_MB',
+    "size of the sandbox's `/work` and `/tmp` (also the largest file)",
+    int(32, 1),
+  ),
+  corsOrigin: plain('WEBCOMPILE_CORS_ORIGIN', '`Access-Control-Allow-Origin`', text('*')),
+  rateLimitPerMinute: plain(
+    'WEBCOMPILE_RATE_LIMIT_PER_MINUTE',
+    'runs per minute per client (token bucket); 0 turns it off',
+    int(30, 0),
+  ),
+  trustProxy: plain(
+    'WEBCOMPILE_TRUST_PROXY',
+    'take the client address from `X-Forwarded-For` (only behind a proxy that sets it)',
+    flag(false),
+  ),
+  logDir: plain('WEBCOMPILE_LOG_DIR', 'where logs go', text('runs')),
+  // One file is rotated to .1 past this.
+  logMaxBytes: plain('WEBCOMPILE_LOG_MAX_BYTES', 'log size before rotation', int(10 * 1024 * 1024, 1024)),
+  logSource: plain('WEBCOMPILE_LOG_SOURCE', 'also log code and stdin', flag(false)),
+  shutdownGraceMs: plain(
+    'WEBCOMPILE_SHUTDOWN_GRACE_MS',
+    'on SIGTERM/SIGINT, how long running requests may finish',
+    int(10000, 0),
+  ),
+  createRetryMaxMs: plain(
+    'WEBCOMPILE_CREATE_RETRY_MAX_MS',
+    'ceiling of the backoff between failed container creates',
+    int(5000, 10),
+  ),
+  reconcileIntervalMs: plain(
+    'WEBCOMPILE_RECONCILE_INTERVAL_MS',
+    'how often the pool checks for containers removed or killed from outside',
+    int(2000, 100),
+  ),
+  warmCompiler: plain(
+    'WEBCOMPILE_WARM_COMPILER',
+    'compile C# in resident warm compilers (false: each sandbox compiles)',
+    flag(true),
+  ),
+  compilerPoolSize: plain(
+    'WEBCOMPILE_COMPILER_POOL_SIZE',
+    'warm compilers per language that has one (C#); outside `WEBCOMPILE_MAX_CONTAINERS`',
+    int(2, 1),
+  ),
+  compilerMemoryMb: plain('WEBCOMPILE_COMPILER_MEMORY_MB', 'warm compiler memory limit', int(512, 64)),
+  compilerRecycleAfter: plain(
+    'WEBCOMPILE_COMPILER_RECYCLE_AFTER',
+    'compiles before a warm compiler is replaced',
+    int(500, 1),
+  ),
+  compileCacheMb: plain('WEBCOMPILE_COMPILE_CACHE_MB', 'compile cache size; 0 turns it off', int(64, 0)),
+  seccompProfile: plain(
+    'WEBCOMPILE_SECCOMP_PROFILE',
+    'the seccomp profile of every container, written by setup with the engine version next to it (`.engine`); ' +
+      "`default` uses the engine's own profile. Read by setup and the server",
+    text('/var/lib/webcompile/seccomp.json'),
+  ),
+  clientMaxInFlight: plain(
+    'WEBCOMPILE_CLIENT_MAX_IN_FLIGHT',
+    'runs (and compiles) one client may have going at once; more wait their turn, within the acquire timeout, ' +
+      'and are not refused while there is room',
+    int(4, 1),
+  ),
+  compilerWaitMs: plain(
+    'WEBCOMPILE_COMPILER_WAIT_MS',
+    'longest wait for a free warm compiler; past it the sandbox compiles (slow compiles of one client never ' +
+      "stall everyone's C#)",
+    int(250, 0),
+  ),
+  warmCompileTimeoutMs: plain(
+    'WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS',
+    'how long a warm compiler may spend on one compile; past it that compiler is replaced and the sandbox ' +
+      'compiles, within what is left of `WEBCOMPILE_COMPILE_TIMEOUT_MS`',
+    int(3000, 1),
+  ),
+  warmCompileTimeouts: perLanguage(
+    'WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS',
+    'the same for one language, e.g. `WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS_CSHARP=2000`',
+    number(1, MAX_INT, true),
+  ),
+  sandboxRuntime: plain(
+    'WEBCOMPILE_SANDBOX_RUNTIME',
+    "OCI runtime of the sandboxes: `default` (the engine's, crun or runc) or `runsc` (gVisor, which setup " +
+      'installs and registers with the engine it starts); warm compilers keep the default',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, { error: '"default" or the name of a runtime the engine has' })
+      .default('default'),
+  ),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+
+type Shape = { [K in SettingKey]: (typeof SETTINGS)[K]['schema'] };
+
+/** The settings as one object schema, keyed by config field; loadConfig feeds it the environment's strings. */
+export const settingsSchema = z.object(
+  Object.fromEntries(Object.entries(SETTINGS).map(([key, s]) => [key, s.schema])) as Shape,
+);
