@@ -192,15 +192,24 @@ export class Executor {
 
     // 2. Run (and compile, without a warm compile) in a fresh sandbox.
     let queueMs = gateMs;
+    let runStarted = false;
+    const runStarts = (ms: number) => {
+      // Once: a sandbox found dead before the run is replaced out of the client's sight.
+      if (runStarted) return;
+      runStarted = true;
+      job.emit({ type: 'run_started', queueMs: Math.round(ms) });
+    };
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
       const sandbox = await pool.acquire({ signal: job.opts.signal, client: req.client, timeoutMs: waitLeft }).catch((e) => {
         throw fromPoolError(e);
       });
       queueMs += performance.now() - t0;
-      if (!sandboxJob.compile) job.emit({ type: 'run_started', queueMs: Math.round(queueMs) });
+      if (!sandboxJob.compile) runStarts(queueMs);
       try {
-        const run = await runInSandbox(this.d.engine, sandbox.id, sandboxJob, this.hooks(job, queueMs, warmSpentMs));
+        const hooks = this.hooks(job, warmSpentMs, () => runStarts(queueMs));
+        const run = await runInSandbox(this.d.engine, sandbox.id, sandboxJob, hooks);
+        hooks.flush();
         return finish(warm, run, queueMs, warmSpentMs);
       } catch (e) {
         if (e instanceof ContainerGoneError && attempt < GONE_RETRIES) {
@@ -222,17 +231,22 @@ export class Executor {
   }
 
   /** Turns the sandbox's progress into events: the compile report, then output as it comes. */
-  private hooks(job: Job, queueMs: number, warmSpentMs: number) {
+  private hooks(job: Job, warmSpentMs: number, runStarts: () => void) {
     const decoders = { stdout: new StreamDecoder(), stderr: new StreamDecoder() };
+    const emit = (stream: 'stdout' | 'stderr', chunk: string) => {
+      if (chunk) job.emit({ type: stream, chunk });
+    };
     return {
       onCompiled: (stats: { exitCode: number }, output: string, ms: number) => {
         const report = { output, exitCode: stats.exitCode, ms: ms + warmSpentMs, cached: false };
         job.emit(compileFinished(report, this.diagnostics(job.language, output)));
-        if (stats.exitCode === 0) job.emit({ type: 'run_started', queueMs: Math.round(queueMs) });
+        if (stats.exitCode === 0) runStarts();
       },
-      onOutput: (stream: 'stdout' | 'stderr', kept: Buffer) => {
-        const chunk = decoders[stream].push(kept);
-        if (chunk) job.emit({ type: stream, chunk });
+      onOutput: (stream: 'stdout' | 'stderr', kept: Buffer) => emit(stream, decoders[stream].push(kept)),
+      /** After the run: what the decoders still hold (a character cut at the end). */
+      flush: () => {
+        emit('stdout', decoders.stdout.end());
+        emit('stderr', decoders.stderr.end());
       },
     };
   }

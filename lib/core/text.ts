@@ -34,11 +34,17 @@ export class StreamDecoder {
   private first = true;
 
   push(chunk: Buffer): string {
-    let text = this.decoder.write(chunk);
-    if (this.first && text) {
-      this.first = false;
-      text = withoutBom(text);
-    }
-    return text;
+    return this.text(this.decoder.write(chunk));
+  }
+
+  /** The stream ended: a character cut at its end becomes U+FFFD, as decoding the whole does. */
+  end(): string {
+    return this.text(this.decoder.end());
+  }
+
+  private text(decoded: string): string {
+    if (!this.first || !decoded) return decoded;
+    this.first = false;
+    return withoutBom(decoded);
   }
 }
