@@ -18,7 +18,10 @@ let timer;
 const settings = await Promise.race([
   handedOver,
   new Promise((resolve) => {
-    timer = setTimeout(() => resolve({ error: `instrumentation.ts did not start within ${HANDOVER_MS / 1000} s` }), HANDOVER_MS);
+    timer = setTimeout(
+      () => resolve({ error: `instrumentation.ts did not start within ${HANDOVER_MS / 1000} s` }),
+      HANDOVER_MS,
+    );
   }),
 ]);
 clearTimeout(timer);

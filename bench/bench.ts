@@ -78,8 +78,17 @@ async function measure(name: string, n: number, inFlight: number, one: () => Pro
     }),
   );
   const secs = (performance.now() - t0) / 1000;
-  const row = { name, n, p50: lat.percentile(50)!, p95: lat.percentile(95)!, rps: n / secs, coreMs: (busyMs() - cpu0) / n };
-  console.error(`  ${name}: p50 ${row.p50.toFixed(0)} ms, p95 ${row.p95.toFixed(0)} ms, ${row.rps.toFixed(1)} req/s, ${row.coreMs.toFixed(0)} core-ms/req`);
+  const row = {
+    name,
+    n,
+    p50: lat.percentile(50)!,
+    p95: lat.percentile(95)!,
+    rps: n / secs,
+    coreMs: (busyMs() - cpu0) / n,
+  };
+  console.error(
+    `  ${name}: p50 ${row.p50.toFixed(0)} ms, p95 ${row.p95.toFixed(0)} ms, ${row.rps.toFixed(1)} req/s, ${row.coreMs.toFixed(0)} core-ms/req`,
+  );
   return row;
 }
 
@@ -127,7 +136,11 @@ function viaApi(url: string, code: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${url}/api/compile`,
-      { method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        method: 'POST',
+        agent: keepAlive,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -153,17 +166,34 @@ function viaApi(url: string, code: string): Promise<void> {
 /** The same hardening as our sandboxes, through the CLI, as a naive service would do it. */
 const hardening = (l: SandboxLimits) => [
   ...(l.seccompJson ? ['--security-opt', `seccomp=${config.seccompProfile}`] : []),
-  '--network', 'none', '--read-only', '--tmpfs', `/tmp:rw,exec,nosuid,size=${l.workTmpfsMb}m,uid=10001,gid=10001`,
-  '--memory', `${l.memoryMb}m`, '--memory-swap', `${l.memoryMb}m`,
-  '--cpus', String(l.cpus), '--pids-limit', String(l.pidsLimit), '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-  '--user', '10001:10001',
+  '--network',
+  'none',
+  '--read-only',
+  '--tmpfs',
+  `/tmp:rw,exec,nosuid,size=${l.workTmpfsMb}m,uid=10001,gid=10001`,
+  '--memory',
+  `${l.memoryMb}m`,
+  '--memory-swap',
+  `${l.memoryMb}m`,
+  '--cpus',
+  String(l.cpus),
+  '--pids-limit',
+  String(l.pidsLimit),
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges',
+  '--user',
+  '10001:10001',
 ];
 // /work is a link into the /tmp tmpfs in our images.
 const COMPILE_AND_RUN = 'mkdir -p /tmp/work && cd /work && cat > main.cs && mcs -out:main.exe main.cs && mono main.exe';
 
 function naive(limits: SandboxLimits, code: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn('docker', ['run', '--rm', '-i', ...hardening(limits), IMAGE, 'sh', '-c', COMPILE_AND_RUN], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const p = spawn('docker', ['run', '--rm', '-i', ...hardening(limits), IMAGE, 'sh', '-c', COMPILE_AND_RUN], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (b) => (out += b));
     p.on('exit', () => (out.startsWith(EXPECTED) ? resolve() : reject(new Error(`naive run printed: ${out}`))));
@@ -172,7 +202,12 @@ function naive(limits: SandboxLimits, code: string): Promise<void> {
 }
 
 async function floor(container: Dockerode.Container, code: string): Promise<void> {
-  const exec = await container.exec({ Cmd: ['sh', '-c', COMPILE_AND_RUN], AttachStdin: true, AttachStdout: true, AttachStderr: true });
+  const exec = await container.exec({
+    Cmd: ['sh', '-c', COMPILE_AND_RUN],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+  });
   const stream = (await exec.start({ hijack: true, stdin: true })) as NodeJS.ReadWriteStream;
   let out = '';
   stream.on('data', (b: Buffer) => (out += b.toString('latin1')));
@@ -193,7 +228,8 @@ function engineStorage(dataRoot: string | undefined): string {
 /** gVisor's version and platform, from the wrapper the engine runs as "runsc" (see scripts/engine.sh). */
 function gvisorVersion(wrapper: string): string {
   try {
-    const version = /runsc version (\S+)/.exec(execFileSync(wrapper, ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
+    const version =
+      /runsc version (\S+)/.exec(execFileSync(wrapper, ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
     const platform = /--platform=(\w+)/.exec(fs.readFileSync(wrapper, 'utf8'))?.[1] ?? 'default';
     return `runsc ${version}, ${platform}`;
   } catch {
@@ -206,13 +242,20 @@ async function fairnessOnly(): Promise<void> {
   const { rows, table } = await fairness();
   console.log(table);
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, 'fairness.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+  fs.writeFileSync(
+    path.join(OUT_DIR, 'fairness.json'),
+    JSON.stringify({ date: new Date().toISOString(), rows }, null, 2),
+  );
   fs.writeFileSync(path.join(OUT_DIR, 'fairness.md'), `${table}\n`);
 }
 
 async function main() {
   if (process.argv.includes('--fairness')) return fairnessOnly();
-  const info = (await docker.info()) as { DefaultRuntime?: string; DockerRootDir?: string; Runtimes?: Record<string, { path: string }> };
+  const info = (await docker.info()) as {
+    DefaultRuntime?: string;
+    DockerRootDir?: string;
+    Runtimes?: Record<string, { path: string }>;
+  };
   const gvisorPath = info.Runtimes?.runsc?.path;
   const machine = {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -229,7 +272,11 @@ async function main() {
   const seccomp = checkEngineVersion(readSeccompProfile(config.seccompProfile), machine.engine);
   machine.seccomp = seccomp.source;
   const limits: SandboxLimits = { ...limitsFor(config, LANGUAGES[MAIN_LANGUAGE]), seccompJson: seccomp.json };
-  const spec = sandboxCreateOptions(IMAGE, MAIN_LANGUAGE, limits, { instanceId: 'bench', hostname: os.hostname(), pid: process.pid });
+  const spec = sandboxCreateOptions(IMAGE, MAIN_LANGUAGE, limits, {
+    instanceId: 'bench',
+    hostname: os.hostname(),
+    pid: process.pid,
+  });
   console.error(`machine: ${JSON.stringify(machine)}`);
   const rows: Record<string, Row> = {};
 
@@ -242,12 +289,16 @@ async function main() {
     await settle(server.url);
     rows.aUniqueSerial = await measure('(a) unique, serial', SERIAL, 1, () => viaApi(server.url, unique()));
     await settle(server.url);
-    rows.aUnique8 = await measure('(a) unique, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () => viaApi(server.url, unique()));
+    rows.aUnique8 = await measure('(a) unique, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () =>
+      viaApi(server.url, unique()),
+    );
     await viaApi(server.url, same); // the first of the repeated requests compiles; the rest find it cached
     await settle(server.url);
     rows.aSameSerial = await measure('(a) same code, serial', SERIAL, 1, () => viaApi(server.url, same));
     await settle(server.url);
-    rows.aSame8 = await measure('(a) same code, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () => viaApi(server.url, same));
+    rows.aSame8 = await measure('(a) same code, 8 in flight', PARALLEL_REQUESTS, IN_FLIGHT, () =>
+      viaApi(server.url, same),
+    );
   } finally {
     await server.stop();
   }
@@ -257,7 +308,11 @@ async function main() {
   const gvisorRows: Record<string, Row> = {};
   if (gvisorPath) {
     console.error('(a) the same, sandboxes in gVisor (WEBCOMPILE_SANDBOX_RUNTIME=runsc)');
-    const g = await spawnServer({ ...serverEnv, WEBCOMPILE_LANGUAGES: MAIN_LANGUAGE, WEBCOMPILE_SANDBOX_RUNTIME: 'runsc' });
+    const g = await spawnServer({
+      ...serverEnv,
+      WEBCOMPILE_LANGUAGES: MAIN_LANGUAGE,
+      WEBCOMPILE_SANDBOX_RUNTIME: 'runsc',
+    });
     try {
       for (let i = 0; i < 5; i++) await viaApi(g.url, unique());
       await settle(g.url);
@@ -301,7 +356,12 @@ async function main() {
   await quiet();
   rows.dChurn = await measure('(d) container churn alone, serial', SERIAL, 1, churn);
   if (gvisorPath) {
-    const gvisorSpec = sandboxCreateOptions(IMAGE, MAIN_LANGUAGE, { ...limits, runtime: 'runsc' }, { instanceId: 'bench', hostname: os.hostname(), pid: process.pid });
+    const gvisorSpec = sandboxCreateOptions(
+      IMAGE,
+      MAIN_LANGUAGE,
+      { ...limits, runtime: 'runsc' },
+      { instanceId: 'bench', hostname: os.hostname(), pid: process.pid },
+    );
     const gvisorChurn = () => churnOf(gvisorSpec);
     await gvisorChurn();
     await quiet();
@@ -325,7 +385,8 @@ async function main() {
     '| measurement | requests | p50 ms | p95 ms | req/s | CPU ms/req |',
     '|---|---:|---:|---:|---:|---:|',
     ...printed.map(
-      (r) => `| ${r.name} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.rps.toFixed(1)} | ${r.coreMs.toFixed(0)} |`,
+      (r) =>
+        `| ${r.name} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.rps.toFixed(1)} | ${r.coreMs.toFixed(0)} |`,
     ),
     ...(gvisorCost.length ? ['', `gVisor against the default: ${gvisorCost.join('; ')}.`] : []),
     '',
@@ -341,7 +402,10 @@ async function main() {
   console.log(`\n${fair.table}`);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.writeFileSync(path.join(OUT_DIR, 'fairness.md'), `${fair.table}\n`);
-  fs.writeFileSync(path.join(OUT_DIR, 'latest.json'), JSON.stringify({ machine, rows, gvisorRows, ratios, fairness: fair.rows }, null, 2));
+  fs.writeFileSync(
+    path.join(OUT_DIR, 'latest.json'),
+    JSON.stringify({ machine, rows, gvisorRows, ratios, fairness: fair.rows }, null, 2),
+  );
   fs.writeFileSync(path.join(OUT_DIR, 'latest.md'), `${table}\n`);
 }
 

@@ -35,7 +35,12 @@ function post(url: string, body: object, localAddress: string, signal?: AbortSig
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${url}/api/compile`,
-      { method: 'POST', localAddress, signal, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        method: 'POST',
+        localAddress,
+        signal,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -97,8 +102,19 @@ async function scenario(
   }
   stop.abort();
   await Promise.all(flooders);
-  const row = { name, n: VICTIM_REQUESTS, p50: lat.percentile(50)!, p95: lat.percentile(95)!, max: lat.percentile(100)!, unavailable, failed, flood };
-  console.error(`  ${name}: victim p50 ${row.p50.toFixed(0)} ms, p95 ${row.p95.toFixed(0)} ms, ${unavailable} × 503, ${failed} failed; flood ${JSON.stringify(flood)}`);
+  const row = {
+    name,
+    n: VICTIM_REQUESTS,
+    p50: lat.percentile(50)!,
+    p95: lat.percentile(95)!,
+    max: lat.percentile(100)!,
+    unavailable,
+    failed,
+    flood,
+  };
+  console.error(
+    `  ${name}: victim p50 ${row.p50.toFixed(0)} ms, p95 ${row.p95.toFixed(0)} ms, ${unavailable} × 503, ${failed} failed; flood ${JSON.stringify(flood)}`,
+  );
   return row;
 }
 
@@ -134,7 +150,9 @@ export async function fairness(): Promise<{ rows: FairnessRow[]; table: string }
     '|---|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.max.toFixed(0)} | ${r.unavailable} | ${r.failed} | ${Object.entries(r.flood)
+        `| ${r.name} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.max.toFixed(0)} | ${r.unavailable} | ${r.failed} | ${Object.entries(
+          r.flood,
+        )
           .map(([s, n]) => `${s}: ${n}`)
           .join(', ')} |`,
     ),

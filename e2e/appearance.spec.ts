@@ -61,7 +61,9 @@ test('screenshots: light and dark after a run, and the stacked phone layout', as
   const outputBox = (await page.getByRole('region', { name: 'Output', exact: true }).boundingBox())!;
   expect(outputBox.y, 'output below the editor').toBeGreaterThanOrEqual(editorBox.y + editorBox.height);
   expect(editorBox.width).toBeLessThanOrEqual(390);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(
+    390,
+  );
   await snap('phone-dark', true);
   await page.getByTestId('theme-toggle').click();
   await expect(page.locator('.monaco-editor').first()).not.toHaveClass(/vs-dark/);

@@ -17,9 +17,16 @@ test('a compile error is a squiggle on its line and a list entry that moves the 
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('status')).toHaveText('Compile error');
 
-  await expect.poll(() => markers(page)).toEqual([
-    { line: 7, column: 17, severity: 8 /* MarkerSeverity.Error */, message: "Cannot implicitly convert type `string' to `int'" },
-  ]);
+  await expect
+    .poll(() => markers(page))
+    .toEqual([
+      {
+        line: 7,
+        column: 17,
+        severity: 8 /* MarkerSeverity.Error */,
+        message: "Cannot implicitly convert type `string' to `int'",
+      },
+    ]);
   await expect(page.locator('.squiggly-error')).toHaveCount(1);
 
   const entry = page.getByTestId('diagnostics').getByRole('button');
@@ -29,7 +36,10 @@ test('a compile error is a squiggle on its line and a list entry that moves the 
 
   await page.evaluate(() => window.__webcompileEditor!.setPosition({ lineNumber: 1, column: 1 }));
   await entry.click();
-  expect(await page.evaluate(() => window.__webcompileEditor!.getPosition()?.toJSON())).toEqual({ lineNumber: 7, column: 17 });
+  expect(await page.evaluate(() => window.__webcompileEditor!.getPosition()?.toJSON())).toEqual({
+    lineNumber: 7,
+    column: 17,
+  });
   expect(await page.evaluate(() => window.__webcompileEditor!.hasTextFocus())).toBe(true);
 
   // Typing there edits the code and clears the now stale squiggle.
@@ -44,8 +54,15 @@ test('warnings are markers of warning severity and the program still runs', asyn
   await setCode(page, program('        int unused = 1;\n        Console.WriteLine("ran");'));
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('output')).toHaveText('ran\n');
-  await expect.poll(() => markers(page)).toEqual([
-    { line: 7, column: 13, severity: 4 /* MarkerSeverity.Warning */, message: "The variable `unused' is assigned but its value is never used" },
-  ]);
+  await expect
+    .poll(() => markers(page))
+    .toEqual([
+      {
+        line: 7,
+        column: 13,
+        severity: 4 /* MarkerSeverity.Warning */,
+        message: "The variable `unused' is assigned but its value is never used",
+      },
+    ]);
   await expect(page.getByTestId('diagnostics')).toContainText('warning');
 });

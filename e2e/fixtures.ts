@@ -19,7 +19,8 @@ export const test = base.extend<{ requests: string[] }>({
         page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
         page.on('console', (m) => {
           if (m.type() !== 'error') return;
-          const apiAnswer = m.text().startsWith('Failed to load resource') && /\/api\/(compile|health)$/.test(m.location().url);
+          const apiAnswer =
+            m.text().startsWith('Failed to load resource') && /\/api\/(compile|health)$/.test(m.location().url);
           if (!apiAnswer) problems.push(`console: ${m.text()} (${m.location().url})`);
         });
       };
@@ -29,7 +30,9 @@ export const test = base.extend<{ requests: string[] }>({
       await use(seen);
       context.off('request', onRequest);
       context.off('page', onPage);
-      const foreign = seen.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+      const foreign = seen.filter(
+        (u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin,
+      );
       expect(foreign, 'requests that left the origin').toEqual([]);
       expect(problems, 'errors in the page').toEqual([]);
     },

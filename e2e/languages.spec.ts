@@ -1,9 +1,13 @@
 import { expect, getCode, openPlayground, setCode, test } from './fixtures';
 
 const modelLanguage = (page: import('@playwright/test').Page) =>
-  page.evaluate(() => (window as unknown as { monaco: typeof import('monaco-editor') }).monaco.editor.getModels()[0].getLanguageId());
+  page.evaluate(() =>
+    (window as unknown as { monaco: typeof import('monaco-editor') }).monaco.editor.getModels()[0].getLanguageId(),
+  );
 
-test('the language picker swaps highlighting and example, runs the language, and keeps each draft', async ({ page }) => {
+test('the language picker swaps highlighting and example, runs the language, and keeps each draft', async ({
+  page,
+}) => {
   await openPlayground(page);
   const picker = page.getByTestId('language-select');
   await expect(picker.locator('option')).toHaveCount(3); // the e2e server enables csharp, python, javascript

@@ -110,14 +110,20 @@ test('a refused run says why and when to retry (429 with Retry-After)', async ({
   await openPlayground(page);
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('status')).toHaveText('Request failed (HTTP 429)');
-  await expect(page.getByTestId('error-text')).toHaveText('too many runs from 127.0.0.1; limit is 30 a minute\nTry again in 7 s.');
+  await expect(page.getByTestId('error-text')).toHaveText(
+    'too many runs from 127.0.0.1; limit is 30 a minute\nTry again in 7 s.',
+  );
 });
 
 test('the status line shows the service is ready, or the reason it is not', async ({ page }) => {
   await openPlayground(page);
   await expect(page.getByTestId('service-status')).toHaveText(/^Ready · \d+ sandbox(es)? warm$/);
   await page.route('**/api/health', (route) =>
-    route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ ok: false, ready: 0, reason: 'no sandbox ready yet' }) }),
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: false, ready: 0, reason: 'no sandbox ready yet' }),
+    }),
   );
   // The next poll (every 5 s) picks it up.
   await expect(page.getByTestId('service-status')).toHaveText('Not ready: no sandbox ready yet');

@@ -6,7 +6,9 @@ test('the stats page shows the pool live and counts a run', async ({ page, reque
   // every ready sandbox of the e2e server's pools (2 for C#, 1 per other language) shows as idle
   await expect(page.getByTestId('stat-size')).toHaveText('4');
   await expect(page.getByTestId('stat-idle')).toHaveText('4');
-  const r = await request.post('/api/compile', { data: { code: 'class P { static void Main() { System.Console.Write(1); } }' } });
+  const r = await request.post('/api/compile', {
+    data: { code: 'class P { static void Main() { System.Console.Write(1); } }' },
+  });
   expect((await r.json()).Status).toBe('ok');
   // SWR polls: the answered run appears without a reload
   await expect(page.getByRole('region', { name: 'Latency' })).toContainText(/total\s*\d+ ms/);
@@ -24,7 +26,12 @@ test('the stats page is readable in the dark theme', async ({ page }) => {
     getComputedStyle(document.querySelector('.stats h1')!).color,
     getComputedStyle(document.body).backgroundColor,
   ]);
-  const lum = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+  const lum = (rgb: string) =>
+    rgb
+      .match(/\d+/g)!
+      .slice(0, 3)
+      .map(Number)
+      .reduce((a, b) => a + b, 0) / 3;
   expect(lum(text) - lum(bg)).toBeGreaterThan(128);
   await page.screenshot({ path: test.info().outputPath('stats-dark.png') });
 });

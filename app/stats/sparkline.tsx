@@ -14,7 +14,12 @@ export function Sparkline({ series, height = 90, unit = '' }: { series: Series[]
   const y = (v: number) => height - 4 - (v / max) * (height - 8);
   return (
     <figure className="spark">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={series.map((s) => s.label).join(', ')} preserveAspectRatio="none">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={series.map((s) => s.label).join(', ')}
+        preserveAspectRatio="none"
+      >
         {series.map((s) => {
           const pts = s.values
             .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
@@ -26,7 +31,9 @@ export function Sparkline({ series, height = 90, unit = '' }: { series: Series[]
             <g key={s.label}>
               <polyline points={pts} fill="none" stroke={s.color} strokeWidth="2" vectorEffect="non-scaling-stroke" />
               {/* the newest point, so a chart with a single sample is not blank */}
-              {lastValue !== null && lastValue !== undefined && <circle cx={x(last)} cy={y(lastValue)} r="3" fill={s.color} />}
+              {lastValue !== null && lastValue !== undefined && (
+                <circle cx={x(last)} cy={y(lastValue)} r="3" fill={s.color} />
+              )}
             </g>
           );
         })}

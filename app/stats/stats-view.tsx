@@ -75,7 +75,10 @@ export function StatsView() {
           <section className="charts" aria-label="History">
             <div>
               <h2>p50 total latency</h2>
-              <Sparkline unit=" ms" series={[{ label: 'p50 total', color: '#4f8cff', values: data.history.map((h) => h.p50TotalMs) }]} />
+              <Sparkline
+                unit=" ms"
+                series={[{ label: 'p50 total', color: '#4f8cff', values: data.history.map((h) => h.p50TotalMs) }]}
+              />
             </div>
             <div>
               <h2>Pool state</h2>
@@ -89,7 +92,9 @@ export function StatsView() {
             </div>
             <div>
               <h2>Requests per 2 s</h2>
-              <Sparkline series={[{ label: 'requests', color: '#a371f7', values: data.history.map((h) => h.requests) }]} />
+              <Sparkline
+                series={[{ label: 'requests', color: '#a371f7', values: data.history.map((h) => h.requests) }]}
+              />
             </div>
           </section>
 

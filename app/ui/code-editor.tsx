@@ -44,13 +44,21 @@ function defineThemes(monaco: MonacoApi) {
     base: 'vs-dark',
     inherit: true,
     rules: [],
-    colors: { 'editor.background': '#14171d', 'editorGutter.background': '#14171d', 'editor.lineHighlightBackground': '#1c2029' },
+    colors: {
+      'editor.background': '#14171d',
+      'editorGutter.background': '#14171d',
+      'editor.lineHighlightBackground': '#1c2029',
+    },
   });
   monaco.editor.defineTheme('webcompile-light', {
     base: 'vs',
     inherit: true,
     rules: [],
-    colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#ffffff', 'editor.lineHighlightBackground': '#f3f5f8' },
+    colors: {
+      'editor.background': '#ffffff',
+      'editorGutter.background': '#ffffff',
+      'editor.lineHighlightBackground': '#f3f5f8',
+    },
   });
 }
 
@@ -82,7 +90,8 @@ export function CodeEditor({ defaultValue, language, theme, diagnostics, onChang
   useEffect(() => {
     if (!mounted) return;
     const model = mounted.editor.getModel();
-    if (model) mounted.monaco.editor.setModelMarkers(model, MARKER_OWNER, toMarkers(mounted.monaco, model, diagnostics));
+    if (model)
+      mounted.monaco.editor.setModelMarkers(model, MARKER_OWNER, toMarkers(mounted.monaco, model, diagnostics));
   }, [mounted, diagnostics]);
 
   function handleMount(ed: editor.IStandaloneCodeEditor, monaco: MonacoApi) {

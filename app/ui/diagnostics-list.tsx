@@ -14,7 +14,10 @@ export function DiagnosticsList({ diagnostics, onGoto }: Props) {
   return (
     <section className="block" aria-labelledby="problems-heading">
       <h3 id="problems-heading" className="block-title">
-        Problems <span className="count">{plural(errors, 'error')}, {plural(warnings, 'warning')}</span>
+        Problems{' '}
+        <span className="count">
+          {plural(errors, 'error')}, {plural(warnings, 'warning')}
+        </span>
       </h3>
       <ul className="diagnostics" data-testid="diagnostics">
         {diagnostics.map((d, i) => (

@@ -7,7 +7,11 @@ export const MARKER_OWNER = 'webcompile';
 /** @monaco-editor/react's own `Monaco` type does not resolve against monaco-editor 0.57 (it is `any`). */
 export type MonacoApi = typeof import('monaco-editor');
 
-export function toMarkers(monaco: MonacoApi, model: editor.ITextModel, diagnostics: Diagnostic[]): editor.IMarkerData[] {
+export function toMarkers(
+  monaco: MonacoApi,
+  model: editor.ITextModel,
+  diagnostics: Diagnostic[],
+): editor.IMarkerData[] {
   const lines = model.getLineCount();
   return diagnostics.map((d) => {
     // The compiler may point past the end (e.g. a missing brace at the end of the file).

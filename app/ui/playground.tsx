@@ -218,7 +218,14 @@ export function Playground() {
               </option>
             ))}
           </select>
-          <button ref={shareButton} type="button" className="btn" data-testid="share-button" onClick={share} disabled={!editorReady}>
+          <button
+            ref={shareButton}
+            type="button"
+            className="btn"
+            data-testid="share-button"
+            onClick={share}
+            disabled={!editorReady}
+          >
             Share
           </button>
           <ThemeToggle theme={theme} onToggle={toggleTheme} />

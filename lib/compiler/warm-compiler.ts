@@ -49,7 +49,9 @@ class WarmCompiler {
         this.fail(e as Error);
       }
     });
-    this.attached.ended.then(() => this.fail(new CompilerCrashedError(`the compiler exited ${this.stderrTail.trim()}`.trim())));
+    this.attached.ended.then(() =>
+      this.fail(new CompilerCrashedError(`the compiler exited ${this.stderrTail.trim()}`.trim())),
+    );
   }
 
   compile(source: string): Promise<CompileResponse> {
@@ -125,7 +127,13 @@ export class CompilerPool extends ContainerPool<WarmCompiler> {
       {
         create: async () => {
           const id = await engine.createAndStart(
-            compilerCreateOptions(opts.image, opts.language, opts.cmd, { ...opts.limits, seccompJson: opts.seccomp() }, opts.owner),
+            compilerCreateOptions(
+              opts.image,
+              opts.language,
+              opts.cmd,
+              { ...opts.limits, seccompJson: opts.seccomp() },
+              opts.owner,
+            ),
           );
           const c = new WarmCompiler(id, engine, (dead) => {
             // Killed or removed from outside while idle: replace it now, not at the next request.
@@ -165,7 +173,8 @@ export class CompilerPool extends ContainerPool<WarmCompiler> {
       try {
         return await this.pool.acquire({ signal, client, timeoutMs: waitMs });
       } catch (e) {
-        if (e instanceof PoolTimeoutError || e instanceof PoolQueueFullError || e instanceof PoolUnavailableError) return e;
+        if (e instanceof PoolTimeoutError || e instanceof PoolQueueFullError || e instanceof PoolUnavailableError)
+          return e;
         throw e;
       }
     };

@@ -119,7 +119,8 @@ export function parseReport(payload: Buffer, nonce: string): StageStats {
   if (![wallUs, userUs, sysUs].every((v) => inRange(v, MAX_US)) || !inRange(maxRssKb, MAX_RSS_KB)) {
     throw new AgentProtocolError('report with a time or memory out of range');
   }
-  if (!inRange(oomKills, MAX_COUNT) || !inRange(pidsLimitHits, MAX_COUNT)) throw new AgentProtocolError('report with a count out of range');
+  if (!inRange(oomKills, MAX_COUNT) || !inRange(pidsLimitHits, MAX_COUNT))
+    throw new AgentProtocolError('report with a count out of range');
   return {
     exitCode: kind === 'exit' ? n : 128 + n,
     signal: kind === 'signal' ? n : null,

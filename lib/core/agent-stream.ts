@@ -87,7 +87,8 @@ export class AgentStream {
    * agent ended by itself, it is a broken answer.
    */
   end(killed = false): void {
-    if (!this.done && !killed && this.frames.incomplete > 0) this.fail(`stream ended inside a frame (${this.frames.incomplete} bytes)`);
+    if (!this.done && !killed && this.frames.incomplete > 0)
+      this.fail(`stream ended inside a frame (${this.frames.incomplete} bytes)`);
   }
 
   get finished(): boolean {
@@ -116,7 +117,8 @@ export class AgentStream {
       return;
     }
     if (type === 'S') {
-      if (this.started || payload.toString('latin1') !== this.nonce) throw new AgentProtocolError('unexpected start report');
+      if (this.started || payload.toString('latin1') !== this.nonce)
+        throw new AgentProtocolError('unexpected start report');
       this.started = true;
       return;
     }

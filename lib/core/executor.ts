@@ -145,7 +145,15 @@ export class Executor {
     const { language, limits, req } = job;
     const source = req.files[0].content;
     const finish = (warm: CompileStage | null, sandbox: SandboxRun | null, queueMs: number, warmSpentMs = 0) =>
-      buildResult({ language, limits, warm, warmSpentMs, sandbox, queueMs, latencyMs: performance.now() - job.receivedAt });
+      buildResult({
+        language,
+        limits,
+        warm,
+        warmSpentMs,
+        sandbox,
+        queueMs,
+        latencyMs: performance.now() - job.receivedAt,
+      });
 
     // 1. Compile on a warm compiler (or take it from the cache), when the language has one.
     let sandboxJob: SandboxJob = {
@@ -201,9 +209,11 @@ export class Executor {
     };
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
-      const sandbox = await pool.acquire({ signal: job.opts.signal, client: req.client, timeoutMs: waitLeft }).catch((e) => {
-        throw fromPoolError(e);
-      });
+      const sandbox = await pool
+        .acquire({ signal: job.opts.signal, client: req.client, timeoutMs: waitLeft })
+        .catch((e) => {
+          throw fromPoolError(e);
+        });
       queueMs += performance.now() - t0;
       if (!sandboxJob.compile) runStarts(queueMs);
       try {
@@ -221,7 +231,10 @@ export class Executor {
           this.d.logger.error({ event: 'engine_failed', error: errorMessage(e) });
           throw new ExecutionError('engine_unavailable', ENGINE_UNAVAILABLE, { cause: e });
         }
-        this.d.logger.error({ event: e instanceof AgentProtocolError ? 'agent_protocol_error' : 'run_failed', error: errorMessage(e) });
+        this.d.logger.error({
+          event: e instanceof AgentProtocolError ? 'agent_protocol_error' : 'run_failed',
+          error: errorMessage(e),
+        });
         throw new ExecutionError('sandbox_failed', 'the sandbox failed unexpectedly; try again', { cause: e });
       } finally {
         // Never reused, whatever happened: the next request gets a fresh container.

@@ -13,7 +13,8 @@ export function fromPoolError(e: unknown): ExecutionError {
   if (e instanceof PoolTimeoutError) return new ExecutionError('busy', e.message, { cause: e });
   if (e instanceof PoolQueueFullError) return new ExecutionError('queue_full', e.message, { cause: e });
   if (e instanceof PoolClosedError) return new ExecutionError('shutting_down', e.message, { cause: e });
-  if (e instanceof PoolAbortedError) return new ExecutionError('client_gone', 'client closed the request', { cause: e });
+  if (e instanceof PoolAbortedError)
+    return new ExecutionError('client_gone', 'client closed the request', { cause: e });
   // The engine is away (PoolUnavailableError, EngineUnavailableError, a gone container) or failed otherwise.
   return new ExecutionError('engine_unavailable', ENGINE_UNAVAILABLE, { cause: e });
 }

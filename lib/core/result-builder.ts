@@ -88,7 +88,11 @@ interface Verdict {
 function judge(compile: CompileStage | null, s: SandboxRun | null, limits: RunLimits): Verdict {
   if (s?.end === 'aborted') return { status: 'cancelled', run: null, message: '' };
   if (compile?.timedOut) {
-    return { status: 'compile_timeout', run: null, message: `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.` };
+    return {
+      status: 'compile_timeout',
+      run: null,
+      message: `Compilation stopped: it took longer than ${limits.compileTimeoutMs} ms.`,
+    };
   }
   if (compile?.failed) {
     const message = compile.oom ? `The compiler ran out of memory (${limits.memoryMb} MiB).` : '';

@@ -66,7 +66,12 @@ const WAIT_CHECK_AFTER_MS = 500;
 const OUTPUT_GRACE_MS = 250;
 const OUTPUT_HARD_FACTOR = 4;
 
-export async function runInSandbox(engine: Engine, containerId: string, job: SandboxJob, hooks: SandboxHooks = {}): Promise<SandboxRun> {
+export async function runInSandbox(
+  engine: Engine,
+  containerId: string,
+  job: SandboxJob,
+  hooks: SandboxHooks = {},
+): Promise<SandboxRun> {
   const { limits } = job;
   const nonce = randomBytes(12).toString('hex');
   const archive = encodeJob({ ...job, nonce, outputLimitBytes: limits.outputLimitBytes });

@@ -54,14 +54,23 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
     const t0 = performance.now();
     let outcome;
     try {
-      outcome = await d.compilers.compile(r.source, { timeoutMs, waitMs: r.waitMs, client: r.client, signal: r.signal });
+      outcome = await d.compilers.compile(r.source, {
+        timeoutMs,
+        waitMs: r.waitMs,
+        client: r.client,
+        signal: r.signal,
+      });
     } catch (e) {
       if (!(e instanceof CompilerCrashedError)) throw fromPoolError(e);
       spentMs += Math.round(performance.now() - t0);
       d.metrics.engineError();
       d.logger.warn({ event: 'compiler_crashed', language: r.language.id, attempt, error: e.message });
       if (attempt < CRASH_RETRIES) continue;
-      throw new ExecutionError('compiler_unavailable', 'the compiler failed while compiling this program; try again shortly', { cause: e });
+      throw new ExecutionError(
+        'compiler_unavailable',
+        'the compiler failed while compiling this program; try again shortly',
+        { cause: e },
+      );
     }
     if (outcome.kind === 'aborted') throw new ExecutionError('client_gone', 'client closed the request');
     if (outcome.kind === 'busy' || outcome.kind === 'timeout') {

@@ -4,18 +4,29 @@
 import Dockerode from 'dockerode';
 import { TIMED_OUT, withTimeout } from '../util/timeout';
 import { FrameSplitter, type StreamName } from './demux';
-import { ContainerGoneError, EngineUnavailableError, type Attached, type ContainerSpec, type Engine, type ManagedContainer } from './engine';
+import {
+  ContainerGoneError,
+  EngineUnavailableError,
+  type Attached,
+  type ContainerSpec,
+  type Engine,
+  type ManagedContainer,
+} from './engine';
 import { LABEL_MANAGED } from './sandbox-spec';
 
 /** The longest any single engine call may take before we treat the engine as unavailable. */
 export const ENGINE_CALL_MS = 15_000;
 
-
 /**
  * Rejects with EngineUnavailableError when `p` has not settled within `ms` (a hung engine). When `p`
  * still succeeds after that, `onLate` gets its value: what it made can then be undone.
  */
-export async function withDeadline<T>(p: Promise<T>, ms: number, what: string, onLate?: (value: T) => void): Promise<T> {
+export async function withDeadline<T>(
+  p: Promise<T>,
+  ms: number,
+  what: string,
+  onLate?: (value: T) => void,
+): Promise<T> {
   const r = await withTimeout(p, ms);
   if (r !== TIMED_OUT) return r;
   if (onLate) p.then(onLate, () => {});
@@ -148,7 +159,11 @@ export class DockerEngine implements Engine {
   async listManaged(labels: Record<string, string> = {}): Promise<ManagedContainer[]> {
     const label = [`${LABEL_MANAGED}=true`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
     try {
-      const list = await withDeadline(this.docker.listContainers({ all: true, filters: { label } }), ENGINE_CALL_MS, 'list');
+      const list = await withDeadline(
+        this.docker.listContainers({ all: true, filters: { label } }),
+        ENGINE_CALL_MS,
+        'list',
+      );
       return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State, createdAt: c.Created * 1000 }));
     } catch (e) {
       throw classifyEngineError(e, 'container list');

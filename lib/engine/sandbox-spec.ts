@@ -41,7 +41,14 @@ export function sandboxCreateOptions(
   limits: SandboxLimits,
   owner: SandboxOwner,
 ): Dockerode.ContainerCreateOptions {
-  return hardenedOptions(image, ['wc-agent'], limits, owner, { [LABEL_LANGUAGE]: language, [LABEL_ROLE]: 'sandbox' }, true);
+  return hardenedOptions(
+    image,
+    ['wc-agent'],
+    limits,
+    owner,
+    { [LABEL_LANGUAGE]: language, [LABEL_ROLE]: 'sandbox' },
+    true,
+  );
 }
 
 /** A long-lived warm compiler, with the same hardening; it talks over its stdin and stdout. */

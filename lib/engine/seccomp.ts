@@ -29,12 +29,18 @@ export interface SeccompChoice {
 }
 
 /** The architecture libseccomp calls this machine's native one. */
-export const NATIVE_ARCH: string | undefined = ({ x64: 'SCMP_ARCH_X86_64', arm64: 'SCMP_ARCH_AARCH64' } as Record<string, string>)[
-  process.arch
-];
+export const NATIVE_ARCH: string | undefined = (
+  { x64: 'SCMP_ARCH_X86_64', arm64: 'SCMP_ARCH_AARCH64' } as Record<string, string>
+)[process.arch];
 
 /** Actions that deny: as the default action they make the profile an allowlist. */
-const DENYING = new Set(['SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP']);
+const DENYING = new Set([
+  'SCMP_ACT_ERRNO',
+  'SCMP_ACT_KILL',
+  'SCMP_ACT_KILL_THREAD',
+  'SCMP_ACT_KILL_PROCESS',
+  'SCMP_ACT_TRAP',
+]);
 
 /**
  * Reads the profile at `path` ("default": the engine's own). Never throws: the engine's default is
@@ -66,10 +72,11 @@ export function readSeccompProfile(path: string): SeccompChoice {
   if (!Array.isArray(profile.syscalls) || profile.syscalls.length === 0) return fallback('it allows no syscalls');
   const arches = profile.architectures;
   if (!NATIVE_ARCH || !Array.isArray(arches) || arches.length !== 1 || arches[0] !== NATIVE_ARCH) {
-    return fallback(`its architectures are not just ${NATIVE_ARCH ?? 'this machine\'s'}`);
+    return fallback(`its architectures are not just ${NATIVE_ARCH ?? "this machine's"}`);
   }
   const allowed = allowedOfDenied(profile.syscalls);
-  if (allowed.length > 0) return fallback(`it allows ${allowed.join(', ')} (an older setup wrote it; run npm run setup)`);
+  if (allowed.length > 0)
+    return fallback(`it allows ${allowed.join(', ')} (an older setup wrote it; run npm run setup)`);
   let engineVersion: string | undefined;
   try {
     engineVersion = fs.readFileSync(`${path}.engine`, 'utf8').split('\n')[0].trim() || undefined;

@@ -16,11 +16,21 @@ export async function handleCompile(request: Request): Promise<Response> {
   const rt = getRuntime();
   const cors = corsHeaders(rt.config.corsOrigin);
   try {
-    const client = clientAddress(request.headers, rt.config.trustProxy, request.headers.get('x-webcompile-peer') ?? undefined);
+    const client = clientAddress(
+      request.headers,
+      rt.config.trustProxy,
+      request.headers.get('x-webcompile-peer') ?? undefined,
+    );
     const decision = rt.rateLimiter.take(client);
     if (!decision.allowed) {
       const retry = { 'Retry-After': String(decision.retryAfterS) };
-      throw new ApiError(429, `too many runs from ${client}; limit is ${rt.config.rateLimitPerMinute} a minute`, retry, {}, 'rate_limited');
+      throw new ApiError(
+        429,
+        `too many runs from ${client}; limit is ${rt.config.rateLimitPerMinute} a minute`,
+        retry,
+        {},
+        'rate_limited',
+      );
     }
     const req = await parseCompileRequest(request, rt.config);
     const result = await rt.executor.execute(toExecutionRequest(req, client), { signal: request.signal, receivedAt });

@@ -48,7 +48,9 @@ export class ClientGate {
       return Promise.resolve(this.leaver(client, e));
     }
     if (e.waiting.length >= this.opts.maxWaiting) {
-      return Promise.reject(new PoolQueueFullError(`too many requests of this client waiting (${e.waiting.length}); try again shortly`));
+      return Promise.reject(
+        new PoolQueueFullError(`too many requests of this client waiting (${e.waiting.length}); try again shortly`),
+      );
     }
     return new Promise<Leave>((resolve, reject) => {
       const done = () => {
@@ -68,7 +70,12 @@ export class ClientGate {
         reject(err);
       };
       const timer = setTimeout(
-        () => giveUp(new PoolTimeoutError(`no turn for this client within ${options.timeoutMs} ms (${this.opts.perClient} of its runs at once)`)),
+        () =>
+          giveUp(
+            new PoolTimeoutError(
+              `no turn for this client within ${options.timeoutMs} ms (${this.opts.perClient} of its runs at once)`,
+            ),
+          ),
         options.timeoutMs,
       );
       const onAbort = () => giveUp(new PoolAbortedError('request aborted'));

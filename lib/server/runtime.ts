@@ -144,7 +144,13 @@ export class Runtime {
       } else if (e.type === 'create_failed') {
         metrics.container('failed');
         metrics.engineError();
-        logger.error({ event: 'container_create_failed', role, language, error: errorMessage(e.error), retryInMs: e.retryInMs });
+        logger.error({
+          event: 'container_create_failed',
+          role,
+          language,
+          error: errorMessage(e.error),
+          retryInMs: e.retryInMs,
+        });
       } else if (e.type === 'destroy_failed') {
         metrics.engineError();
         logger.warn({ event: 'container_destroy_failed', role, language, error: errorMessage(e.error) });
@@ -163,7 +169,10 @@ export class Runtime {
     const version = await engine.version().catch((e) => `unknown (${errorMessage(e)})`);
     this.seccomp = checkEngineVersion(this.seccomp, version);
     if (this.seccomp.problem) {
-      logger.warn({ event: 'seccomp_profile', problem: this.seccomp.problem }, "containers get the engine's default seccomp profile");
+      logger.warn(
+        { event: 'seccomp_profile', problem: this.seccomp.problem },
+        "containers get the engine's default seccomp profile",
+      );
     }
     for (const p of this.pools.values()) p.start();
     for (const c of this.compilers.values()) c.start();

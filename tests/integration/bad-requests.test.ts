@@ -51,24 +51,30 @@ describe('bad requests', () => {
     expect((await r.json()).ErrorString).toBeTruthy();
   });
 
-  it.each(['/api/nope', '/api/compile/extra', '/api/stats/x/y'])('an unknown API path (%s) is a JSON 404', async (path) => {
-    for (const method of ['GET', 'POST']) {
-      const r = await fetch(`${server.url}${path}`, { method, body: method === 'POST' ? '{}' : undefined });
-      expect(r.status).toBe(404);
-      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-      expect((await r.json()).ErrorString).toBe(`no API endpoint at ${path}`);
-    }
-  });
+  it.each(['/api/nope', '/api/compile/extra', '/api/stats/x/y'])(
+    'an unknown API path (%s) is a JSON 404',
+    async (path) => {
+      for (const method of ['GET', 'POST']) {
+        const r = await fetch(`${server.url}${path}`, { method, body: method === 'POST' ? '{}' : undefined });
+        expect(r.status).toBe(404);
+        expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+        expect((await r.json()).ErrorString).toBe(`no API endpoint at ${path}`);
+      }
+    },
+  );
 
-  it.each(['/api/stats', '/api/health', '/api/languages', '/api/metrics'])('POST, PUT, PATCH, DELETE on %s are a JSON 405 with Allow: GET', async (path) => {
-    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      const r = await fetch(`${server.url}${path}`, { method });
-      expect(r.status).toBe(405);
-      expect(r.headers.get('allow')).toBe('GET');
-      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-      expect((await r.json()).ErrorString).toBe('method not allowed; use GET');
-    }
-  });
+  it.each(['/api/stats', '/api/health', '/api/languages', '/api/metrics'])(
+    'POST, PUT, PATCH, DELETE on %s are a JSON 405 with Allow: GET',
+    async (path) => {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        const r = await fetch(`${server.url}${path}`, { method });
+        expect(r.status).toBe(405);
+        expect(r.headers.get('allow')).toBe('GET');
+        expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+        expect((await r.json()).ErrorString).toBe('method not allowed; use GET');
+      }
+    },
+  );
 
   it('keeps serving after all of that', async () => {
     const r = await compile(server, { code: SUM });
@@ -99,7 +105,11 @@ describe('throttling', () => {
 });
 
 describe('throttling behind a trusted proxy', () => {
-  const proxied = useServer({ WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '1', WEBCOMPILE_TRUST_PROXY: 'true', WEBCOMPILE_POOL_SIZE: '1' });
+  const proxied = useServer({
+    WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '1',
+    WEBCOMPILE_TRUST_PROXY: 'true',
+    WEBCOMPILE_POOL_SIZE: '1',
+  });
 
   it('uses X-Forwarded-For as the client when told to trust it', async () => {
     const send = (ip: string) =>

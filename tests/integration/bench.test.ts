@@ -15,11 +15,25 @@ describe('npm run bench', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-bench-'));
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/bench.ts'], {
       cwd: root,
-      env: { ...process.env, BENCH_SERIAL: '3', BENCH_PARALLEL: '8', BENCH_NAIVE: '2', BENCH_FAIRNESS_VICTIM: '2', BENCH_OUT: out },
+      env: {
+        ...process.env,
+        BENCH_SERIAL: '3',
+        BENCH_PARALLEL: '8',
+        BENCH_NAIVE: '2',
+        BENCH_FAIRNESS_VICTIM: '2',
+        BENCH_OUT: out,
+      },
       timeout: 240_000,
     });
-    for (const row of ['(a) unique, serial', '(a) unique, 8 in flight', '(a) same code, serial', '(a) same code, 8 in flight',
-      '(b) docker run --rm, 8 in flight', '(c) exec in a running container, serial', '(d) container churn alone, serial']) {
+    for (const row of [
+      '(a) unique, serial',
+      '(a) unique, 8 in flight',
+      '(a) same code, serial',
+      '(a) same code, 8 in flight',
+      '(b) docker run --rm, 8 in flight',
+      '(c) exec in a running container, serial',
+      '(d) container churn alone, serial',
+    ]) {
       expect(stdout).toContain(`| ${row} |`);
     }
     // gVisor's rows, where the engine has it (scripts/engine.sh registers it as "runsc").
@@ -34,14 +48,20 @@ describe('npm run bench', () => {
     const json = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
     expect(Object.keys(json.rows)).toHaveLength(7);
     expect(Object.keys(json.gvisorRows)).toHaveLength('runsc' in Runtimes ? 2 : 0);
-    for (const r of [...Object.values(json.rows), ...Object.values(json.gvisorRows)] as { p50: number; rps: number; coreMs: number }[]) {
+    for (const r of [...Object.values(json.rows), ...Object.values(json.gvisorRows)] as {
+      p50: number;
+      rps: number;
+      coreMs: number;
+    }[]) {
       expect(r.p50).toBeGreaterThan(0);
       expect(r.rps).toBeGreaterThan(0);
       expect(r.coreMs).toBeGreaterThan(0);
     }
     // The fairness rows: the victim's latency while another client floods.
     for (const row of ['Python busy loops (20 s) vs Python hello', 'C# compile bombs vs C# hello']) {
-      expect(stdout).toMatch(new RegExp(`^\\| ${row.replace(/[()#]/g, '\\$&')} \\| 2 \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\|`, 'm'));
+      expect(stdout).toMatch(
+        new RegExp(`^\\| ${row.replace(/[()#]/g, '\\$&')} \\| 2 \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\|`, 'm'),
+      );
     }
     expect(json.fairness).toHaveLength(2);
     fs.rmSync(out, { recursive: true, force: true });

@@ -8,19 +8,28 @@ describe('POST /api/compile', () => {
   it('runs the seed sum program', async () => {
     const r = await compile(server, { code: SUM });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ Output: 'Sum: 499500\n', ErrorString: '', Timeout: false, Status: 'ok', ExitCode: 0 });
+    expect(r.body).toMatchObject({
+      Output: 'Sum: 499500\n',
+      ErrorString: '',
+      Timeout: false,
+      Status: 'ok',
+      ExitCode: 0,
+    });
     expect(typeof r.body.LatencyInMS).toBe('number');
     expect(r.body.LatencyInMS).toBeGreaterThan(0);
   });
 
   it('reports a compile error (CS0029) with diagnostics and does not run the program', async () => {
-    const code = 'class P {\n  static void Main() {\n    System.Console.WriteLine("ran");\n    int x = "text";\n  }\n}\n';
+    const code =
+      'class P {\n  static void Main() {\n    System.Console.WriteLine("ran");\n    int x = "text";\n  }\n}\n';
     const r = await compile(server, { code });
     expect(r.body.Status).toBe('compile_error');
     expect(r.body.ErrorString).toContain('CS0029');
     expect(r.body.Output).toBe('');
     expect(r.body.RunMS).toBeNull();
-    expect(r.body.Diagnostics).toContainEqual(expect.objectContaining({ line: 4, column: 13, severity: 'error', code: 'CS0029' }));
+    expect(r.body.Diagnostics).toContainEqual(
+      expect.objectContaining({ line: 4, column: 13, severity: 'error', code: 'CS0029' }),
+    );
   });
 
   it('reports an unhandled exception as runtime_error with exit code and message', async () => {
@@ -40,7 +49,9 @@ class P { static void Main() { Console.OutputEncoding = Encoding.UTF8; Console.W
   });
 
   it('passes Environment.Exit(3) through', async () => {
-    const r = await compile(server, { code: 'class P { static void Main() { System.Console.Write("bye"); System.Environment.Exit(3); } }' });
+    const r = await compile(server, {
+      code: 'class P { static void Main() { System.Console.Write("bye"); System.Environment.Exit(3); } }',
+    });
     expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: 3, Output: 'bye' });
   });
 
@@ -108,7 +119,11 @@ class P { static void Main() { Console.OutputEncoding = Encoding.UTF8; Console.W
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
-    const r = await compile(server, { code: SUM }, { headers: { 'content-type': 'application/json', Origin: 'https://example.org' } });
+    const r = await compile(
+      server,
+      { code: SUM },
+      { headers: { 'content-type': 'application/json', Origin: 'https://example.org' } },
+    );
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
   });
 });

@@ -60,7 +60,9 @@ describe('engine outage', () => {
     await docker.ping();
     // The engine that scripts/engine.sh starts runs containers with crun where crun can work, and
     // says so; otherwise with runc, and says why.
-    expect(log).toMatch(/starting dockerd --add-runtime crun=\S+ --default-runtime crun|containers run with runc|starting dockerd( --data-root \S+)?$/m);
+    expect(log).toMatch(
+      /starting dockerd --add-runtime crun=\S+ --default-runtime crun|containers run with runc|starting dockerd( --data-root \S+)?$/m,
+    );
     const info = (await docker.info()) as { DefaultRuntime: string; DockerRootDir: string };
     expect(info.DefaultRuntime).toBe(/--default-runtime crun/.test(log) ? 'crun' : 'runc');
     // Its runtime state is in memory, and its images and containers too when it says so.
@@ -71,7 +73,9 @@ describe('engine outage', () => {
     await expect.poll(async () => (await fetch(`${server.url}/api/health`)).status, { timeout: 60_000 }).toBe(200);
     const r = await compile(server, { code: SUM });
     expect(r.body).toMatchObject({ Status: 'ok', Output: 'Sum: 499500\n' });
-    await expect.poll(async () => (await (await fetch(`${server.url}/api/stats`)).json()).pool.idle, { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(async () => (await (await fetch(`${server.url}/api/stats`)).json()).pool.idle, { timeout: 30_000 })
+      .toBe(2);
     const s = await (await fetch(`${server.url}/api/stats`)).json();
     expect(s.engineErrors).toBeGreaterThan(0);
   });

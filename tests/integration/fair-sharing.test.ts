@@ -19,7 +19,11 @@ beforeEach(() => {
 afterEach(() => flood.abort());
 
 /** Starts `n` requests from the flooder; their answers (or failures, once aborted) are collected. */
-function startFlood(server: Parameters<typeof compileFrom>[0], n: number, body: (i: number) => Record<string, unknown>) {
+function startFlood(
+  server: Parameters<typeof compileFrom>[0],
+  n: number,
+  body: (i: number) => Record<string, unknown>,
+) {
   const answers: CompileAnswer[] = [];
   for (let i = 0; i < n; i++) {
     compileFrom(server, body(i), { localAddress: FLOODER, signal: flood.signal }).then(
@@ -42,8 +46,16 @@ describe('a client that floods a language with busy loops', () => {
   });
 
   it('holds at most its cap of sandboxes, and another client is answered while every flood run still runs', async () => {
-    const answers = startFlood(server, 16, (i) => ({ language: 'python', code: `# ${i}\nwhile True:\n    pass\n`, timeoutMs: 15000 }));
-    await eventually(async () => (await stats(server)).pools.python.busy === 4, 20_000, 'the flood to hold its four sandboxes');
+    const answers = startFlood(server, 16, (i) => ({
+      language: 'python',
+      code: `# ${i}\nwhile True:\n    pass\n`,
+      timeoutMs: 15000,
+    }));
+    await eventually(
+      async () => (await stats(server)).pools.python.busy === 4,
+      20_000,
+      'the flood to hold its four sandboxes',
+    );
     const victim = await compileFrom(server, { language: 'python', code: 'print("hello")' }, { localAddress: VICTIM });
     expect(victim.status).toBe(200);
     expect(victim.body).toMatchObject({ Status: 'ok', Output: 'hello\n' });

@@ -34,7 +34,8 @@ async function running(instance: string, role: 'sandbox' | 'compiler'): Promise<
   for (const c of listed) {
     try {
       const { State, HostConfig } = await docker.getContainer(c.Id).inspect();
-      if (State.Running) seen.push({ runtime: HostConfig.Runtime ?? '', exe: path.basename(fs.readlinkSync(`/proc/${State.Pid}/exe`)) });
+      if (State.Running)
+        seen.push({ runtime: HostConfig.Runtime ?? '', exe: path.basename(fs.readlinkSync(`/proc/${State.Pid}/exe`)) });
     } catch {
       // removed, or ended, between the listing and the look at it
     }
@@ -61,10 +62,14 @@ describe(gvisor ? 'with WEBCOMPILE_SANDBOX_RUNTIME=runsc' : 'with the default sa
   it(`the engine runs the sandboxes with ${gvisor ? 'runsc' : 'its default runtime'}, and the warm compilers with its default`, async () => {
     const { DefaultRuntime } = (await docker.info()) as { DefaultRuntime: string };
     const id = await instanceIdOf(server);
-    const sandboxes = await eventually(async () => {
-      const s = await running(id, 'sandbox');
-      return s.length > 0 && s;
-    }, 20_000, 'a running sandbox');
+    const sandboxes = await eventually(
+      async () => {
+        const s = await running(id, 'sandbox');
+        return s.length > 0 && s;
+      },
+      20_000,
+      'a running sandbox',
+    );
     for (const s of sandboxes) {
       expect(s.runtime).toBe(gvisor ? 'runsc' : DefaultRuntime);
       // Under gVisor the container's first host process is gVisor's kernel (runsc), not the agent.
@@ -80,14 +85,19 @@ describe(gvisor ? 'with WEBCOMPILE_SANDBOX_RUNTIME=runsc' : 'with the default sa
   // /sys/fs/cgroup): the agent's OOM-kill and pids-limit counters read 0 there, so memory_limit and
   // process_limit cannot come from them (the engine's limits still hold: the host kernel applies them
   // to the whole sandbox, gVisor's kernel included).
-  it(gvisor ? 'a program sees none of the cgroup counters the agent reads' : 'a program can read the cgroup counters the agent reads', async () => {
-    const r = await compile(server, { language: 'bash', code: COUNTER_PROBE });
-    expect(r.body, JSON.stringify(r.body)).toMatchObject({ Status: 'ok', ExitCode: 0 });
-    expect(r.body.Output.endsWith('end\n')).toBe(true);
-    const seen = r.body.Output.split('\n').filter((l: string) => COUNTERS.includes(l));
-    if (gvisor) expect(seen).toEqual([]);
-    else expect(seen.length).toBeGreaterThanOrEqual(2); // memory and pids, of one cgroup version
-  });
+  it(
+    gvisor
+      ? 'a program sees none of the cgroup counters the agent reads'
+      : 'a program can read the cgroup counters the agent reads',
+    async () => {
+      const r = await compile(server, { language: 'bash', code: COUNTER_PROBE });
+      expect(r.body, JSON.stringify(r.body)).toMatchObject({ Status: 'ok', ExitCode: 0 });
+      expect(r.body.Output.endsWith('end\n')).toBe(true);
+      const seen = r.body.Output.split('\n').filter((l: string) => COUNTERS.includes(l));
+      if (gvisor) expect(seen).toEqual([]);
+      else expect(seen.length).toBeGreaterThanOrEqual(2); // memory and pids, of one cgroup version
+    },
+  );
 
   if (gvisor) {
     it(`the engine's "runsc" is the wrapper scripts/engine.sh writes: ptrace platform, no network`, async () => {

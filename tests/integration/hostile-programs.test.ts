@@ -45,7 +45,11 @@ function load(file: string): Fixture {
   };
 }
 
-const fixtures = fs.readdirSync(dir).filter((f) => f.endsWith('.cs')).sort().map(load);
+const fixtures = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.cs'))
+  .sort()
+  .map(load);
 
 const server = useServer({
   WEBCOMPILE_POOL_SIZE: '2',

@@ -16,7 +16,11 @@ interface Case {
 const CASES: Record<string, Case> = {
   csharp: {
     hello: 'class P { static void Main() { System.Console.WriteLine("Hello, World!"); } }',
-    compileError: { code: 'class P {\n  static void Main() {\n    int x = "text";\n  }\n}\n', line: 3, message: 'CS0029' },
+    compileError: {
+      code: 'class P {\n  static void Main() {\n    int x = "text";\n  }\n}\n',
+      line: 3,
+      message: 'CS0029',
+    },
     runtimeError: {
       code: 'class P { static void Main() { throw new System.InvalidOperationException("boom"); } }',
       exitCode: 1,
@@ -38,7 +42,11 @@ const CASES: Record<string, Case> = {
   },
   c: {
     hello: '#include <stdio.h>\nint main(void) { printf("Hello, World!\\n"); return 0; }\n',
-    compileError: { code: '#include <stdio.h>\nint main(void) {\n    printf("x\\n")\n}\n', line: 3, message: 'expected' },
+    compileError: {
+      code: '#include <stdio.h>\nint main(void) {\n    printf("x\\n")\n}\n',
+      line: 3,
+      message: 'expected',
+    },
     runtimeError: {
       code: '#include <stdio.h>\nint main(void) { fprintf(stderr, "boom\\n"); return 3; }\n',
       exitCode: 3,
@@ -47,7 +55,11 @@ const CASES: Record<string, Case> = {
   },
   cpp: {
     hello: '#include <iostream>\nint main() { std::cout << "Hello, World!" << std::endl; }\n',
-    compileError: { code: '#include <string>\nint main() {\n  std::string s = 42;\n}\n', line: 3, message: 'conversion from' },
+    compileError: {
+      code: '#include <string>\nint main() {\n  std::string s = 42;\n}\n',
+      line: 3,
+      message: 'conversion from',
+    },
     runtimeError: {
       code: '#include <stdexcept>\nint main() { throw std::runtime_error("boom"); }\n',
       exitCode: 134,
@@ -60,7 +72,8 @@ const CASES: Record<string, Case> = {
     runtimeError: { code: 'package main\n\nfunc main() {\n\tpanic("boom")\n}\n', exitCode: 2, message: 'panic: boom' },
   },
   java: {
-    hello: 'public class Main {\n  public static void main(String[] a) {\n    System.out.println("Hello, World!");\n  }\n}\n',
+    hello:
+      'public class Main {\n  public static void main(String[] a) {\n    System.out.println("Hello, World!");\n  }\n}\n',
     compileError: {
       code: 'public class Main {\n  public static void main(String[] a) {\n    int x = "text";\n  }\n}\n',
       line: 3,
@@ -100,14 +113,14 @@ const CASES: Record<string, Case> = {
 };
 
 const server = useServer({
-    WEBCOMPILE_LANGUAGES: Object.keys(LANGUAGES).join(','),
-    WEBCOMPILE_POOL_SIZE: '1',
-    WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
-    // Several compilers at once on two cores: room for a slow one, and for a container to free.
-    WEBCOMPILE_COMPILE_TIMEOUT_MS: '30000',
-    WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '60000',
-    WEBCOMPILE_LOG_DIR: 'runs/test-languages',
-  });
+  WEBCOMPILE_LANGUAGES: Object.keys(LANGUAGES).join(','),
+  WEBCOMPILE_POOL_SIZE: '1',
+  WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
+  // Several compilers at once on two cores: room for a slow one, and for a container to free.
+  WEBCOMPILE_COMPILE_TIMEOUT_MS: '30000',
+  WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '60000',
+  WEBCOMPILE_LOG_DIR: 'runs/test-languages',
+});
 
 it('has a test case for every language of the registry, and at least twelve', () => {
   expect(Object.keys(CASES).sort()).toEqual(Object.keys(LANGUAGES).sort());

@@ -2,7 +2,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compile, containersOf, docker, eventually, instanceIdOf, sandboxesOf, startServer, SUM, useServer, type TestServer } from './helpers/server';
+import {
+  compile,
+  containersOf,
+  docker,
+  eventually,
+  instanceIdOf,
+  sandboxesOf,
+  startServer,
+  SUM,
+  useServer,
+  type TestServer,
+} from './helpers/server';
 
 const LOOP = 'class P { static void Main() { while (true) { } } }';
 
@@ -13,7 +24,10 @@ async function stats(server: TestServer) {
 /** The container of `instance` that is running the user's program (found through the engine). */
 async function containerRunning(instance: string, command: string): Promise<string | undefined> {
   for (const c of await sandboxesOf(instance)) {
-    const top = await docker.getContainer(c.Id).top().catch(() => null);
+    const top = await docker
+      .getContainer(c.Id)
+      .top()
+      .catch(() => null);
     if (top?.Processes?.some((p: string[]) => p.join(' ').includes(command))) return c.Id;
   }
   return undefined;
@@ -36,9 +50,7 @@ describe('a pool of 2', () => {
       expect(a.status).toBe(200);
       expect(a.body).toMatchObject({ Status: 'ok', Output: String(i * 7) });
     });
-    await expect
-      .poll(async () => (await sandboxesOf(instance)).length, { timeout: 20_000 })
-      .toBe(2);
+    await expect.poll(async () => (await sandboxesOf(instance)).length, { timeout: 20_000 }).toBe(2);
     await expect.poll(async () => (await stats(server)).pool.idle, { timeout: 20_000 }).toBe(2);
   });
 
@@ -72,13 +84,23 @@ describe('a pool of 2', () => {
     const after = await containersOf(instance);
     expect(after.some((c) => before.some((b) => b.Id === c.Id))).toBe(false);
     await expect
-      .poll(async () => (await containersOf(instance)).filter((c) => c.Labels['webcompile.role'] === 'compiler').length, { timeout: 20_000 })
+      .poll(
+        async () => (await containersOf(instance)).filter((c) => c.Labels['webcompile.role'] === 'compiler').length,
+        { timeout: 20_000 },
+      )
       .toBe(2);
   });
 
   it('containers killed from outside are noticed and replaced', async () => {
     const before = await sandboxesOf(instance);
-    await Promise.all(before.map((c) => docker.getContainer(c.Id).kill().catch(() => {})));
+    await Promise.all(
+      before.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .kill()
+          .catch(() => {}),
+      ),
+    );
     const r = await compile(server, { code: SUM });
     expect(r.body.Output).toBe('Sum: 499500\n');
     await expect
@@ -91,10 +113,19 @@ describe('a pool of 2', () => {
   it('idle containers killed from outside are replaced with no request to notice them, again and again', async () => {
     for (let round = 0; round < 2; round++) {
       const before = await sandboxesOf(instance);
-      await Promise.all(before.map((c) => docker.getContainer(c.Id).kill().catch(() => {})));
+      await Promise.all(
+        before.map((c) =>
+          docker
+            .getContainer(c.Id)
+            .kill()
+            .catch(() => {}),
+        ),
+      );
       await expect
         .poll(
-          async () => (await sandboxesOf(instance)).filter((c) => c.State === 'running' && !before.some((b) => b.Id === c.Id)).length,
+          async () =>
+            (await sandboxesOf(instance)).filter((c) => c.State === 'running' && !before.some((b) => b.Id === c.Id))
+              .length,
           { timeout: 20_000 },
         )
         .toBe(2);
@@ -132,7 +163,11 @@ describe('a pool of 2', () => {
     const marker = `marker${Date.now()}`;
     await compile(server, { code: `class P { static void Main() { /* ${marker} */ } }` });
     const file = path.resolve(__dirname, '../../runs/test-pool/webcompile.log');
-    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.some((l) => l.event === 'request' && l.status === 'ok' && typeof l.latencyMs === 'number')).toBe(true);
     expect(lines.some((l) => l.event === 'container_created')).toBe(true);
     expect(fs.readFileSync(file, 'utf8')).not.toContain(marker);

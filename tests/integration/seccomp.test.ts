@@ -111,7 +111,10 @@ describe('with the profile setup wrote', () => {
 
   it('kills a program that uses the 32-bit x86 or the x32 syscall ABI, and the next run is fine', async () => {
     // SIGSYS is seccomp's kill; a kernel without the 32-bit ABI kills int $0x80 with SIGSEGV first.
-    for (const [code, signal] of [[INT80_GETPID, INT80_SERVED ? 31 : 11], [X32_GETPID, 31]] as const) {
+    for (const [code, signal] of [
+      [INT80_GETPID, INT80_SERVED ? 31 : 11],
+      [X32_GETPID, 31],
+    ] as const) {
       const r = await compile(server, { language: 'c', code });
       expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: 128 + signal, Output: '' });
       expect(r.body.ErrorString).toContain(`killed by signal ${signal}`);
@@ -135,7 +138,8 @@ describe('with a profile from another engine version', () => {
     const stats = await (await fetch(`${server.url}/api/stats`)).json();
     expect(stats.seccomp).toBe('engine-default');
     const r = await compile(server, { language: 'c', code: INT80_GETPID });
-    if (INT80_SERVED) expect(r.body).toMatchObject({ Status: 'ok', Output: expect.stringMatching(/^32-bit getpid: \d+\n$/) });
+    if (INT80_SERVED)
+      expect(r.body).toMatchObject({ Status: 'ok', Output: expect.stringMatching(/^32-bit getpid: \d+\n$/) });
     else expect(r.body).toMatchObject({ Status: 'runtime_error', ExitCode: 128 + 11 });
     const x32 = await compile(server, { language: 'c', code: X32_GETPID });
     expect(x32.body).toMatchObject({ Status: 'ok', Output: 'x32 getpid: -1\n' });
@@ -144,7 +148,7 @@ describe('with a profile from another engine version', () => {
   // What falling back means: Docker 20.10's default lets io_uring and ptrace through (and so the
   // programs above do succeed where allowed); it denies process_vm_readv/writev to a container
   // without CAP_SYS_PTRACE.
-  it("lets io_uring and ptrace through, but not process_vm_readv/writev", async () => {
+  it('lets io_uring and ptrace through, but not process_vm_readv/writev', async () => {
     for (const name of ['io_uring_setup', 'io_uring_enter', 'io_uring_register', 'ptrace']) {
       const r = await compile(server, { language: 'c', code: calling(name) });
       expect(r.body, name).toMatchObject({ Status: 'ok', Output: expect.stringMatching(/^\d+ ok\n$/) });

@@ -16,7 +16,10 @@ describe('server start', () => {
   });
 
   it('exits when settings contradict each other', async () => {
-    const server = await startServer({ WEBCOMPILE_TIMEOUT_MS: '3000', WEBCOMPILE_MAX_TIMEOUT_MS: '2000' }, { waitHealthy: false });
+    const server = await startServer(
+      { WEBCOMPILE_TIMEOUT_MS: '3000', WEBCOMPILE_MAX_TIMEOUT_MS: '2000' },
+      { waitHealthy: false },
+    );
     try {
       expect(await server.exited).toBe(1);
       expect(server.output()).toMatch(/WEBCOMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_TIMEOUT_MS/);

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile, GVISOR, useServer } from './helpers/server';
 
-
 const server = useServer({ WEBCOMPILE_LANGUAGES: 'bash,python,c', WEBCOMPILE_TIMEOUT_MS: '8000' });
 
 describe('a program cannot forge its verdict', () => {

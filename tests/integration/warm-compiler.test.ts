@@ -46,7 +46,9 @@ describe('with warm compilers', () => {
   });
 
   it('warnings of a successful compile reach ErrorString and Diagnostics', async () => {
-    const r = await compile(server, { code: 'class P { static void Main() { int unused; System.Console.Write(1); } }' });
+    const r = await compile(server, {
+      code: 'class P { static void Main() { int unused; System.Console.Write(1); } }',
+    });
     expect(r.body.Status).toBe('ok');
     expect(r.body.Diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'CS0168' }));
     expect(r.body.ErrorString).toContain('CS0168');
@@ -62,21 +64,30 @@ describe('with warm compilers', () => {
     // the stuck compiler was replaced and the pool serves on
     expect((await compile(server, { code: SUM })).body.Output).toBe('Sum: 499500\n');
     await expect
-      .poll(async () => (await (await fetch(`${server.url}/api/stats`)).json()).compilers.csharp.idle, { timeout: 30_000 })
+      .poll(async () => (await (await fetch(`${server.url}/api/stats`)).json()).compilers.csharp.idle, {
+        timeout: 30_000,
+      })
       .toBe(2);
   });
 
   it('a compiler that dies mid-compile is our failure: the compile goes on elsewhere, never a compile error', async () => {
     const slow = compile(server, { code: SLOW });
     // find the compiler working on it (the one using CPU) and kill it from outside
-    const busy = await eventually(async () => {
-      const stats = await (await fetch(`${server.url}/api/stats`)).json();
-      return stats.compilers.csharp.busy === 1;
-    }, 10_000, 'a busy compiler');
+    const busy = await eventually(
+      async () => {
+        const stats = await (await fetch(`${server.url}/api/stats`)).json();
+        return stats.compilers.csharp.busy === 1;
+      },
+      10_000,
+      'a busy compiler',
+    );
     expect(busy).toBe(true);
     const compilers = (await containersOf(instance)).filter((c) => c.Labels['webcompile.role'] === 'compiler');
     const usage = await Promise.all(
-      compilers.map(async (c) => ({ id: c.Id, cpu: (await docker.getContainer(c.Id).stats({ stream: false })).cpu_stats.cpu_usage.total_usage })),
+      compilers.map(async (c) => ({
+        id: c.Id,
+        cpu: (await docker.getContainer(c.Id).stats({ stream: false })).cpu_stats.cpu_usage.total_usage,
+      })),
     );
     const victim = usage.sort((a, b) => b.cpu - a.cpu)[0];
     const other = compile(server, { code: echo(`survivor${Date.now()}`) });
@@ -94,7 +105,11 @@ describe('with warm compilers', () => {
 
 describe('one warm compiler, many users', () => {
   // One compiler: every compile below goes to the same mcs, one after another.
-  const server = useServer({ WEBCOMPILE_LANGUAGES: 'csharp', WEBCOMPILE_COMPILER_POOL_SIZE: '1', WEBCOMPILE_COMPILE_CACHE_MB: '0' });
+  const server = useServer({
+    WEBCOMPILE_LANGUAGES: 'csharp',
+    WEBCOMPILE_COMPILER_POOL_SIZE: '1',
+    WEBCOMPILE_COMPILE_CACHE_MB: '0',
+  });
 
   it('a compile never sees what an earlier compile defined', async () => {
     const tag = `t${Date.now()}`;
@@ -103,7 +118,9 @@ describe('one warm compiler, many users', () => {
 class P { static void Main() { System.Console.Write(Leak.Secret.Value); } }`,
     });
     expect(a.body).toMatchObject({ Status: 'ok', Output: tag });
-    const b = await compile(server, { code: 'class P { static void Main() { System.Console.Write(Leak.Secret.Value); } }' });
+    const b = await compile(server, {
+      code: 'class P { static void Main() { System.Console.Write(Leak.Secret.Value); } }',
+    });
     expect(b.body.Status).toBe('compile_error');
     expect(b.body.Diagnostics[0]).toMatchObject({ line: 1, code: 'CS0103' });
     const c = await compile(server, { code: echo(`c${tag}`) });

@@ -38,7 +38,10 @@ const answer = fc.record({
   out: fc.array(
     fc.oneof(
       fc.record({ stream: fc.constantFrom('o', 'e'), bytes: chunk }),
-      fc.record({ stream: fc.constantFrom('o', 'e'), bytes: stats.map((s) => Buffer.concat([frame('R', report(N, s)), frame('S', N)])) }),
+      fc.record({
+        stream: fc.constantFrom('o', 'e'),
+        bytes: stats.map((s) => Buffer.concat([frame('R', report(N, s)), frame('S', N)])),
+      }),
     ),
     { maxLength: 8 },
   ),
@@ -100,7 +103,13 @@ describe('AgentStream, property-based', () => {
   });
 
   it('never throws on random frames, and reports only what a well-formed report frame of this nonce said', () => {
-    const anyFrame = fc.record({ type: fc.constantFrom('S', 'c', 'C', 'o', 'e', 'R', 'E', 'X'), payload: fc.oneof(chunk, stats.map((st) => Buffer.from(report(N, st)))) });
+    const anyFrame = fc.record({
+      type: fc.constantFrom('S', 'c', 'C', 'o', 'e', 'R', 'E', 'X'),
+      payload: fc.oneof(
+        chunk,
+        stats.map((st) => Buffer.from(report(N, st))),
+      ),
+    });
     fc.assert(
       fc.property(fc.array(anyFrame, { maxLength: 12 }), fc.boolean(), (frames, hasCompile) => {
         const s = new AgentStream(N, LIMIT, hasCompile);
@@ -108,9 +117,12 @@ describe('AgentStream, property-based', () => {
         for (const part of cut(bytes, [0.3, 0.6])) s.push('stdout', part);
         s.end();
         const r = s.result();
-        const reports = new Set(frames.filter((f) => f.type === 'R' || f.type === 'C').map((f) => f.payload.toString('latin1')));
+        const reports = new Set(
+          frames.filter((f) => f.type === 'R' || f.type === 'C').map((f) => f.payload.toString('latin1')),
+        );
         // A report frame of this nonce said this peak memory (field 7 of the report).
-        const said = (st: NonNullable<typeof r.run>) => [...reports].some((p) => p.startsWith(`${N} `) && p.split(' ')[6] === String(st.maxRssKb));
+        const said = (st: NonNullable<typeof r.run>) =>
+          [...reports].some((p) => p.startsWith(`${N} `) && p.split(' ')[6] === String(st.maxRssKb));
         if (r.run) expect(said(r.run)).toBe(true);
         if (r.compile) expect(said(r.compile.stats)).toBe(true);
       }),

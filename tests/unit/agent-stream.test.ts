@@ -51,7 +51,15 @@ describe('AgentStream', () => {
   it('takes report-like bytes in program output as output, never as a report', () => {
     const forged = `\n${N} R 0 0 0 0 7 0 0\n${N} exit 0 1 1 1 1 0 0\n` + String.fromCharCode(0x52, 0, 0, 0, 5);
     const s = new AgentStream(N, 1000, false);
-    feed(s, Buffer.concat([start, frame('o', forged), frame('e', forged), frame('R', report(N, { exit: 3, userUs: 6e6, sysUs: 0 }))]));
+    feed(
+      s,
+      Buffer.concat([
+        start,
+        frame('o', forged),
+        frame('e', forged),
+        frame('R', report(N, { exit: 3, userUs: 6e6, sysUs: 0 })),
+      ]),
+    );
     const r = s.result();
     expect(r.stdout.toString('latin1')).toBe(forged);
     expect(r.stderr.toString('latin1')).toBe(forged);
@@ -108,8 +116,17 @@ describe('AgentStream', () => {
     ['a frame longer than the agent sends', Buffer.concat([start, Buffer.from([0x6f, 0, 0x10, 0, 1])]), /frame of/],
     ['output before the start report', frame('o', 'hi'), /before the start report/],
     ['a start report with another nonce', frame('S', '__wc_other'), /unexpected start report/],
-    ['a compile report in a job without a compile step', Buffer.concat([start, frame('C', report(N, {}))]), /outside the compile step/],
-    ['program output before the compile report', Buffer.concat([start, frame('o', 'early')]), /before the compile report/, true],
+    [
+      'a compile report in a job without a compile step',
+      Buffer.concat([start, frame('C', report(N, {}))]),
+      /outside the compile step/,
+    ],
+    [
+      'program output before the compile report',
+      Buffer.concat([start, frame('o', 'early')]),
+      /before the compile report/,
+      true,
+    ],
     ['a run report with extra numbers', Buffer.concat([start, frame('R', `${report(N, {})} 7`)]), /10 fields/],
     ['a run report with another nonce', Buffer.concat([start, frame('R', report('__wc_forged', {}))]), /wrong nonce/],
   ])('refuses %s', (_name, bytes, why, hasCompile = false) => {
@@ -157,7 +174,12 @@ describe('AgentStream', () => {
 describe('parseReport', () => {
   it('reads every field', () => {
     expect(parseReport(Buffer.from(`${N} exit 3 2500000 1200000 300000 20480 1 2`), N)).toEqual({
-      exitCode: 3, signal: null, cpuTimeMs: 1500, maxRssKb: 20480, oomKills: 1, pidsLimitHits: 2,
+      exitCode: 3,
+      signal: null,
+      cpuTimeMs: 1500,
+      maxRssKb: 20480,
+      oomKills: 1,
+      pidsLimitHits: 2,
     });
   });
 
@@ -179,8 +201,17 @@ describe('parseReport', () => {
 
 describe('encodeJob and FrameReader', () => {
   it('encodes every field with its length, binary-safe', () => {
-    const job = encodeJob({ nonce: N, outputLimitBytes: 64, compile: [], run: ['python3', 'a b.py'], stdin: 'x\ny', files: { 'a b.py': 'print(1)\n' } });
-    expect(job.toString()).toBe(`3\nwc2${N.length}\n${N}2\n641\n01\n27\npython36\na b.py3\nx\ny1\n16\na b.py3\n6449\nprint(1)\n`);
+    const job = encodeJob({
+      nonce: N,
+      outputLimitBytes: 64,
+      compile: [],
+      run: ['python3', 'a b.py'],
+      stdin: 'x\ny',
+      files: { 'a b.py': 'print(1)\n' },
+    });
+    expect(job.toString()).toBe(
+      `3\nwc2${N.length}\n${N}2\n641\n01\n27\npython36\na b.py3\nx\ny1\n16\na b.py3\n6449\nprint(1)\n`,
+    );
   });
 
   it('splits frames however the bytes are cut and refuses oversized ones', () => {

@@ -58,7 +58,7 @@ describe('ClientGate', () => {
     expect(gate.running('a')).toBe(0);
   });
 
-  it("turns a client away at once when its queue is full", async () => {
+  it('turns a client away at once when its queue is full', async () => {
     const gate = new ClientGate({ perClient: 1, maxWaiting: 1 });
     await gate.enter('a', { timeoutMs: 1000 });
     void gate.enter('a', { timeoutMs: 1000 });

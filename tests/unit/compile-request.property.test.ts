@@ -92,7 +92,10 @@ const costlyChar = fc.oneof(
 );
 const anyUnit = (surrogates: boolean) =>
   surrogates
-    ? fc.oneof({ weight: 8, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }, { weight: 1, arbitrary: loneSurrogate })
+    ? fc.oneof(
+        { weight: 8, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+        { weight: 1, arbitrary: loneSurrogate },
+      )
     : fc.string({ unit: 'binary', minLength: 1, maxLength: 1 });
 
 /** The longest prefix of s (whole code points) of at most max UTF-8 bytes, as Buffer.byteLength counts them. */
@@ -118,11 +121,17 @@ function fit(s: string, max: number): string {
 }
 
 /** unit repeated to (at most) target bytes. */
-const fill = (unit: string, target: number) => fit(unit.repeat(Math.ceil(target / Math.max(1, bytes(unit))) + 1), target);
+const fill = (unit: string, target: number) =>
+  fit(unit.repeat(Math.ceil(target / Math.max(1, bytes(unit))) + 1), target);
 
 /** Byte sizes biased toward 0 and the limit. */
 const sizeUpTo = (max: number) =>
-  fc.oneof(fc.constant(max), fc.integer({ min: Math.max(0, max - 4), max }), fc.integer({ min: 0, max }), fc.constant(0));
+  fc.oneof(
+    fc.constant(max),
+    fc.integer({ min: Math.max(0, max - 4), max }),
+    fc.integer({ min: 0, max }),
+    fc.constant(0),
+  );
 
 /**
  * A string of at most maxBytes UTF-8 bytes: short arbitrary ones, and ones filled up to a size near
@@ -155,7 +164,11 @@ function codeUpTo(maxBytes: number, surrogates: boolean): fc.Arbitrary<string> {
 /** A string of more than maxBytes bytes (by at most a few hundred), not blank. */
 function textOver(maxBytes: number, surrogates: boolean): fc.Arbitrary<string> {
   return fc
-    .tuple(nonBlankChar(surrogates), fc.oneof(fc.string({ unit: anyUnit(surrogates), minLength: 1, maxLength: 8 }), costlyChar), fc.integer({ min: 1, max: 300 }))
+    .tuple(
+      nonBlankChar(surrogates),
+      fc.oneof(fc.string({ unit: anyUnit(surrogates), minLength: 1, maxLength: 8 }), costlyChar),
+      fc.integer({ min: 1, max: 300 }),
+    )
     .map(([head, chunk, extra]) => {
       const s = head + fill(chunk, maxBytes + extra);
       return bytes(s) > maxBytes ? s : s + 'x'.repeat(maxBytes + 1 - bytes(s));
@@ -193,7 +206,8 @@ function partHead(p: Part): string {
 
 function multipartBody(boundary: string, parts: Part[]): Uint8Array {
   const chunks: Buffer[] = [];
-  for (const p of parts) chunks.push(Buffer.from(`--${boundary}\r\n${partHead(p)}`), Buffer.from(p.value), Buffer.from('\r\n'));
+  for (const p of parts)
+    chunks.push(Buffer.from(`--${boundary}\r\n${partHead(p)}`), Buffer.from(p.value), Buffer.from('\r\n'));
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return new Uint8Array(Buffer.concat(chunks));
 }
@@ -255,7 +269,21 @@ const fieldValue = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.double(),
   fc.integer(),
-  fc.constantFrom('', ' ', '0', '-0', '1e3', '0x10', '1.5', 'Infinity', 'NaN', '9'.repeat(400), 'csharp', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '-0',
+    '1e3',
+    '0x10',
+    '1.5',
+    'Infinity',
+    'NaN',
+    '9'.repeat(400),
+    'csharp',
+    '__proto__',
+    'constructor',
+  ),
 );
 const objectWithFields = fc
   .array(fc.tuple(fc.constantFrom(...FIELDS, '__proto__', 'constructor', 'other'), fieldValue), { maxLength: 6 })
@@ -279,29 +307,66 @@ const jsonText = fc.oneof(
 );
 /** JSON around invalid UTF-8 (lone continuation bytes, overlongs, truncated sequences, surrogates). */
 const invalidUtf8Json = fc
-  .tuple(fc.constantFrom('code', 'stdin', 'language'), fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.constantFrom([0x80], [0xc0, 0xaf], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80]))
+  .tuple(
+    fc.constantFrom('code', 'stdin', 'language'),
+    fc.uint8Array({ minLength: 1, maxLength: 64 }),
+    fc.constantFrom([0x80], [0xc0, 0xaf], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80]),
+  )
   .map(([k, rnd, bad]) => {
     const pre = Buffer.from(k === 'code' ? '{"code":"' : `{"code":"x","${k}":"`);
     return new Uint8Array(Buffer.concat([pre, Buffer.from(rnd), Buffer.from(bad), Buffer.from('"}')]));
   });
 const urlencodedText = fc.oneof(
   fc
-    .array(fc.tuple(fc.oneof(fc.constantFrom(...FIELDS, '__proto__', 'constructor'), fc.string({ unit: 'binary', maxLength: 10 })), fc.string({ unit: 'binary', maxLength: 40 })), {
-      maxLength: 8,
-    })
+    .array(
+      fc.tuple(
+        fc.oneof(fc.constantFrom(...FIELDS, '__proto__', 'constructor'), fc.string({ unit: 'binary', maxLength: 10 })),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+      ),
+      {
+        maxLength: 8,
+      },
+    )
     .map((entries) => new URLSearchParams(entries).toString()),
   // Raw text: stray %, bad escapes, percent-encoded invalid UTF-8.
   fc
-    .array(fc.oneof(fc.constantFrom('code=', 'stdin=', 'language=', 'timeoutMs=', '&', '=', '%', '%zz', '%ff', '%c0%af', '%ed%a0%80', '+', '%00'), fc.string({ unit: 'binary', maxLength: 10 })), {
-      maxLength: 20,
-    })
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          'code=',
+          'stdin=',
+          'language=',
+          'timeoutMs=',
+          '&',
+          '=',
+          '%',
+          '%zz',
+          '%ff',
+          '%c0%af',
+          '%ed%a0%80',
+          '+',
+          '%00',
+        ),
+        fc.string({ unit: 'binary', maxLength: 10 }),
+      ),
+      {
+        maxLength: 20,
+      },
+    )
     .map((a) => a.join('')),
 );
 
 const partArb: fc.Arbitrary<Part> = fc.record(
   {
-    name: fc.oneof(fc.constantFrom(...FIELDS, '__proto__', 'constructor', ''), fc.string({ unit: 'grapheme-ascii', maxLength: 10 }).map((s) => s.replace(/["\\]/g, ''))),
-    value: fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.uint8Array({ maxLength: 80 }), fc.constantFrom('0', '5000', '-1', '1.5', 'csharp', 'python')),
+    name: fc.oneof(
+      fc.constantFrom(...FIELDS, '__proto__', 'constructor', ''),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 10 }).map((s) => s.replace(/["\\]/g, '')),
+    ),
+    value: fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.uint8Array({ maxLength: 80 }),
+      fc.constantFrom('0', '5000', '-1', '1.5', 'csharp', 'python'),
+    ),
     filename: fc.string({ unit: 'grapheme-ascii', maxLength: 10 }).map((s) => s.replace(/["\\]/g, '')),
     type: fc.constantFrom('text/plain', 'application/octet-stream', 'text/plain; charset=utf-16', ''),
   },
@@ -317,7 +382,12 @@ const multipartRequest = fc
     parts: fc.array(partArb, { maxLength: 6 }),
     mutation: fc.oneof(
       fc.constant(undefined),
-      fc.record({ kind: fc.constantFrom('truncate', 'flip', 'insert'), at: fc.nat(), byte: fc.nat(255), junk: fc.uint8Array({ maxLength: 20 }) }),
+      fc.record({
+        kind: fc.constantFrom('truncate', 'flip', 'insert'),
+        at: fc.nat(),
+        byte: fc.nat(255),
+        junk: fc.uint8Array({ maxLength: 20 }),
+      }),
     ),
     omitBoundary: fc.boolean(),
   })
@@ -359,7 +429,10 @@ const anyBody: fc.Arbitrary<Uint8Array> = fc.oneof(
 );
 
 const contentLengthArb = fc.option(
-  fc.oneof(fc.nat().map(String), fc.constantFrom('0', '-1', '1e309', '99999999999999999999', 'abc', ' 12 ', '0x10', '')),
+  fc.oneof(
+    fc.nat().map(String),
+    fc.constantFrom('0', '-1', '1e309', '99999999999999999999', 'abc', ' 12 ', '0x10', ''),
+  ),
   { nil: undefined },
 );
 
@@ -369,7 +442,10 @@ const deliveryArb = fc.oneof(
   fc.record({ stream: fc.constant(true as const), cuts: fc.array(fc.nat(), { maxLength: 6 }), fails: fc.boolean() }),
 );
 
-function deliver(body: Uint8Array, d: { stream: boolean; cuts?: number[]; fails?: boolean }): Uint8Array | ReadableStream<Uint8Array> {
+function deliver(
+  body: Uint8Array,
+  d: { stream: boolean; cuts?: number[]; fails?: boolean },
+): Uint8Array | ReadableStream<Uint8Array> {
   if (!d.stream) return body;
   const cuts = [...new Set((d.cuts ?? []).map((c) => c % (body.length + 1)))].sort((a, b) => a - b);
   const chunks: Uint8Array[] = [];
@@ -414,21 +490,33 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
   describe('1. never a crash: a valid request or a 4xx ApiError', () => {
     it('for any body under any content type, chunked or not', async () => {
       await fc.assert(
-        fc.asyncProperty(configArb, anyBody, contentTypeArb, contentLengthArb, deliveryArb, async (config, body, type, length, delivery) => {
-          const headers: Record<string, string> = {};
-          if (type !== undefined) headers['content-type'] = type;
-          if (length !== undefined) headers['content-length'] = length;
-          const o = await outcome(post(deliver(body, delivery), headers), config);
-          if ('ok' in o) expectValid(o.ok, config);
-          else expectClientError(o.error);
-        }),
+        fc.asyncProperty(
+          configArb,
+          anyBody,
+          contentTypeArb,
+          contentLengthArb,
+          deliveryArb,
+          async (config, body, type, length, delivery) => {
+            const headers: Record<string, string> = {};
+            if (type !== undefined) headers['content-type'] = type;
+            if (length !== undefined) headers['content-length'] = length;
+            const o = await outcome(post(deliver(body, delivery), headers), config);
+            if ('ok' in o) expectValid(o.ok, config);
+            else expectClientError(o.error);
+          },
+        ),
         runs(400, 1),
       );
     });
 
     it('for JSON bodies of every shape (objects with fields of any type, huge numbers, deep nesting, invalid UTF-8)', async () => {
       const body = fc.oneof(jsonText.map(utf8), invalidUtf8Json);
-      const type = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'application/problem+json');
+      const type = fc.constantFrom(
+        undefined,
+        'application/json',
+        'application/json; charset=utf-8',
+        'application/problem+json',
+      );
       await fc.assert(
         fc.asyncProperty(configArb, body, type, async (config, b, t) => {
           const o = await outcome(post(b, t === undefined ? {} : { 'content-type': t }), config);
@@ -479,7 +567,14 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
         order: fc.shuffledSubarray([...FIELDS], { minLength: 4 }),
       }),
     );
-  type Valid = { config: Config; code: string; language?: string; stdin?: string; timeoutMs?: number; order: (typeof FIELDS)[number][] };
+  type Valid = {
+    config: Config;
+    code: string;
+    language?: string;
+    stdin?: string;
+    timeoutMs?: number;
+    order: (typeof FIELDS)[number][];
+  };
 
   /** The fields present, in the generated order. */
   const present = (v: Valid) => v.order.filter((k) => v[k] !== undefined).map((k) => [k, v[k]!] as const);
@@ -493,7 +588,9 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
   // The default language is MAIN_LANGUAGE even when the config does not enable it (then a request
   // must name one), so in those configs the generated requests always name one.
   const withLanguage = (v: Valid): Valid =>
-    v.language === undefined && !enabledOf(v.config).includes(MAIN_LANGUAGE) ? { ...v, language: enabledOf(v.config)[0] } : v;
+    v.language === undefined && !enabledOf(v.config).includes(MAIN_LANGUAGE)
+      ? { ...v, language: enabledOf(v.config)[0] }
+      : v;
 
   async function roundTrip(v: Valid, request: Request) {
     const o = await outcome(request, v.config);
@@ -503,7 +600,12 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
 
   describe('2. valid requests round-trip', () => {
     it('as JSON (plain or with every character \\u-escaped; lone surrogates included)', async () => {
-      const type = fc.constantFrom(undefined, 'application/json', 'application/json; charset=UTF-8', 'application/vnd.webcompile+json');
+      const type = fc.constantFrom(
+        undefined,
+        'application/json',
+        'application/json; charset=UTF-8',
+        'application/vnd.webcompile+json',
+      );
       await fc.assert(
         fc.asyncProperty(validArb(true).map(withLanguage), fc.boolean(), type, async (v, escapeAll, t) => {
           const obj = Object.fromEntries(present(v));
@@ -528,20 +630,31 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
 
     it('as multipart/form-data with a random boundary (code as a field or as a file)', async () => {
       await fc.assert(
-        fc.asyncProperty(validArb(false).map(withLanguage), boundaryArb, fc.boolean(), fc.boolean(), async (v, boundary, asFile, quoted) => {
-          const parts: Part[] = present(v).map(([k, x]) =>
-            k === 'code' && asFile ? { name: k, value: x as string, filename: 'main.src', type: 'text/plain' } : { name: k, value: String(x) },
-          );
-          const body = multipartBody(boundary, parts);
-          // RFC 2046 only forbids "\r\n--" + boundary inside a part, but Node 20's undici rejects a body
-          // with the bare boundary anywhere but in its delimiters: in a value, a part's headers, or
-          // overlapping a delimiter as "-" or "--" do (the parser answers 400, see property 1;
-          // nodejs/undici#5561). And like any WHATWG UTF-8 decode, it drops a byte order mark that
-          // starts a value.
-          fc.pre(occurrences(body, boundary) === parts.length + 1 && parts.every((p) => !String(p.value).startsWith('\ufeff')));
-          const type = `multipart/form-data; boundary=${quoted || !/^[0-9A-Za-z'+_\-.]+$/.test(boundary) ? `"${boundary}"` : boundary}`;
-          await roundTrip(v, post(body, { 'content-type': type }));
-        }),
+        fc.asyncProperty(
+          validArb(false).map(withLanguage),
+          boundaryArb,
+          fc.boolean(),
+          fc.boolean(),
+          async (v, boundary, asFile, quoted) => {
+            const parts: Part[] = present(v).map(([k, x]) =>
+              k === 'code' && asFile
+                ? { name: k, value: x as string, filename: 'main.src', type: 'text/plain' }
+                : { name: k, value: String(x) },
+            );
+            const body = multipartBody(boundary, parts);
+            // RFC 2046 only forbids "\r\n--" + boundary inside a part, but Node 20's undici rejects a body
+            // with the bare boundary anywhere but in its delimiters: in a value, a part's headers, or
+            // overlapping a delimiter as "-" or "--" do (the parser answers 400, see property 1;
+            // nodejs/undici#5561). And like any WHATWG UTF-8 decode, it drops a byte order mark that
+            // starts a value.
+            fc.pre(
+              occurrences(body, boundary) === parts.length + 1 &&
+                parts.every((p) => !String(p.value).startsWith('\ufeff')),
+            );
+            const type = `multipart/form-data; boundary=${quoted || !/^[0-9A-Za-z'+_\-.]+$/.test(boundary) ? `"${boundary}"` : boundary}`;
+            await roundTrip(v, post(body, { 'content-type': type }));
+          },
+        ),
         runs(250, 6),
       );
     });
@@ -551,7 +664,8 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
   // 3. Limits
 
   /** A JSON request of otherwise valid fields with some of them replaced. */
-  const jsonRequest = (fields: Record<string, unknown>) => post(utf8(JSON.stringify(fields)), { 'content-type': 'application/json' });
+  const jsonRequest = (fields: Record<string, unknown>) =>
+    post(utf8(JSON.stringify(fields)), { 'content-type': 'application/json' });
   const formRequest = (fields: Record<string, string>) =>
     post(utf8(new URLSearchParams(fields).toString()), { 'content-type': 'application/x-www-form-urlencoded' });
   const baseArb = configArb.chain((config) =>
@@ -571,7 +685,9 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
     fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
   );
   const send = (b: { form: boolean }, fields: Record<string, unknown>) =>
-    b.form ? formRequest(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]))) : jsonRequest(fields);
+    b.form
+      ? formRequest(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])))
+      : jsonRequest(fields);
 
   describe('3. limits come from the config', () => {
     it.each([
@@ -603,19 +719,30 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
       // Only JSON can carry these types; a string (JSON or form) must spell a whole number in range.
       const wrongType = notStringOrNumber;
       const badString = (c: Config) =>
-        fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), badTimeout(c).map(String), fc.constantFrom('1.5', 'ten', '5 000', '5000ms', '1e400')).filter((s) => {
-          // '' means "use the default"; Number() reads ' 12 ', '0x10', '1e3' as whole numbers.
-          const n = Number(s);
-          return s !== '' && !(Number.isInteger(n) && n >= 1 && n <= c.maxTimeoutMs);
-        });
+        fc
+          .oneof(
+            fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
+            badTimeout(c).map(String),
+            fc.constantFrom('1.5', 'ten', '5 000', '5000ms', '1e400'),
+          )
+          .filter((s) => {
+            // '' means "use the default"; Number() reads ' 12 ', '0x10', '1e3' as whole numbers.
+            const n = Number(s);
+            return s !== '' && !(Number.isInteger(n) && n >= 1 && n <= c.maxTimeoutMs);
+          });
       await fc.assert(
         fc.asyncProperty(
           baseArb.chain((b) =>
-            fc.tuple(fc.constant(b), b.form ? badString(b.config) : fc.oneof(badTimeout(b.config), wrongType, badString(b.config))),
+            fc.tuple(
+              fc.constant(b),
+              b.form ? badString(b.config) : fc.oneof(badTimeout(b.config), wrongType, badString(b.config)),
+            ),
           ),
           async ([b, timeoutMs]) => {
             // JSON.stringify writes NaN and ±Infinity as null, which is the wrong type as well.
-            expect(await statusOf(send(b, { code: b.code, language: b.language, stdin: b.stdin, timeoutMs }), b.config)).toBe(400);
+            expect(
+              await statusOf(send(b, { code: b.code, language: b.language, stdin: b.stdin, timeoutMs }), b.config),
+            ).toBe(400);
           },
         ),
         runs(200, 9),
@@ -626,7 +753,18 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
       const unknown = (c: Config) =>
         fc
           .oneof(
-            fc.constantFrom(...KNOWN_IDS, ...c.languages, 'cobol', '__proto__', 'constructor', 'toString', 'CSharp', ' csharp', 'csharp ', ''),
+            fc.constantFrom(
+              ...KNOWN_IDS,
+              ...c.languages,
+              'cobol',
+              '__proto__',
+              'constructor',
+              'toString',
+              'CSharp',
+              ' csharp',
+              'csharp ',
+              '',
+            ),
             fc.string({ unit: 'binary', maxLength: 12 }),
           )
           .filter((l) => !enabledOf(c).includes(l));
@@ -648,7 +786,12 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
       await fc.assert(
         fc.asyncProperty(
           baseArb,
-          fc.oneof(fc.integer(), fc.double(), notStringOrNumber, fc.array(fc.constantFrom(...KNOWN_IDS), { minLength: 1, maxLength: 2 })),
+          fc.oneof(
+            fc.integer(),
+            fc.double(),
+            notStringOrNumber,
+            fc.array(fc.constantFrom(...KNOWN_IDS), { minLength: 1, maxLength: 2 }),
+          ),
           async (b, language) => {
             expect(await statusOf(jsonRequest({ code: b.code, language, stdin: b.stdin }), b.config)).toBe(400);
           },

@@ -32,7 +32,10 @@ describe('parseCompileRequest', () => {
   });
 
   it('reads the seed form post', async () => {
-    const r = await parseCompileRequest(json('code=class+A%7B%7D&stdin=hi', 'application/x-www-form-urlencoded'), limits);
+    const r = await parseCompileRequest(
+      json('code=class+A%7B%7D&stdin=hi', 'application/x-www-form-urlencoded'),
+      limits,
+    );
     expect(r).toMatchObject({ code: 'class A{}', stdin: 'hi' });
   });
 

@@ -8,7 +8,14 @@ import { LANGUAGES } from '@/lib/core/languages';
 describe('loadConfig', () => {
   it('uses the defaults for an empty environment', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8000, host: '0.0.0.0', poolSize: 4, timeoutMs: 5000, outputLimitBytes: 65536, corsOrigin: '*' });
+    expect(c).toMatchObject({
+      port: 8000,
+      host: '0.0.0.0',
+      poolSize: 4,
+      timeoutMs: 5000,
+      outputLimitBytes: 65536,
+      corsOrigin: '*',
+    });
     expect(c.languages).toEqual(defaults.languages);
   });
 
@@ -29,7 +36,9 @@ describe('loadConfig', () => {
   it('rejects malformed values with the variable name', () => {
     expect(() => loadConfig({ WEBCOMPILE_POOL_SIZE: 'many' })).toThrow(/WEBCOMPILE_POOL_SIZE/);
     expect(() => loadConfig({ WEBCOMPILE_TRUST_PROXY: 'perhaps' })).toThrow(/WEBCOMPILE_TRUST_PROXY/);
-    expect(() => loadConfig({ WEBCOMPILE_TIMEOUT_MS: '30000', WEBCOMPILE_MAX_TIMEOUT_MS: '1000' })).toThrow(/MAX_TIMEOUT/);
+    expect(() => loadConfig({ WEBCOMPILE_TIMEOUT_MS: '30000', WEBCOMPILE_MAX_TIMEOUT_MS: '1000' })).toThrow(
+      /MAX_TIMEOUT/,
+    );
     expect(() => loadConfig({ WEBCOMPILE_POOL_SIZE: '1.5' })).toThrow(/whole number/);
     expect(() => loadConfig({ WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '99999999999' })).toThrow(/WEBCOMPILE_ACQUIRE_TIMEOUT_MS/);
     expect(loadConfig({ WEBCOMPILE_CPUS: '0.5' }).cpus).toBe(0.5);
@@ -41,7 +50,11 @@ describe('loadConfig', () => {
   });
 
   it('sizes the C# pool with WEBCOMPILE_POOL_SIZE, the others with the language pool size or their own override', () => {
-    const c = loadConfig({ WEBCOMPILE_POOL_SIZE: '3', WEBCOMPILE_LANGUAGE_POOL_SIZE: '2', WEBCOMPILE_POOL_SIZE_PYTHON: '5' });
+    const c = loadConfig({
+      WEBCOMPILE_POOL_SIZE: '3',
+      WEBCOMPILE_LANGUAGE_POOL_SIZE: '2',
+      WEBCOMPILE_POOL_SIZE_PYTHON: '5',
+    });
     expect(poolSizeFor(c, 'csharp')).toBe(3);
     expect(poolSizeFor(c, 'python')).toBe(5);
     expect(poolSizeFor(c, 'rust')).toBe(2);
@@ -61,10 +74,20 @@ describe('loadConfig', () => {
   });
 
   it('refuses a container cap below the sum of the pool sizes', () => {
-    expect(() => loadConfig({ WEBCOMPILE_LANGUAGES: 'csharp,python,go', WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_MAX_CONTAINERS: '3' })).toThrow(
-      /WEBCOMPILE_MAX_CONTAINERS \(3\) must be at least the sum of the pool sizes \(4\)/,
-    );
-    expect(loadConfig({ WEBCOMPILE_LANGUAGES: 'csharp,python,go', WEBCOMPILE_POOL_SIZE: '2', WEBCOMPILE_MAX_CONTAINERS: '4' }).maxContainers).toBe(4);
+    expect(() =>
+      loadConfig({
+        WEBCOMPILE_LANGUAGES: 'csharp,python,go',
+        WEBCOMPILE_POOL_SIZE: '2',
+        WEBCOMPILE_MAX_CONTAINERS: '3',
+      }),
+    ).toThrow(/WEBCOMPILE_MAX_CONTAINERS \(3\) must be at least the sum of the pool sizes \(4\)/);
+    expect(
+      loadConfig({
+        WEBCOMPILE_LANGUAGES: 'csharp,python,go',
+        WEBCOMPILE_POOL_SIZE: '2',
+        WEBCOMPILE_MAX_CONTAINERS: '4',
+      }).maxContainers,
+    ).toBe(4);
   });
 });
 

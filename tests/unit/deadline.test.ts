@@ -36,7 +36,9 @@ describe('withDeadline', () => {
   it('does not call onLate when the late call fails', async () => {
     const late: unknown[] = [];
     const failing = new Promise((_, reject) => setTimeout(() => reject(new Error('engine said no')), 30));
-    await expect(withDeadline(failing, 5, 'create', (v) => late.push(v))).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(withDeadline(failing, 5, 'create', (v) => late.push(v))).rejects.toBeInstanceOf(
+      EngineUnavailableError,
+    );
     await failing.catch(() => {});
     expect(late).toEqual([]);
   });

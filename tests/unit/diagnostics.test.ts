@@ -21,14 +21,32 @@ describe('parseMcsDiagnostics', () => {
       'Compilation failed: 1 error(s), 1 warnings',
     ].join('\n');
     expect(parseMcsDiagnostics(out)).toEqual([
-      { line: 7, column: 13, severity: 'error', code: 'CS0029', message: "Cannot implicitly convert type `string' to `int'" },
-      { line: 3, column: 9, severity: 'warning', code: 'CS0168', message: "The variable `y' is declared but never used" },
+      {
+        line: 7,
+        column: 13,
+        severity: 'error',
+        code: 'CS0029',
+        message: "Cannot implicitly convert type `string' to `int'",
+      },
+      {
+        line: 3,
+        column: 9,
+        severity: 'warning',
+        code: 'CS0168',
+        message: "The variable `y' is declared but never used",
+      },
     ]);
   });
 
   it('keeps errors without a position at 1:1', () => {
     expect(parseMcsDiagnostics("error CS5001: Program `main.exe' does not contain a static `Main' method")).toEqual([
-      { line: 1, column: 1, severity: 'error', code: 'CS5001', message: "Program `main.exe' does not contain a static `Main' method" },
+      {
+        line: 1,
+        column: 1,
+        severity: 'error',
+        code: 'CS5001',
+        message: "Program `main.exe' does not contain a static `Main' method",
+      },
     ]);
   });
 
@@ -40,9 +58,27 @@ describe('parseMcsDiagnostics', () => {
 describe('parseTscDiagnostics', () => {
   it('parses tsc --pretty false errors with their TS codes', () => {
     expect(parseTscDiagnostics(captured('tsc.txt'))).toEqual([
-      { line: 1, column: 7, severity: 'error', code: 'TS2322', message: "Type 'string' is not assignable to type 'number'." },
-      { line: 2, column: 13, severity: 'error', code: 'TS2552', message: "Cannot find name 'undefinedName'. Did you mean 'undefined'?" },
-      { line: 3, column: 12, severity: 'error', code: 'TS7006', message: "Parameter 'a' implicitly has an 'any' type." },
+      {
+        line: 1,
+        column: 7,
+        severity: 'error',
+        code: 'TS2322',
+        message: "Type 'string' is not assignable to type 'number'.",
+      },
+      {
+        line: 2,
+        column: 13,
+        severity: 'error',
+        code: 'TS2552',
+        message: "Cannot find name 'undefinedName'. Did you mean 'undefined'?",
+      },
+      {
+        line: 3,
+        column: 12,
+        severity: 'error',
+        code: 'TS7006',
+        message: "Parameter 'a' implicitly has an 'any' type.",
+      },
     ]);
   });
 
@@ -92,7 +128,7 @@ describe('parseGccDiagnostics', () => {
 
   it("keeps the linker's undefined reference at 1:1", () => {
     expect(parseGccDiagnostics(captured('gcc-link.txt'))).toEqual([
-      { line: 1, column: 1, severity: 'error', code: 'ld', message: 'undefined reference to `helper\'' },
+      { line: 1, column: 1, severity: 'error', code: 'ld', message: "undefined reference to `helper'" },
     ]);
   });
 });
@@ -122,7 +158,13 @@ describe('parseGoDiagnostics', () => {
 describe('parseJavacDiagnostics', () => {
   it('takes the column from the caret line', () => {
     expect(parseJavacDiagnostics(captured('javac.txt'))).toEqual([
-      { line: 7, column: 17, severity: 'error', code: '', message: 'incompatible types: String cannot be converted to int' },
+      {
+        line: 7,
+        column: 17,
+        severity: 'error',
+        code: '',
+        message: 'incompatible types: String cannot be converted to int',
+      },
       { line: 8, column: 28, severity: 'error', code: '', message: 'cannot find symbol' },
     ]);
   });

@@ -5,7 +5,13 @@ describe('EngineHealth', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const engine = (answer: () => Promise<void>) => ({ pings: 0, ping() { this.pings++; return answer(); } });
+  const engine = (answer: () => Promise<void>) => ({
+    pings: 0,
+    ping() {
+      this.pings++;
+      return answer();
+    },
+  });
 
   it('pings at most once a second however many poll', async () => {
     const e = engine(() => Promise.resolve());

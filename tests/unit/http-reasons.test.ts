@@ -21,7 +21,9 @@ describe('reason → HTTP status', () => {
   });
 
   it.each(Object.entries(expected))('%s answers %j with the reason in the body', async (reason, [status, retry]) => {
-    const res = ApiError.fromExecution(new ExecutionError(reason as RejectionReason, 'said safely', { cause: new Error('raw engine text') })).toResponse();
+    const res = ApiError.fromExecution(
+      new ExecutionError(reason as RejectionReason, 'said safely', { cause: new Error('raw engine text') }),
+    ).toResponse();
     expect(res.status).toBe(status);
     expect(res.headers.get('retry-after')).toBe(retry);
     const body = await res.json();
@@ -29,7 +31,9 @@ describe('reason → HTTP status', () => {
   });
 
   it('shows the languages there are for an unknown one', async () => {
-    const e = new ExecutionError('unknown_language', 'unknown language "x"', { details: { languages: ['csharp', 'python'] } });
+    const e = new ExecutionError('unknown_language', 'unknown language "x"', {
+      details: { languages: ['csharp', 'python'] },
+    });
     expect(await ApiError.fromExecution(e).toResponse().json()).toEqual({
       ErrorString: 'unknown language "x"',
       Reason: 'unknown_language',

@@ -34,7 +34,15 @@ class ManualFactory implements Factory<number> {
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
 function makePool(f: ManualFactory, over: Partial<ConstructorParameters<typeof Pool>[1]> = {}) {
-  return new Pool<number>(f, { size: 2, maxTotal: 4, maxQueue: 3, acquireTimeoutMs: 1000, retryInitialMs: 10, retryMaxMs: 40, ...over });
+  return new Pool<number>(f, {
+    size: 2,
+    maxTotal: 4,
+    maxQueue: 3,
+    acquireTimeoutMs: 1000,
+    retryInitialMs: 10,
+    retryMaxMs: 40,
+    ...over,
+  });
 }
 
 describe('Pool', () => {
@@ -303,7 +311,14 @@ describe('Pool', () => {
 describe('Pools sharing a Capacity', () => {
   function shared(capacity: Capacity, size = 1) {
     const f = new ManualFactory();
-    const p = new Pool<number>(f, { size, capacity, maxQueue: 3, acquireTimeoutMs: 1000, retryInitialMs: 10, retryMaxMs: 40 });
+    const p = new Pool<number>(f, {
+      size,
+      capacity,
+      maxQueue: 3,
+      acquireTimeoutMs: 1000,
+      retryInitialMs: 10,
+      retryMaxMs: 40,
+    });
     return { f, p };
   }
 
@@ -354,7 +369,9 @@ describe('Pools sharing a Capacity', () => {
     const refillOnly = shared(cap);
     const needed = shared(cap);
     for (const x of [a, b, refillOnly, needed]) x.p.start();
-    expect([a.f.pending.length, b.f.pending.length, refillOnly.f.pending.length, needed.f.pending.length]).toEqual([1, 1, 0, 0]);
+    expect([a.f.pending.length, b.f.pending.length, refillOnly.f.pending.length, needed.f.pending.length]).toEqual([
+      1, 1, 0, 0,
+    ]);
     a.f.finishAll();
     b.f.finishAll();
     await flush();
@@ -418,8 +435,17 @@ describe('Pool, reusable, after a failed create', () => {
 describe('poolTotals', () => {
   it('adds up the counts of every pool and nothing else', () => {
     const stats = (n: number): PoolStats => ({
-      size: n, idle: n + 1, busy: n + 2, starting: n + 3, destroying: 99, waiting: n + 4,
-      created: 99, destroyed: 99, createFailed: 99, lastError: null, healthy: true,
+      size: n,
+      idle: n + 1,
+      busy: n + 2,
+      starting: n + 3,
+      destroying: 99,
+      waiting: n + 4,
+      created: 99,
+      destroyed: 99,
+      createFailed: 99,
+      lastError: null,
+      healthy: true,
     });
     expect(poolTotals([stats(1), stats(10)])).toEqual({ size: 11, idle: 13, busy: 15, starting: 17, waiting: 19 });
     expect(poolTotals([])).toEqual({ size: 0, idle: 0, busy: 0, starting: 0, waiting: 0 });

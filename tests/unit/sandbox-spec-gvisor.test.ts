@@ -13,7 +13,9 @@ describe('sandbox settings under gVisor', () => {
     expect(o.HostConfig!.Runtime).toBe('runsc');
     expect(nproc(o)).toEqual([{ Name: 'nproc', Soft: 64, Hard: 64 }]);
     expect(o.HostConfig!.PidsLimit).toBe(1024);
-    expect(sandboxCreateOptions('img', 'c', { ...limits, pidsLimit: 100, runtime: 'runsc' }, owner).HostConfig!.PidsLimit).toBe(1600);
+    expect(
+      sandboxCreateOptions('img', 'c', { ...limits, pidsLimit: 100, runtime: 'runsc' }, owner).HostConfig!.PidsLimit,
+    ).toBe(1600);
   });
 
   it('are unchanged on the default runtime, where RLIMIT_NPROC would count every sandbox of the uid', () => {

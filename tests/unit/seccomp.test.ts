@@ -17,7 +17,11 @@ const OLD_SETUP_RULES = [
   { names: ['read', 'io_uring_setup', 'io_uring_enter'], action: 'SCMP_ACT_ALLOW' },
   { names: ['ptrace'], action: 'SCMP_ACT_ALLOW' },
 ];
-const PROFILE = { defaultAction: 'SCMP_ACT_ERRNO', architectures: [NATIVE_ARCH], syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] };
+const PROFILE = {
+  defaultAction: 'SCMP_ACT_ERRNO',
+  architectures: [NATIVE_ARCH],
+  syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }],
+};
 
 describe('readSeccompProfile', () => {
   it('reads the profile setup wrote, with the engine version from the first line of its stamp', () => {
@@ -40,11 +44,17 @@ describe('readSeccompProfile', () => {
       [write('allow.json', { ...PROFILE, defaultAction: 'SCMP_ACT_ALLOW' }), 'does not deny'],
       [write('log.json', { ...PROFILE, defaultAction: 'SCMP_ACT_LOG' }), 'does not deny'],
       [write('empty.json', { ...PROFILE, syscalls: [] }), 'allows no syscalls'],
-      [write('three-arches.json', { ...PROFILE, architectures: [NATIVE_ARCH, 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] }), 'architectures'],
+      [
+        write('three-arches.json', { ...PROFILE, architectures: [NATIVE_ARCH, 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] }),
+        'architectures',
+      ],
       [write('no-arches.json', { defaultAction: 'SCMP_ACT_ERRNO', syscalls: PROFILE.syscalls }), 'architectures'],
       [write('writable.json', PROFILE, 0o666), 'others may write it'],
       // What the previous setup wrote: Docker 20.10's rules, io_uring and ptrace allowed.
-      [write('old-setup.json', { ...PROFILE, syscalls: OLD_SETUP_RULES }), 'it allows io_uring_enter, io_uring_setup, ptrace'],
+      [
+        write('old-setup.json', { ...PROFILE, syscalls: OLD_SETUP_RULES }),
+        'it allows io_uring_enter, io_uring_setup, ptrace',
+      ],
     ];
     for (const [p, why] of cases) {
       const choice = readSeccompProfile(p);
@@ -59,9 +69,14 @@ describe('the denied syscalls', () => {
   const allowing = (rule: Record<string, unknown>) => ({ ...PROFILE, syscalls: [...PROFILE.syscalls, rule] });
 
   it('are the ones no sandbox needs', () => {
-    expect([...DENIED_SYSCALLS].sort()).toEqual(
-      ['io_uring_enter', 'io_uring_register', 'io_uring_setup', 'process_vm_readv', 'process_vm_writev', 'ptrace'],
-    );
+    expect([...DENIED_SYSCALLS].sort()).toEqual([
+      'io_uring_enter',
+      'io_uring_register',
+      'io_uring_setup',
+      'process_vm_readv',
+      'process_vm_writev',
+      'ptrace',
+    ]);
   });
 
   it('make a profile unusable when any rule that does not deny names one, whatever its conditions', () => {
@@ -83,14 +98,19 @@ describe('the denied syscalls', () => {
   });
 
   it('may be named by a rule that denies them', () => {
-    const choice = readSeccompProfile(write('denies.json', allowing({ names: [...DENIED_SYSCALLS], action: 'SCMP_ACT_ERRNO', errnoRet: 38 })));
+    const choice = readSeccompProfile(
+      write('denies.json', allowing({ names: [...DENIED_SYSCALLS], action: 'SCMP_ACT_ERRNO', errnoRet: 38 })),
+    );
     expect(choice.source).toBe('native-abi');
   });
 });
 
 describe('seccomp.sh --narrow', () => {
   const narrow = (spec: unknown) =>
-    spawnSync('bash', [path.join(__dirname, '../../scripts/seccomp.sh'), '--narrow'], { input: JSON.stringify(spec), encoding: 'utf8' });
+    spawnSync('bash', [path.join(__dirname, '../../scripts/seccomp.sh'), '--narrow'], {
+      input: JSON.stringify(spec),
+      encoding: 'utf8',
+    });
   // The shape of what ctr reports for a probe container under Docker 20.10 (rules shortened).
   const ENGINE_PROFILE = {
     defaultAction: 'SCMP_ACT_ERRNO',
@@ -99,7 +119,11 @@ describe('seccomp.sh --narrow', () => {
       { names: ['io_uring_enter', 'io_uring_register', 'io_uring_setup', 'read', 'write'], action: 'SCMP_ACT_ALLOW' },
       { names: ['ptrace'], action: 'SCMP_ACT_ALLOW' },
       { names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0, op: 'SCMP_CMP_EQ' }] },
-      { names: ['process_vm_readv', 'process_vm_writev', 'kcmp'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] },
+      {
+        names: ['process_vm_readv', 'process_vm_writev', 'kcmp'],
+        action: 'SCMP_ACT_ALLOW',
+        args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }],
+      },
       { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
     ],
   };
@@ -139,7 +163,7 @@ describe('checkEngineVersion', () => {
     expect(checkEngineVersion(ok, '20.10.24')).toBe(ok);
   });
 
-  it("drops it for another engine version, or when the version is unknown", () => {
+  it('drops it for another engine version, or when the version is unknown', () => {
     for (const engineVersion of ['20.10.24', undefined]) {
       const checked = checkEngineVersion({ ...choice, engineVersion }, '26.1.5');
       expect(checked.source).toBe('engine-default');

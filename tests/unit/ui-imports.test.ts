@@ -84,7 +84,9 @@ const NAMED = /(['"`])(?:csharp|C#)\1/g;
 const ids = LANGUAGE_IDS.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 /** `x === 'go'`, `'go' !== x`, `case 'go':`: code that treats one language apart. */
 const COMPARED = new RegExp(
-  [`[!=]==?\\s*(['"\`])(?:${ids})\\1`, `(['"\`])(?:${ids})\\2\\s*[!=]==?`, `\\bcase\\s*(['"\`])(?:${ids})\\3`].join('|'),
+  [`[!=]==?\\s*(['"\`])(?:${ids})\\1`, `(['"\`])(?:${ids})\\2\\s*[!=]==?`, `\\bcase\\s*(['"\`])(?:${ids})\\3`].join(
+    '|',
+  ),
   'g',
 );
 
@@ -121,7 +123,7 @@ const f = "require('fs')"; // import('g')`;
   });
 
   it('catch a language named or compared', () => {
-    expect("if (language === 'csharp') x = \"C#\";".match(NAMED)).toEqual(["'csharp'", '"C#"']);
+    expect('if (language === \'csharp\') x = "C#";'.match(NAMED)).toEqual(["'csharp'", '"C#"']);
     expect('case `python`: ok = "go" !== id; y = lang == \'rust\''.match(COMPARED)).toEqual([
       'case `python`',
       '"go" !==',

@@ -4,7 +4,11 @@ import { statusWords, timings } from '@/app/ui/format';
 import type { RunResult } from '@/lib/contract/compile-response';
 
 describe('share fragments', () => {
-  const snap = { code: 'class P { static void Main() { System.Console.WriteLine("é ✓ #&?"); } }', stdin: 'a\nb', language: 'csharp' };
+  const snap = {
+    code: 'class P { static void Main() { System.Console.WriteLine("é ✓ #&?"); } }',
+    stdin: 'a\nb',
+    language: 'csharp',
+  };
 
   it('round-trip code, stdin and language', () => {
     const hash = encodeFragment(snap);
@@ -27,8 +31,21 @@ describe('share fragments', () => {
 
 describe('output wording', () => {
   const base: RunResult = {
-    Output: '', LatencyInMS: 812, ErrorString: '', Timeout: false, Status: 'ok', ExitCode: 0, Truncated: false,
-    Diagnostics: [], QueueMS: 3, CompileMS: null, CompileCached: false, RunMS: 60, CpuTimeMS: null, MemoryKB: 2048, Language: 'csharp',
+    Output: '',
+    LatencyInMS: 812,
+    ErrorString: '',
+    Timeout: false,
+    Status: 'ok',
+    ExitCode: 0,
+    Truncated: false,
+    Diagnostics: [],
+    QueueMS: 3,
+    CompileMS: null,
+    CompileCached: false,
+    RunMS: 60,
+    CpuTimeMS: null,
+    MemoryKB: 2048,
+    Language: 'csharp',
   };
 
   it('names a runtime error with its exit code', () => {
@@ -50,10 +67,26 @@ describe('timings', () => {
   it('says a compile came from the cache instead of showing 0 ms', async () => {
     const { timings } = await import('@/app/ui/format');
     const r = {
-      Output: '', LatencyInMS: 30, ErrorString: '', Timeout: false, Status: 'ok' as const, ExitCode: 0, Truncated: false,
-      Diagnostics: [], QueueMS: 0, CompileMS: 0, CompileCached: true, RunMS: 25, CpuTimeMS: 10, MemoryKB: 16000, Language: 'csharp',
+      Output: '',
+      LatencyInMS: 30,
+      ErrorString: '',
+      Timeout: false,
+      Status: 'ok' as const,
+      ExitCode: 0,
+      Truncated: false,
+      Diagnostics: [],
+      QueueMS: 0,
+      CompileMS: 0,
+      CompileCached: true,
+      RunMS: 25,
+      CpuTimeMS: 10,
+      MemoryKB: 16000,
+      Language: 'csharp',
     };
     expect(timings(r).find(([label]) => label === 'Compile')).toEqual(['Compile', 'cached']);
-    expect(timings({ ...r, CompileCached: false, CompileMS: 31 }).find(([label]) => label === 'Compile')).toEqual(['Compile', '31 ms']);
+    expect(timings({ ...r, CompileCached: false, CompileMS: 31 }).find(([label]) => label === 'Compile')).toEqual([
+      'Compile',
+      '31 ms',
+    ]);
   });
 });

@@ -39,7 +39,10 @@ export function useServer(env: Record<string, string> = {}): TestServer {
 }
 
 /** A server with the tests' settings (see TEST_SETTINGS) plus `env`. */
-export function startServer(env: Record<string, string> = {}, opts: { waitHealthy?: boolean } = {}): Promise<TestServer> {
+export function startServer(
+  env: Record<string, string> = {},
+  opts: { waitHealthy?: boolean } = {},
+): Promise<TestServer> {
   return spawnServer({ ...TEST_SETTINGS, ...env }, opts);
 }
 
@@ -86,7 +89,11 @@ export async function instanceIdOf(server: TestServer): Promise<string> {
 }
 
 /** Waits until `check` holds, polling the real system (never a fixed sleep). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -136,7 +143,12 @@ export function compileFrom(
         res.on('end', () => {
           const headers = new Headers();
           for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-          resolve({ status: res.statusCode ?? 0, headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')), at: performance.now() });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            at: performance.now(),
+          });
         });
         res.on('error', reject);
       },

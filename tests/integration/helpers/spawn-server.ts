@@ -18,7 +18,10 @@ export interface TestServer {
 }
 
 /** Starts `node server.mjs` with the service's own settings plus `env`; waits until healthy unless told not to. */
-export async function spawnServer(env: Record<string, string> = {}, opts: { waitHealthy?: boolean } = {}): Promise<TestServer> {
+export async function spawnServer(
+  env: Record<string, string> = {},
+  opts: { waitHealthy?: boolean } = {},
+): Promise<TestServer> {
   const port = await freePort();
   let out = '';
   const proc = spawn(process.execPath, ['server.mjs'], {
@@ -69,4 +72,3 @@ export async function waitHealthy(server: TestServer, timeoutMs = 60_000): Promi
   }
   throw new Error(`server not healthy in time: ${last}\n${server.output()}`);
 }
-

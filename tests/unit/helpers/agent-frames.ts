@@ -21,5 +21,14 @@ export interface ReportFields {
 
 export function report(nonce: string, f: ReportFields): string {
   const kind = f.signal !== undefined ? `signal ${f.signal}` : `exit ${f.exit ?? 0}`;
-  return [nonce, kind, f.wallUs ?? 1000, f.userUs ?? 80_000, f.sysUs ?? 20_000, f.maxRssKb ?? 30000, f.oomKills ?? 0, f.pidsHits ?? 0].join(' ');
+  return [
+    nonce,
+    kind,
+    f.wallUs ?? 1000,
+    f.userUs ?? 80_000,
+    f.sysUs ?? 20_000,
+    f.maxRssKb ?? 30000,
+    f.oomKills ?? 0,
+    f.pidsHits ?? 0,
+  ].join(' ');
 }
