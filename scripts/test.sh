@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command (and .ci/run): every test, from a fresh clone.
-# The type check and lint, unit tests, then a build, then integration tests against the real Docker
+# The type check, lint and format check, unit tests, then a build, then integration tests against the real Docker
 # engine, then the tests that run programs once more with the sandboxes in gVisor (where the engine
 # has the runtime "runsc", which scripts/engine.sh registers), then Playwright in Debian's Chromium.
-# Ends with one "N passed, N failed" line (of the tests; the type check and lint say ok or failed).
+# Ends with one "N passed, N failed" line (of the tests; the type check, lint and format check say ok or failed).
 . "$(dirname "$0")/lib.sh"
 provision
 if [ ! -x /usr/bin/chromium ]; then
@@ -24,11 +24,11 @@ GVISOR_TESTS=(tests/integration/compile-api.test.ts tests/integration/hostile-pr
 
 status=0
 reports=(test-reports/unit.json test-reports/integration.json)
-# Types and lint first: a failure marks the whole command failed, and every test still runs.
+# Types, lint and formatting first: a failure marks the whole command failed, and every test still runs.
 if npx tsc --noEmit; then echo "[test] typecheck: ok" >&2; else echo "[test] typecheck: failed" >&2; status=1; fi
 if npx eslint .; then echo "[test] lint: ok" >&2; else echo "[test] lint: failed" >&2; status=1; fi
-# Formatting: enable after the whole-tree format commit (npm run format).
-# if npx prettier --check .; then echo "[test] format: ok" >&2; else echo "[test] format: failed" >&2; status=1; fi
+# Formatting: `npm run format` writes what this checks.
+if npx prettier --check .; then echo "[test] format: ok" >&2; else echo "[test] format: failed" >&2; status=1; fi
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-reports/unit.json || status=1
 ensure_build
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-reports/integration.json || status=1
