@@ -3,8 +3,9 @@ import { THEME_SCRIPT } from './ui/theme-script';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'WebCompile — run C# in your browser',
-  description: 'Type C#, press Run, see the output. Each run gets its own throw-away sandbox.',
+  title: 'WebCompile — run code in your browser',
+  description:
+    'Type a program in one of 14 languages, press Run, see the output. Each run gets its own throw-away sandbox.',
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
