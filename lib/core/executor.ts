@@ -25,9 +25,9 @@ import type { Images } from './images';
 import { LANGUAGES, limitsFor, type Language } from './languages';
 import { ENGINE_UNAVAILABLE, fromPoolError, isEngineFailure } from './pool-errors';
 import type { ExecutionRequest } from './request';
-import type { ExecutionResult } from './result';
+import { reportedExitCode, type CompileReport, type ExecutionResult } from './result';
 import { buildResult, compileLimitSpent, type CompileStage } from './result-builder';
-import { runInSandbox, type RunLimits, type SandboxJob, type SandboxRun } from './sandbox-run';
+import { runInSandbox, type RunLimits, type SandboxHooks, type SandboxJob, type SandboxRun } from './sandbox-run';
 import { StreamDecoder } from './text';
 import { warmCompile } from './warm-compile';
 
@@ -129,7 +129,7 @@ export class Executor {
         });
       try {
         const waitLeft = Math.max(1, Math.round(this.d.config.acquireTimeoutMs - (performance.now() - t0)));
-        const result = await this.inTurn(job, pool, waitLeft, performance.now() - t0);
+        const result = await this.inTurn(job, pool, waitLeft);
         this.record(job, result);
         job.emit({ type: 'exited', result });
         return result;
@@ -141,19 +141,22 @@ export class Executor {
     }
   }
 
-  private async inTurn(job: Job, pool: SandboxPool, waitLeft: number, gateMs: number): Promise<ExecutionResult> {
+  private async inTurn(job: Job, pool: SandboxPool, waitLeft: number): Promise<ExecutionResult> {
     const { language, limits, req } = job;
     const source = req.files[0].content;
+    const progress = new Progress(job, (output) => this.diagnostics(language, output));
     const finish = (warm: CompileStage | null, sandbox: SandboxRun | null, queueMs: number, warmSpentMs = 0) =>
-      buildResult({
-        language,
-        limits,
-        warm,
-        warmSpentMs,
-        sandbox,
-        queueMs,
-        latencyMs: performance.now() - job.receivedAt,
-      });
+      progress.settle(
+        buildResult({
+          language,
+          limits,
+          warm,
+          warmSpentMs,
+          sandbox,
+          queueMs,
+          latencyMs: performance.now() - job.receivedAt,
+        }),
+      );
 
     // 1. Compile on a warm compiler (or take it from the cache), when the language has one.
     let sandboxJob: SandboxJob = {
@@ -167,8 +170,8 @@ export class Executor {
     let warm: CompileStage | null = null;
     let warmSpentMs = 0;
     const compilers = this.d.compilers.get(language.id);
-    if (language.compile) job.emit({ type: 'compile_started' });
     if (language.warm && compilers) {
+      progress.compileStarted();
       const image = await this.d.images.info(language.id);
       const timeoutMs = Math.min(warmCompileTimeoutFor(this.d.config, language.id), limits.compileTimeoutMs);
       const outcome = await warmCompile(
@@ -188,25 +191,18 @@ export class Executor {
         // The sandbox compiles, within what is left of the compile limit.
         warmSpentMs = outcome.spentMs;
         const rest = limits.compileTimeoutMs - warmSpentMs;
-        if (rest <= 0) return finish(compileLimitSpent(limits), null, gateMs);
+        if (rest <= 0) return finish(compileLimitSpent(limits), null, 0);
         sandboxJob = { ...sandboxJob, limits: { ...limits, compileTimeoutMs: rest } };
       } else {
         warm = outcome.stage;
-        job.emit(compileFinished(warm.report, this.diagnostics(language, warm.report.output)));
-        if (warm.failed) return finish(warm, null, gateMs);
+        progress.compileFinished(warm.report);
+        if (warm.failed) return finish(warm, null, 0);
         sandboxJob = { ...sandboxJob, files: { [language.warm.artifact]: outcome.artifact }, compile: undefined };
       }
     }
 
-    // 2. Run (and compile, without a warm compile) in a fresh sandbox.
-    let queueMs = gateMs;
-    let runStarted = false;
-    const runStarts = (ms: number) => {
-      // Once: a sandbox found dead before the run is replaced out of the client's sight.
-      if (runStarted) return;
-      runStarted = true;
-      job.emit({ type: 'run_started', queueMs: Math.round(ms) });
-    };
+    // 2. Run (and compile, without a warm compile) in a fresh sandbox. QueueMS is the wait for it.
+    let queueMs = 0;
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
       const sandbox = await pool
@@ -215,11 +211,12 @@ export class Executor {
           throw fromPoolError(e);
         });
       queueMs += performance.now() - t0;
-      if (!sandboxJob.compile) runStarts(queueMs);
+      if (sandboxJob.compile) progress.compileStarted();
+      else progress.runStarted(queueMs);
       try {
-        const hooks = this.hooks(job, warmSpentMs, () => runStarts(queueMs));
+        const hooks = progress.sandboxHooks(warmSpentMs, queueMs);
         const run = await runInSandbox(this.d.engine, sandbox.id, sandboxJob, hooks);
-        hooks.flush();
+        hooks.flush?.();
         return finish(warm, run, queueMs, warmSpentMs);
       } catch (e) {
         if (e instanceof ContainerGoneError && attempt < GONE_RETRIES) {
@@ -243,29 +240,14 @@ export class Executor {
     }
   }
 
-  /** Turns the sandbox's progress into events: the compile report, then output as it comes. */
-  private hooks(job: Job, warmSpentMs: number, runStarts: () => void) {
-    const decoders = { stdout: new StreamDecoder(), stderr: new StreamDecoder() };
-    const emit = (stream: 'stdout' | 'stderr', chunk: string) => {
-      if (chunk) job.emit({ type: stream, chunk });
-    };
-    return {
-      onCompiled: (stats: { exitCode: number }, output: string, ms: number) => {
-        const report = { output, exitCode: stats.exitCode, ms: ms + warmSpentMs, cached: false };
-        job.emit(compileFinished(report, this.diagnostics(job.language, output)));
-        if (stats.exitCode === 0) runStarts();
-      },
-      onOutput: (stream: 'stdout' | 'stderr', kept: Buffer) => emit(stream, decoders[stream].push(kept)),
-      /** After the run: what the decoders still hold (a character cut at the end). */
-      flush: () => {
-        emit('stdout', decoders.stdout.end());
-        emit('stderr', decoders.stderr.end());
-      },
-    };
-  }
-
   private diagnostics(language: Language, output: string): Diagnostic[] {
-    return language.parseDiagnostics?.(output) ?? [];
+    try {
+      return language.parseDiagnostics?.(output) ?? [];
+    } catch (e) {
+      // A parser's bug must not turn a compile into a failed request.
+      this.d.logger.warn({ event: 'diagnostics_failed', language: language.id, error: errorMessage(e) });
+      return [];
+    }
   }
 
   private record(job: Job, r: ExecutionResult): void {
@@ -281,7 +263,7 @@ export class Executor {
       client: job.req.client,
       language: r.language,
       status: r.status,
-      exitCode: r.run?.exitCode ?? r.compile?.exitCode ?? null,
+      exitCode: reportedExitCode(r),
       latencyMs: r.latencyMs,
       queueMs: r.queueMs,
       compileMs: r.compile?.ms ?? null,
@@ -296,9 +278,66 @@ export class Executor {
   }
 }
 
-function compileFinished(
-  report: { exitCode: number | null; ms: number | null; cached: boolean },
-  diagnostics: Diagnostic[],
-): ExecutionEvent {
-  return { type: 'compile_finished', exitCode: report.exitCode, ms: report.ms, cached: report.cached, diagnostics };
+/**
+ * The events of one request, each at most once and in order, whichever path it takes: a sandbox
+ * found dead and replaced is not seen, a compile that ended without its report (a time limit, the
+ * OOM killer) still says it finished. Output is decoded only when someone listens.
+ */
+class Progress {
+  private compiling = false;
+  private compiled = false;
+  private running = false;
+
+  constructor(
+    private readonly job: Job,
+    private readonly diagnostics: (compilerOutput: string) => Diagnostic[],
+  ) {}
+
+  compileStarted(): void {
+    if (this.compiling) return;
+    this.compiling = true;
+    this.job.emit({ type: 'compile_started' });
+  }
+
+  compileFinished(report: CompileReport): void {
+    if (this.compiled) return;
+    this.compiled = true;
+    if (!this.job.opts.onEvent) return; // nobody listens: spare the diagnostics parse
+    const { exitCode, ms, cached } = report;
+    this.job.emit({ type: 'compile_finished', exitCode, ms, cached, diagnostics: this.diagnostics(report.output) });
+  }
+
+  runStarted(queueMs: number): void {
+    if (this.running) return;
+    this.running = true;
+    this.job.emit({ type: 'run_started', queueMs: Math.round(queueMs) });
+  }
+
+  /** What the sandbox run reports as it goes, turned into events. */
+  sandboxHooks(warmSpentMs: number, queueMs: number): SandboxHooks & { flush?: () => void } {
+    const onCompiled = (stats: { exitCode: number }, output: string, ms: number) => {
+      this.compileFinished({ output, exitCode: stats.exitCode, ms: ms + warmSpentMs, cached: false });
+      if (stats.exitCode === 0) this.runStarted(queueMs);
+    };
+    if (!this.job.opts.onEvent) return { onCompiled };
+    const decoders = { stdout: new StreamDecoder(), stderr: new StreamDecoder() };
+    const emit = (stream: 'stdout' | 'stderr', chunk: string) => {
+      if (chunk) this.job.emit({ type: stream, chunk });
+    };
+    return {
+      onCompiled,
+      onOutput: (stream, kept) => emit(stream, decoders[stream].push(kept)),
+      // After the run: what the decoders still hold (a character cut at the end).
+      flush: () => {
+        emit('stdout', decoders.stdout.end());
+        emit('stderr', decoders.stderr.end());
+      },
+    };
+  }
+
+  /** The answer: a compile that began and never reported says it finished, with what is known. */
+  settle(result: ExecutionResult): ExecutionResult {
+    if (this.compiling && !this.compiled && result.compile) this.compileFinished(result.compile);
+    return result;
+  }
 }

@@ -46,3 +46,9 @@ export interface ExecutionResult {
   /** From the moment the request arrived to the answer. */
   latencyMs: number;
 }
+
+/** The exit code a client is told: the program's when it ran, else the compiler's; none for a run the client left. */
+export function reportedExitCode(r: ExecutionResult): number | null {
+  if (r.status === 'cancelled') return null;
+  return r.run ? r.run.exitCode : (r.compile?.exitCode ?? null);
+}

@@ -62,6 +62,7 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
       });
     } catch (e) {
       if (!(e instanceof CompilerCrashedError)) throw fromPoolError(e);
+      // A crashed attempt counts whole (its short wait for a compiler too): the retry is what is left.
       spentMs += Math.round(performance.now() - t0);
       d.metrics.engineError();
       d.logger.warn({ event: 'compiler_crashed', language: r.language.id, attempt, error: e.message });
@@ -77,7 +78,7 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
       d.metrics.warmFallback(outcome.kind);
       const reason = outcome.kind === 'busy' ? outcome.reason : 'warm compile limit';
       d.logger.info({ event: 'warm_compile_fallback', language: r.language.id, reason });
-      // Waiting for a compiler is not compiling: only a compile that ran out counts against the limit.
+      // A wait that found no compiler is not compiling: only a compile that ran out adds its limit.
       return { kind: 'fallback', spentMs: outcome.kind === 'timeout' ? spentMs + timeoutMs : spentMs };
     }
     d.cache.set(key, outcome.response);

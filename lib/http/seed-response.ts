@@ -3,7 +3,7 @@
 // WebCompile's own note.
 
 import type { RunResult } from '../contract/compile-response';
-import type { ExecutionResult } from '../core/result';
+import { reportedExitCode, type ExecutionResult } from '../core/result';
 import { joinText, note } from '../core/text';
 
 export function toSeedResponse(r: ExecutionResult): RunResult {
@@ -13,7 +13,7 @@ export function toSeedResponse(r: ExecutionResult): RunResult {
     ErrorString: note(joinText(r.compile?.output ?? '', r.run?.stderr ?? ''), r.message),
     Timeout: r.timedOut,
     Status: r.status,
-    ExitCode: r.run ? r.run.exitCode : (r.compile?.exitCode ?? null),
+    ExitCode: reportedExitCode(r),
     Truncated: r.truncated,
     Diagnostics: r.diagnostics,
     QueueMS: r.queueMs,

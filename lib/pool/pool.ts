@@ -262,11 +262,11 @@ export class Pool<T> {
     await Promise.all(all.map((r) => this.destroyNow(r)));
   }
 
-  /** Busy resources that will be given back (reusable pools only). */
   private get noun(): string {
     return this.opts.resourceName ?? 'resource';
   }
 
+  /** Busy resources that will be given back (reusable pools only). */
   private comingBack(): number {
     return this.opts.reusable ? this.busy.size : 0;
   }

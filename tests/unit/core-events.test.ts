@@ -152,3 +152,30 @@ describe('Executor events', () => {
     expect(eventTypes(s.events)).toEqual(['queued', 'run_started', 'stdout', 'exited']);
   });
 });
+
+describe('Executor events at the edges of a compile', () => {
+  useFakeTimers();
+
+  it('a sandbox compile past its limit still ends with compile_finished (no exit code, the limit as its time) before exited', async () => {
+    const core = makeCore({ agent: (a) => a.after(5, () => a.started()), config: { compileTimeoutMs: 1000 } });
+    const s = await startAndRun(core, core.request('c'), 2000);
+    const result = await s.promise;
+    expect(result.status).toBe('compile_timeout');
+    expect(eventTypes(s.events)).toEqual(['queued', 'compile_started', 'compile_finished', 'exited']);
+    expect(s.events[2]).toMatchObject({ type: 'compile_finished', exitCode: null, ms: 1000, cached: false });
+  });
+
+  it('compile_started comes once the sandbox that compiles is taken, not while the request waits for one', async () => {
+    const core = makeCore({ agent: compileThenRun(''), pool: { size: 1, maxTotal: 1 } });
+    await core.start();
+    core.engine.createMs = 300; // the replacement of the one sandbox takes a while
+    const first = core.submit(core.request('c', 'int main(){}\n'));
+    const second = core.submit({ ...core.request('c', 'int main(){return 0;}\n'), client: 'other' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(eventTypes(first.events).slice(0, 2)).toEqual(['queued', 'compile_started']);
+    expect(eventTypes(second.events)).toEqual(['queued']);
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all([first.promise, second.promise]);
+    expect(eventTypes(second.events)).toEqual(COMPILED_RUN);
+  });
+});

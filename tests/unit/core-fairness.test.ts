@@ -38,6 +38,8 @@ describe('Executor fair sharing and waiting limits', () => {
     expect(sources(c)).toEqual(['run 500', 'run 10']);
     await vi.advanceTimersByTimeAsync(20);
     expect(second.outcome.result).toMatchObject({ status: 'ok', run: { stdout: 'run 10' } });
+    // QueueMS is the wait for a sandbox (as the seed's answer always said), not the wait for a turn.
+    expect(second.outcome.result!.queueMs).toBe(0);
   });
 
   it("another client's request does not wait for the first client's", async () => {

@@ -188,6 +188,13 @@ describe('the seed answer of a result', () => {
     });
   });
 
+  it('a run the client left has no ExitCode, even after a compile that exited 0', () => {
+    expect(toSeedResponse(build('csharp', warmStage(0), sandbox('aborted')))).toMatchObject({
+      Status: 'cancelled',
+      ExitCode: null,
+    });
+  });
+
   it("a compile error's ExitCode is the compiler's", () => {
     expect(toSeedResponse(build('csharp', warmStage(2, 'e'), null))).toMatchObject({
       ExitCode: 2,
