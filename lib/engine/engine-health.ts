@@ -13,6 +13,8 @@ export class EngineHealth {
     private readonly engine: Pick<Engine, 'ping'>,
     private readonly intervalMs = 1000,
     private readonly now: () => number = () => performance.now(),
+    /** Told when the answer changes (the engine went away or came back), for the log. */
+    private readonly onChange: (problem: string | null) => void = () => {},
   ) {}
 
   /** Null when the engine answered, else why not (the engine's own words: for operators). */
@@ -26,6 +28,7 @@ export class EngineHealth {
   }
 
   private settle(problem: string | null): string | null {
+    if ((this.last?.problem ?? null) !== problem) this.onChange(problem);
     this.last = { at: this.now(), problem };
     this.pending = null;
     return problem;

@@ -116,7 +116,7 @@ export function compileBodySchema(l: Limits) {
     language: language
       .refine((id) => enabled.includes(id), {
         error: (issue) => `unknown language "${String(issue.input)}"; known: ${enabled.join(', ')}`,
-        params: { extra: { Languages: enabled } } satisfies IssueParams,
+        params: { extra: { Reason: 'unknown_language', Languages: enabled } } satisfies IssueParams,
       })
       // A prefault is checked like a value sent: a config may leave the main language out.
       .prefault(MAIN_LANGUAGE),

@@ -51,17 +51,18 @@ export async function handleHealth(): Promise<Response> {
   const rt = getRuntime();
   const pools = [...rt.pools.values()].map((p) => p.stats());
   const ready = poolTotals(pools).idle;
-  // Cached: at most one ping a second, however many poll.
-  let reason = await rt.engineHealth.check();
+  // Cached: at most one ping a second, however many poll. The reason is ours; the engine's own words
+  // are in the log (the check logs a change) and in each pool's lastError below.
+  let reason = (await rt.engineHealth.check()) ? 'the Docker engine does not answer' : null;
   if (!reason && rt.shuttingDown) reason = 'shutting down';
   if (!reason && ready === 0) {
-    const failing = pools.find((s) => !s.healthy);
-    reason = failing ? `no sandbox ready: ${failing.lastError}` : 'no sandbox ready yet';
+    const failing = pools.some((s) => !s.healthy);
+    reason = failing ? 'no sandbox ready: sandboxes cannot be created now' : 'no sandbox ready yet';
   }
   const compilers = [...rt.compilers].map(([id, c]) => ({ id, ...c.stats() }));
   const noCompiler = compilers.find((c) => c.idle + c.busy === 0);
   if (!reason && noCompiler) {
-    reason = `no ${noCompiler.id} compiler ready${noCompiler.lastError ? `: ${noCompiler.lastError}` : ' yet'}`;
+    reason = `no ${noCompiler.id} compiler ready${noCompiler.healthy ? ' yet' : ': compilers cannot be created now'}`;
   }
   const body = { ok: reason === null, reason, ready, pool: pools, compilers };
   return Response.json(body, { status: reason ? 503 : 200, headers: noStore });

@@ -50,15 +50,22 @@ export class Runtime {
   private stopHousekeeping: () => void = () => {};
   private stopping = false;
 
-  constructor(readonly config: Config) {
-    this.engine = new DockerEngine(config.dockerSocket);
+  constructor(
+    readonly config: Config,
+    engine: Engine = new DockerEngine(config.dockerSocket),
+  ) {
+    this.engine = engine;
     this.logger = createLogger(config.logDir, config.logMaxBytes);
     this.metrics = new Metrics(() => poolTotals([...this.pools.values()].map((p) => p.stats())));
     this.capacity = new Capacity(config.maxContainers);
     this.compileCache = new CompileCache(config.compileCacheMb * 1024 * 1024);
     this.rateLimiter = new RateLimiter(config.rateLimitPerMinute);
     this.images = new Images(this.engine, config.imagePrefix);
-    this.engineHealth = new EngineHealth(this.engine);
+    this.engineHealth = new EngineHealth(this.engine, 1000, undefined, (problem) =>
+      problem
+        ? this.logger.warn({ event: 'engine_unhealthy', problem })
+        : this.logger.info({ event: 'engine_healthy' }),
+    );
     this.seccomp = readSeccompProfile(config.seccompProfile);
     this.buildPools();
     this.executor = new Executor({

@@ -41,6 +41,7 @@ describe('bad requests', () => {
   it('lists the known languages for an unknown one', async () => {
     const r = await post('{"code": "x", "language": "cobol"}');
     expect(r.json.Languages).toEqual(['csharp']);
+    expect(r.json.Reason).toBe('unknown_language');
     expect(r.json.ErrorString).toContain('csharp');
   });
 
@@ -51,7 +52,7 @@ describe('bad requests', () => {
     expect((await r.json()).ErrorString).toBeTruthy();
   });
 
-  it.each(['/api/nope', '/api/compile/extra', '/api/stats/x/y'])(
+  it.each(['/api', '/api/nope', '/api/compile/extra', '/api/stats/x/y'])(
     'an unknown API path (%s) is a JSON 404',
     async (path) => {
       for (const method of ['GET', 'POST']) {

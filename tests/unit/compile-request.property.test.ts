@@ -775,7 +775,7 @@ describe('parseCompileRequest, properties', { timeout: 30_000 }, () => {
             const o = await outcome(send(b, { code: b.code, language, stdin: b.stdin }), b.config);
             if ('ok' in o) throw new Error(`accepted language ${JSON.stringify(language)}`);
             expect(o.error.status).toBe(400);
-            expect(o.error.extra).toEqual({ Languages: enabledOf(b.config) });
+            expect(o.error.extra).toEqual({ Reason: 'unknown_language', Languages: enabledOf(b.config) });
           },
         ),
         runs(200, 10),

@@ -84,14 +84,14 @@ describe('parseCompileRequest', () => {
     for (const language of ['constructor', '__proto__', 'toString']) {
       await expect(parseCompileRequest(json(JSON.stringify({ code: 'x', language })), c)).rejects.toMatchObject({
         status: 400,
-        extra: { Languages: ['python'] },
+        extra: { Reason: 'unknown_language', Languages: ['python'] },
       });
     }
   });
 
   it('lists the known languages for an unknown one', async () => {
     await expect(parseCompileRequest(json('{"code":"x","language":"cobol"}'), limits)).rejects.toMatchObject({
-      extra: { Languages: Object.keys(LANGUAGES) },
+      extra: { Reason: 'unknown_language', Languages: Object.keys(LANGUAGES) },
     });
   });
 });
@@ -181,7 +181,7 @@ describe('parseCompileRequest error texts', () => {
     await expect(parseCompileRequest(json('{"code":"x"}'), c)).rejects.toMatchObject({
       status: 400,
       message: 'unknown language "csharp"; known: python',
-      extra: { Languages: ['python'] },
+      extra: { Reason: 'unknown_language', Languages: ['python'] },
     });
   });
 
@@ -224,7 +224,9 @@ describe('compileBodySchema', () => {
       params: { status: 413 },
     });
     const unknown = schema.safeParse({ code: 'x', language: 'cobol' });
-    expect(unknown.error?.issues[0]).toMatchObject({ params: { extra: { Languages: Object.keys(LANGUAGES) } } });
+    expect(unknown.error?.issues[0]).toMatchObject({
+      params: { extra: { Reason: 'unknown_language', Languages: Object.keys(LANGUAGES) } },
+    });
   });
 
   it('follows the limits it is built from', () => {

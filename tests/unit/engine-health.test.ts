@@ -44,3 +44,26 @@ describe('EngineHealth', () => {
     expect(e.pings).toBe(1);
   });
 });
+
+describe('EngineHealth changes', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('says when the engine goes away and when it is back, once each', async () => {
+    let up = true;
+    const changes: (string | null)[] = [];
+    const e = { ping: () => (up ? Promise.resolve() : Promise.reject(new Error('connect ECONNREFUSED'))) };
+    const health = new EngineHealth(
+      e,
+      1000,
+      () => Date.now(),
+      (p) => changes.push(p),
+    );
+    for (const state of [true, false, false, true, true]) {
+      up = state;
+      await health.check();
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    expect(changes).toEqual(['Docker engine does not answer: connect ECONNREFUSED', null]);
+  });
+});

@@ -1,4 +1,4 @@
-// Any path under /api/ that no route serves: a JSON 404, never Next's HTML page.
+// /api itself and any path under it that no route serves: a JSON 404, never Next's HTML page.
 import 'server-only';
 import { notFound } from '@/lib/http/json-errors';
 
