@@ -118,10 +118,14 @@ export const SETTINGS = {
   timeoutMs: plain('WEBCOMPILE_TIMEOUT_MS', 'run time limit when the request names none', int(5000, 1)),
   maxTimeoutMs: plain('WEBCOMPILE_MAX_TIMEOUT_MS', 'largest `timeoutMs` a request may ask for', int(20000, 1)),
   compileTimeoutMs: plain('WEBCOMPILE_COMPILE_TIMEOUT_MS', 'compile time limit', int(10000, 1)),
-  acquireTimeoutMs: plain('WEBCOMPILE_ACQUIRE_TIMEOUT_MS', 'longest wait for a sandbox before a 503', int(10000, 1)),
+  acquireTimeoutMs: plain(
+    'WEBCOMPILE_ACQUIRE_TIMEOUT_MS',
+    "longest wait for a turn (the client's in-flight cap) and a sandbox together before a 503",
+    int(10000, 1),
+  ),
   maxQueue: plain(
     'WEBCOMPILE_MAX_QUEUE',
-    'requests that may wait for a sandbox; the next gets 503 at once',
+    "requests that may wait for a sandbox (and, apart, for their client's turn); the next gets 503 at once",
     int(32, 0),
   ),
   outputLimitBytes: plain(
