@@ -3,7 +3,7 @@
 // container per language.
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '@/lib/core/languages';
-import { compile, useServer } from './helpers/server';
+import { compile, GVISOR, useServer } from './helpers/server';
 
 interface Case {
   hello: string;
@@ -151,7 +151,9 @@ describe.concurrent.each(Object.keys(CASES))('%s', (language) => {
   const c = CASES[language];
 
   it('runs its example', async () => {
-    const r = await compile(server, { language, code: LANGUAGES[language].example });
+    // Under gVisor (ptrace) each syscall is a round trip, and the examples of all languages run at once.
+    const limit = GVISOR ? { timeoutMs: 15_000 } : {};
+    const r = await compile(server, { language, code: LANGUAGES[language].example, ...limit });
     expect(r.body, JSON.stringify(r.body)).toMatchObject({ Status: 'ok', ExitCode: 0, Language: language });
     expect(r.body.Output).toMatch(/^Sum: 499500\n/);
   });
