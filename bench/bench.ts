@@ -7,8 +7,9 @@
 //   (d) the churn alone: one sandbox created, started, stopped and removed, no job
 // Where the engine has gVisor (the runtime "runsc" that scripts/engine.sh registers), (a) unique
 // serial and (d) are measured once more with the sandboxes in gVisor, each next to the default.
-// Last, the fairness benchmark (bench/fairness.ts; alone: npm run bench -- --fairness): one client
-// floods, another's hello worlds are timed.
+// Then the fairness benchmark (bench/fairness.ts; alone: npm run bench -- --fairness): one client
+// floods, another's hello worlds are timed. Last, every language's hello world next to its floor
+// (bench/languages.ts; alone: npm run bench -- --languages).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -24,6 +25,7 @@ import { imageFor, LANGUAGES, limitsFor, MAIN_LANGUAGE, SUM_PROGRAM } from '../l
 import { SampleWindow } from '../lib/observability/samples';
 import { spawnServer } from '../tests/integration/helpers/spawn-server';
 import { fairness } from './fairness';
+import { languagesBench } from './languages';
 import { onTmpfs } from '../tests/integration/helpers/tmpfs';
 
 const root = path.resolve(__dirname, '..');
@@ -249,8 +251,26 @@ async function fairnessOnly(): Promise<void> {
   fs.writeFileSync(path.join(OUT_DIR, 'fairness.md'), `${table}\n`);
 }
 
+/** `--languages`: only the per-language table (bench/languages.ts). */
+async function languagesOnly(): Promise<void> {
+  const seccomp = checkEngineVersion(readSeccompProfile(config.seccompProfile), await engine.version());
+  const result = await languagesBench(docker, config, seccomp.json, settle, quiet);
+  console.log(result.table);
+  writeLanguages(result);
+}
+
+function writeLanguages({ rows, table }: Awaited<ReturnType<typeof languagesBench>>): void {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(
+    path.join(OUT_DIR, 'languages.json'),
+    JSON.stringify({ date: new Date().toISOString(), rows }, null, 2),
+  );
+  fs.writeFileSync(path.join(OUT_DIR, 'languages.md'), `${table}\n`);
+}
+
 async function main() {
   if (process.argv.includes('--fairness')) return fairnessOnly();
+  if (process.argv.includes('--languages')) return languagesOnly();
   const info = (await docker.info()) as {
     DefaultRuntime?: string;
     DockerRootDir?: string;
@@ -407,6 +427,11 @@ async function main() {
     JSON.stringify({ machine, rows, gvisorRows, ratios, fairness: fair.rows }, null, 2),
   );
   fs.writeFileSync(path.join(OUT_DIR, 'latest.md'), `${table}\n`);
+  console.error('per language: hello world next to its floor');
+  await quiet();
+  const perLanguage = await languagesBench(docker, config, seccomp.json, settle, quiet);
+  console.log(`\n${perLanguage.table}`);
+  writeLanguages(perLanguage);
 }
 
 main().catch((e) => {

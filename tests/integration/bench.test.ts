@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { LANGUAGES } from '@/lib/core/languages';
 import { docker } from './helpers/server';
 
 const root = path.resolve(__dirname, '../..');
@@ -21,9 +22,10 @@ describe('npm run bench', () => {
         BENCH_PARALLEL: '8',
         BENCH_NAIVE: '2',
         BENCH_FAIRNESS_VICTIM: '2',
+        BENCH_LANGUAGE_RUNS: '1',
         BENCH_OUT: out,
       },
-      timeout: 240_000,
+      timeout: 360_000,
     });
     for (const row of [
       '(a) unique, serial',
@@ -64,6 +66,18 @@ describe('npm run bench', () => {
       );
     }
     expect(json.fairness).toHaveLength(2);
+    // The per-language table: every language's hello world, and the floor of each compiled one.
+    const perLanguage = JSON.parse(fs.readFileSync(path.join(out, 'languages.json'), 'utf8')).rows as {
+      language: string;
+      compiled: boolean;
+      p50: number;
+      floor: number | null;
+    }[];
+    expect(perLanguage.map((r) => r.language).sort()).toEqual(Object.keys(LANGUAGES).sort());
+    for (const r of perLanguage) {
+      expect(stdout).toMatch(new RegExp(`^\\| ${r.language} \\| ${r.p50} \\|`, 'm'));
+      expect(r.floor === null).toBe(!r.compiled);
+    }
     fs.rmSync(out, { recursive: true, force: true });
-  }, 300_000);
+  }, 420_000);
 });

@@ -3,10 +3,10 @@
 // container per language.
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '@/lib/core/languages';
+import { HELLO_WORLD } from '@/lib/languages/hello-world';
 import { compile, GVISOR, useServer } from './helpers/server';
 
 interface Case {
-  hello: string;
   /** A compile error at `line` (compiled languages only). */
   compileError?: { code: string; line: number; message: string };
   /** Fails while running: its exit code and a piece of its error output. */
@@ -15,7 +15,6 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   csharp: {
-    hello: 'class P { static void Main() { System.Console.WriteLine("Hello, World!"); } }',
     compileError: {
       code: 'class P {\n  static void Main() {\n    int x = "text";\n  }\n}\n',
       line: 3,
@@ -28,20 +27,16 @@ const CASES: Record<string, Case> = {
     },
   },
   python: {
-    hello: 'print("Hello, World!")\n',
     runtimeError: { code: 'def f():\n    raise ValueError("boom")\n\nf()\n', exitCode: 1, message: 'ValueError: boom' },
   },
   javascript: {
-    hello: 'console.log("Hello, World!");\n',
     runtimeError: { code: 'throw new Error("boom");\n', exitCode: 1, message: 'Error: boom' },
   },
   typescript: {
-    hello: 'const greeting: string = "Hello, World!";\nconsole.log(greeting);\n',
     compileError: { code: 'const ok = 1;\nconst n: number = "text";\n', line: 2, message: 'TS2322' },
     runtimeError: { code: 'const e: Error = new Error("boom");\nthrow e;\n', exitCode: 1, message: 'Error: boom' },
   },
   c: {
-    hello: '#include <stdio.h>\nint main(void) { printf("Hello, World!\\n"); return 0; }\n',
     compileError: {
       code: '#include <stdio.h>\nint main(void) {\n    printf("x\\n")\n}\n',
       line: 3,
@@ -54,7 +49,6 @@ const CASES: Record<string, Case> = {
     },
   },
   cpp: {
-    hello: '#include <iostream>\nint main() { std::cout << "Hello, World!" << std::endl; }\n',
     compileError: {
       code: '#include <string>\nint main() {\n  std::string s = 42;\n}\n',
       line: 3,
@@ -67,13 +61,10 @@ const CASES: Record<string, Case> = {
     },
   },
   go: {
-    hello: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("Hello, World!")\n}\n',
     compileError: { code: 'package main\n\nfunc main() {\n\tvar x int = "text"\n}\n', line: 4, message: 'cannot use' },
     runtimeError: { code: 'package main\n\nfunc main() {\n\tpanic("boom")\n}\n', exitCode: 2, message: 'panic: boom' },
   },
   java: {
-    hello:
-      'public class Main {\n  public static void main(String[] a) {\n    System.out.println("Hello, World!");\n  }\n}\n',
     compileError: {
       code: 'public class Main {\n  public static void main(String[] a) {\n    int x = "text";\n  }\n}\n',
       line: 3,
@@ -86,28 +77,22 @@ const CASES: Record<string, Case> = {
     },
   },
   rust: {
-    hello: 'fn main() {\n    println!("Hello, World!");\n}\n',
     compileError: { code: 'fn main() {\n    let x: i32 = "text";\n}\n', line: 2, message: 'E0308' },
     runtimeError: { code: 'fn main() {\n    panic!("boom");\n}\n', exitCode: 101, message: "panicked at 'boom'" },
   },
   ruby: {
-    hello: 'puts "Hello, World!"\n',
     runtimeError: { code: 'raise "boom"\n', exitCode: 1, message: 'boom (RuntimeError)' },
   },
   php: {
-    hello: '<?php\necho "Hello, World!\\n";\n',
     runtimeError: { code: '<?php\nthrow new Exception("boom");\n', exitCode: 255, message: 'Uncaught Exception: boom' },
   },
   bash: {
-    hello: 'echo "Hello, World!"\n',
     runtimeError: { code: 'echo boom >&2\nexit 3\n', exitCode: 3, message: 'boom' },
   },
   lua: {
-    hello: 'print("Hello, World!")\n',
     runtimeError: { code: 'error("boom")\n', exitCode: 1, message: 'boom' },
   },
   perl: {
-    hello: 'print "Hello, World!\\n";\n',
     runtimeError: { code: 'die "boom\\n";\n', exitCode: 255, message: 'boom' },
   },
 };
@@ -159,7 +144,7 @@ describe.concurrent.each(Object.keys(CASES))('%s', (language) => {
   });
 
   it('runs hello world', async () => {
-    const r = await compile(server, { language, code: c.hello });
+    const r = await compile(server, { language, code: HELLO_WORLD[language] });
     expect(r.body, JSON.stringify(r.body)).toMatchObject({ Status: 'ok', ExitCode: 0, Output: 'Hello, World!\n' });
   });
 

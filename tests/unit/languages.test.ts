@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import ts from 'typescript';
+import { HELLO_WORLD } from '@/lib/languages/hello-world';
 import { describe, expect, it } from 'vitest';
 import { defaults } from '@/lib/config/config';
 import { LANGUAGES, limitsFor, MAIN_LANGUAGE } from '@/lib/core/languages';
@@ -103,5 +104,11 @@ describe('the catalogue', () => {
     const lines: string[] = [];
     runInNewContext(source.outputText, { console: { log: (s: string) => lines.push(s) }, process: { version: 'v0' } });
     expect(lines[0]).toBe('Sum: 499500');
+  });
+});
+
+describe('hello worlds', () => {
+  it('every language has one', () => {
+    expect(Object.keys(HELLO_WORLD).sort()).toEqual(Object.keys(LANGUAGES).sort());
   });
 });
