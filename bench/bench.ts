@@ -26,6 +26,7 @@ import { SampleWindow } from '../lib/observability/samples';
 import { spawnServer } from '../tests/integration/helpers/spawn-server';
 import { fairness } from './fairness';
 import { languagesBench } from './languages';
+import { json, postCompile } from './post';
 import { onTmpfs } from '../tests/integration/helpers/tmpfs';
 
 const root = path.resolve(__dirname, '..');
@@ -129,40 +130,13 @@ async function settle(url: string): Promise<void> {
   console.error('  (the pools did not settle within 10 s; measuring anyway)');
 }
 
-// The client shares the machine with the service, so it is kept light: node:http with keep-alive
-// costs ~0.8 ms of CPU per request here, fetch (undici) ~2.5–3.
 const keepAlive = new http.Agent({ keepAlive: true });
 
-function viaApi(url: string, code: string): Promise<void> {
-  const payload = JSON.stringify({ code });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}/api/compile`,
-      {
-        method: 'POST',
-        agent: keepAlive,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let output = '';
-          try {
-            output = String(JSON.parse(text).Output);
-          } catch {
-            // not JSON: reported below with the text
-          }
-          if (output.startsWith(EXPECTED)) resolve();
-          else reject(new Error(`unexpected answer (HTTP ${res.statusCode}): ${text}`));
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+async function viaApi(url: string, code: string): Promise<void> {
+  const r = await postCompile(url, { code }, { agent: keepAlive });
+  if (!String(json<{ Output: string }>(r).Output).startsWith(EXPECTED)) {
+    throw new Error(`unexpected answer (HTTP ${r.status}): ${r.text}`);
+  }
 }
 
 /** The same hardening as our sandboxes, through the CLI, as a naive service would do it. */

@@ -3,10 +3,10 @@
 // one is answered: Python busy loops (they hold sandboxes for their whole time limit) and C# compile
 // bombs (they hold warm compilers). The flood comes from 127.0.0.1, the victim from 127.0.0.2.
 import { setMaxListeners } from 'node:events';
-import http from 'node:http';
 import { SampleWindow } from '../lib/observability/samples';
 import { compileBomb } from '../tests/integration/helpers/programs';
 import { spawnServer } from '../tests/integration/helpers/spawn-server';
+import { json, postCompile } from './post';
 
 const FLOOD_IN_FLIGHT = 16;
 const VICTIM_REQUESTS = Number(process.env.BENCH_FAIRNESS_VICTIM || 20);
@@ -30,35 +30,9 @@ interface Answer {
   body: { Status?: string; Output?: string };
 }
 
-function post(url: string, body: object, localAddress: string, signal?: AbortSignal): Promise<Answer> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}/api/compile`,
-      {
-        method: 'POST',
-        localAddress,
-        signal,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          let parsed = {};
-          try {
-            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            // counted as a failure below
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+async function post(url: string, body: object, localAddress: string, signal?: AbortSignal): Promise<Answer> {
+  const r = await postCompile(url, body, { localAddress, signal });
+  return { status: r.status, body: json<Answer['body']>(r) };
 }
 
 const nonce = () => `${Math.random().toString(36).slice(2)}${Date.now()}`;

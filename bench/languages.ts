@@ -10,6 +10,7 @@ import { sandboxCreateOptions } from '../lib/engine/sandbox-spec';
 import { HELLO_WORLD } from '../lib/languages/hello-world';
 import { SampleWindow } from '../lib/observability/samples';
 import { spawnServer } from '../tests/integration/helpers/spawn-server';
+import { json, postCompile } from './post';
 
 const RUNS = Number(process.env.BENCH_LANGUAGE_RUNS || 7);
 const EXPECTED = 'Hello, World!\n';
@@ -42,35 +43,11 @@ interface Answer {
 
 const agent = new http.Agent({ keepAlive: true });
 
-function post(url: string, language: string, code: string): Promise<Answer> {
-  const payload = JSON.stringify({ language, code });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}/api/compile`,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            const a = JSON.parse(text) as Answer;
-            if (a.Output === EXPECTED) return resolve(a);
-          } catch {
-            // reported below
-          }
-          reject(new Error(`${language}: unexpected answer (HTTP ${res.statusCode}): ${text.slice(0, 500)}`));
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+async function post(url: string, language: string, code: string): Promise<Answer> {
+  const r = await postCompile(url, { language, code }, { agent });
+  const a = json<Answer>(r);
+  if (a.Output === EXPECTED) return a as Answer;
+  throw new Error(`${language}: unexpected answer (HTTP ${r.status}): ${r.text.slice(0, 500)}`);
 }
 
 const quote = (argv: string[]) => argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
