@@ -71,7 +71,8 @@ function sandboxCompile(s: SandboxRun, limits: RunLimits, warmSpentMs: number): 
   // Where the OOM killer took the whole sandbox during the compile, the engine knows.
   const killed = !c && s.sandboxOom;
   return {
-    report: { output: c?.output ?? '', exitCode: c?.stats.exitCode ?? null, ms, cached: false },
+    // A report that came in as the limit struck does not make the compile one that exited.
+    report: { output: c?.output ?? '', exitCode: timedOut ? null : (c?.stats.exitCode ?? null), ms, cached: false },
     timedOut,
     failed: (c !== null && c.stats.exitCode !== 0) || killed,
     oom: (c?.stats.oomKills ?? 0) > 0 || killed,

@@ -126,6 +126,17 @@ describe('buildResult', () => {
     expect(r).toMatchObject({ status: 'compile_error', message: 'The compiler ran out of memory (256 MiB).' });
   });
 
+  it('a compile report that arrived as the compile limit struck leaves the exit code null', () => {
+    const late = sandbox(
+      'compile_timeout',
+      { compile: { stats: stats(), output: '' }, run: null },
+      { hasCompile: true },
+    );
+    const r = build('typescript', null, late);
+    expect(r).toMatchObject({ status: 'compile_timeout', compile: { exitCode: null } });
+    expect(toSeedResponse(r).ExitCode).toBeNull();
+  });
+
   it('the compile limit names the whole limit, however much a warm compiler used of it', () => {
     const r = build('csharp', null, sandbox('compile_timeout', { run: null }, { hasCompile: true }), 3000);
     expect(r).toMatchObject({ status: 'compile_timeout', timedOut: true, compile: { ms: 10000 } });
