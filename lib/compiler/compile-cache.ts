@@ -1,10 +1,10 @@
 // Compiled programs by a hash of everything that decides the output: language, compiler image,
-// compiler settings and source. Least recently used entries go first past the byte budget.
+// compiler settings and the source files (paths and contents). Least recently used entries go first past the byte budget.
 
 import { createHash } from 'node:crypto';
 import type { CompileResponse } from './protocol';
 
-export function cacheKey(parts: string[]): string {
+export function cacheKey(parts: (string | Buffer)[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
   return h.digest('hex');
@@ -57,5 +57,5 @@ export class CompileCache {
 }
 
 function sizeOf(v: CompileResponse): number {
-  return v.assembly.length + Buffer.byteLength(v.messages) + 64;
+  return v.artifacts.reduce((n, a) => n + a.content.length + a.path.length + 64, Buffer.byteLength(v.messages) + 64);
 }

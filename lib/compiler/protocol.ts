@@ -1,43 +1,112 @@
-// The warm compiler's wire format (images/csharp/compiler-server.cs), both directions.
-//   request:  "<byte length>\n" + UTF-8 source
-//   response: "<exit code> <message bytes> <assembly bytes>\n" + messages + assembly
+// The warm compilers' wire format (docs/compiler-protocol.md), both directions, in length-prefixed
+// fields: a request is the source files, an answer the exit code, the messages and every file the
+// compile made.
+
+import { encodeFields, FieldReader, MalformedFieldError } from '../util/fields';
+
+export const PROTOCOL_VERSION = 'wcc1';
+
+export interface SourceFile {
+  /** Relative, `/`-separated. */
+  path: string;
+  content: string | Buffer;
+}
+
+export interface Artifact {
+  path: string;
+  /** Permission bits, e.g. 0o755 for an executable. */
+  mode: number;
+  content: Buffer;
+}
 
 export interface CompileResponse {
   exitCode: number;
   messages: string;
-  assembly: Buffer;
+  artifacts: Artifact[];
 }
 
-export function encodeRequest(source: string): Buffer {
-  const body = Buffer.from(source, 'utf8');
-  return Buffer.concat([Buffer.from(`${body.length}\n`), body]);
+/** Past these an answer is not a compiler's (a compiler's output is capped far lower by the caller). */
+const MAX_FIELD_BYTES = 256 * 1024 * 1024;
+const MAX_ARTIFACTS = 10_000;
+
+export function encodeRequest(files: SourceFile[]): Buffer {
+  return encodeFields([PROTOCOL_VERSION, String(files.length), ...files.flatMap((f) => [f.path, f.content])]);
 }
 
-/** Collects stdout bytes and yields each complete response, however the bytes are cut. */
+export class MalformedResponseError extends Error {}
+
+type Step = 'exitCode' | 'messages' | 'count' | 'path' | 'mode' | 'content';
+
+/** Collects stdout bytes and yields each complete answer, however the bytes are cut. */
 export class ResponseReader {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly fields = new FieldReader(MAX_FIELD_BYTES);
+  private step: Step = 'exitCode';
+  private answer: CompileResponse = { exitCode: 0, messages: '', artifacts: [] };
+  private left = 0;
+  private artifact: Partial<Artifact> = {};
 
   constructor(private readonly onResponse: (r: CompileResponse) => void) {}
 
+  /** Throws MalformedResponseError when the bytes are not answers. */
   push(chunk: Buffer): void {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.fields.push(chunk);
     for (;;) {
-      const nl = this.pending.indexOf(0x0a);
-      if (nl < 0) {
-        if (this.pending.length > 100) throw new Error('malformed compiler response header');
+      let field: Buffer | null;
+      try {
+        field = this.fields.next();
+      } catch (e) {
+        if (e instanceof MalformedFieldError)
+          throw new MalformedResponseError(`malformed compiler answer: ${e.message}`);
+        throw e;
+      }
+      if (!field) return;
+      this.accept(field);
+    }
+  }
+
+  private accept(field: Buffer): void {
+    switch (this.step) {
+      case 'exitCode':
+        this.answer = { exitCode: this.number(field, 255), messages: '', artifacts: [] };
+        this.step = 'messages';
+        return;
+      case 'messages':
+        this.answer.messages = field.toString('utf8');
+        this.step = 'count';
+        return;
+      case 'count':
+        this.left = this.number(field, MAX_ARTIFACTS);
+        this.step = 'path';
+        break;
+      case 'path':
+        this.artifact = { path: field.toString('utf8') };
+        this.step = 'mode';
+        return;
+      case 'mode': {
+        const text = field.toString('latin1');
+        if (!/^[0-7]{1,4}$/.test(text)) throw new MalformedResponseError(`bad artifact mode "${text}"`);
+        this.artifact.mode = parseInt(text, 8);
+        this.step = 'content';
         return;
       }
-      const head = this.pending.subarray(0, nl).toString('latin1').trim().split(' ').map(Number);
-      if (head.length !== 3 || head.some((n) => !Number.isInteger(n) || n < 0)) {
-        throw new Error(`malformed compiler response header "${this.pending.subarray(0, nl).toString('latin1')}"`);
-      }
-      const [exitCode, msgLen, asmLen] = head;
-      const total = nl + 1 + msgLen + asmLen;
-      if (this.pending.length < total) return;
-      const messages = this.pending.subarray(nl + 1, nl + 1 + msgLen).toString('utf8');
-      const assembly = Buffer.from(this.pending.subarray(nl + 1 + msgLen, total));
-      this.pending = this.pending.subarray(total);
-      this.onResponse({ exitCode, messages, assembly });
+      case 'content':
+        this.answer.artifacts.push({ ...(this.artifact as Artifact), content: field });
+        this.left--;
+        this.step = 'path';
+        break;
     }
+    if (this.left === 0) {
+      const done = this.answer;
+      this.step = 'exitCode';
+      this.onResponse(done);
+    }
+  }
+
+  private number(field: Buffer, max: number): number {
+    const text = field.toString('latin1');
+    if (!/^\d{1,10}$/.test(text) || Number(text) > max) {
+      throw new MalformedResponseError(`malformed compiler answer: "${text.slice(0, 40)}" where a number was due`);
+    }
+    return Number(text);
   }
 }

@@ -18,6 +18,11 @@ export function warmCompileTimeoutFor(
   return c.warmCompileTimeouts[languageId] ?? c.warmCompileTimeoutMs;
 }
 
+/** Whether a language that has warm compilers uses them. */
+export function warmCompilerFor(c: Pick<Config, 'warmCompiler' | 'warmCompilers'>, languageId: string): boolean {
+  return c.warmCompilers[languageId] ?? c.warmCompiler;
+}
+
 /** How many ready containers the pool of one language keeps. */
 export function poolSizeFor(
   c: Pick<Config, 'poolSize' | 'languagePoolSize' | 'poolSizes'>,

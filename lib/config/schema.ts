@@ -29,12 +29,12 @@ const text = (fallback: string) => z.string().default(fallback);
 const TRUTHY = ['1', 'true', 'yes', 'on'];
 const FALSY = ['0', 'false', 'no', 'off'];
 const BOOLEAN = `true or false (${TRUTHY.join('/')}, ${FALSY.join('/')})`;
-const flag = (fallback: boolean) =>
+const bool = () =>
   z
     .string()
     .trim()
-    .pipe(z.stringbool({ truthy: TRUTHY, falsy: FALSY, error: BOOLEAN }))
-    .default(fallback);
+    .pipe(z.stringbool({ truthy: TRUTHY, falsy: FALSY, error: BOOLEAN }));
+const flag = (fallback: boolean) => bool().default(fallback);
 
 /** Comma separated ids, blanks and repeats dropped. */
 function ids(list: string): string[] {
@@ -179,12 +179,18 @@ export const SETTINGS = {
   ),
   warmCompiler: plain(
     'WEBCOMPILE_WARM_COMPILER',
-    'compile C# in resident warm compilers (false: each sandbox compiles)',
+    'compile in resident warm compilers, for each language that has one (C#, TypeScript, Java); false: each ' +
+      'sandbox compiles',
     flag(true),
+  ),
+  warmCompilers: perLanguage(
+    'WEBCOMPILE_WARM_COMPILER',
+    'the same for one language, e.g. `WEBCOMPILE_WARM_COMPILER_JAVA=false`',
+    bool(),
   ),
   compilerPoolSize: plain(
     'WEBCOMPILE_COMPILER_POOL_SIZE',
-    'warm compilers per language that has one (C#); outside `WEBCOMPILE_MAX_CONTAINERS`',
+    'warm compilers per language that has them; outside `WEBCOMPILE_MAX_CONTAINERS`',
     int(2, 1),
   ),
   compilerMemoryMb: plain('WEBCOMPILE_COMPILER_MEMORY_MB', 'warm compiler memory limit', int(512, 64)),
@@ -209,7 +215,7 @@ export const SETTINGS = {
   compilerWaitMs: plain(
     'WEBCOMPILE_COMPILER_WAIT_MS',
     'longest wait for a free warm compiler; past it the sandbox compiles (slow compiles of one client never ' +
-      "stall everyone's C#)",
+      "stall everyone's compiles)",
     int(250, 0),
   ),
   warmCompileTimeoutMs: plain(

@@ -11,6 +11,7 @@
 // The nonce stays in the reports as a second check.
 
 import { brandedError } from '../util/branded-error';
+import { encodeFields } from '../util/fields';
 
 /** The largest payload the agent sends in one frame; a longer one means the stream is not the agent's. */
 export const MAX_FRAME_PAYLOAD = 65536;
@@ -29,33 +30,28 @@ export interface AgentJob {
   run: string[];
   stdin: string | Buffer;
   /** Paths relative to /work. */
-  files: Record<string, string | Buffer>;
+  files: Record<string, JobFile>;
 }
 
+/** A file's content, mode 644; or content and mode (an executable a warm compiler made: 755). */
+export type JobFile = string | Buffer | { content: Buffer; mode: number };
+
 export function encodeJob(job: AgentJob): Buffer {
-  const parts: Buffer[] = [];
-  const field = (v: string | Buffer) => {
-    const b = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
-    parts.push(Buffer.from(`${b.length}\n`), b);
-  };
-  const argv = (args: string[]) => {
-    field(String(args.length));
-    for (const a of args) field(a);
-  };
-  field('wc2');
-  field(job.nonce);
-  field(String(job.outputLimitBytes));
-  argv(job.compile ?? []);
-  argv(job.run);
-  field(job.stdin);
-  const files = Object.entries(job.files);
-  field(String(files.length));
-  for (const [path, content] of files) {
-    field(path);
-    field('644');
-    field(content);
-  }
-  return Buffer.concat(parts);
+  const argv = (args: string[]) => [String(args.length), ...args];
+  const files = Object.entries(job.files).flatMap(([path, file]) => {
+    const { content, mode } = typeof file === 'string' || Buffer.isBuffer(file) ? { content: file, mode: 0o644 } : file;
+    return [path, mode.toString(8), content];
+  });
+  return encodeFields([
+    'wc2',
+    job.nonce,
+    String(job.outputLimitBytes),
+    ...argv(job.compile ?? []),
+    ...argv(job.run),
+    job.stdin,
+    String(Object.keys(job.files).length),
+    ...files,
+  ]);
 }
 
 /** Splits the agent's stdout into frames, however the bytes are cut. Throws AgentProtocolError. */

@@ -143,7 +143,7 @@ export class Executor {
 
   private async inTurn(job: Job, pool: SandboxPool, waitLeft: number): Promise<ExecutionResult> {
     const { language, limits, req } = job;
-    const source = req.files[0].content;
+    const sources = req.files.map((f) => ({ path: f.name ?? language.sourceFile, content: f.content }));
     const progress = new Progress(job, (output) => this.diagnostics(language, output));
     const finish = (warm: CompileStage | null, sandbox: SandboxRun | null, queueMs: number, warmSpentMs = 0) =>
       progress.settle(
@@ -160,7 +160,7 @@ export class Executor {
 
     // 1. Compile on a warm compiler (or take it from the cache), when the language has one.
     let sandboxJob: SandboxJob = {
-      files: { [req.files[0].name ?? language.sourceFile]: source },
+      files: Object.fromEntries(sources.map((f) => [f.path, f.content])),
       compile: language.compile,
       run: language.run,
       stdin: req.stdin,
@@ -178,7 +178,7 @@ export class Executor {
         { compilers, cache: this.d.compileCache, metrics: this.d.metrics, logger: this.d.logger },
         {
           language,
-          source,
+          files: sources,
           imageId: image?.id ?? '',
           timeoutMs,
           waitMs: this.d.config.compilerWaitMs,
@@ -197,7 +197,8 @@ export class Executor {
         warm = outcome.stage;
         progress.compileFinished(warm.report);
         if (warm.failed) return finish(warm, null, 0);
-        sandboxJob = { ...sandboxJob, files: { [language.warm.artifact]: outcome.artifact }, compile: undefined };
+        const artifacts = outcome.artifacts.map((a) => [a.path, { content: a.content, mode: a.mode }]);
+        sandboxJob = { ...sandboxJob, files: Object.fromEntries(artifacts), compile: undefined };
       }
     }
 

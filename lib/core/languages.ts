@@ -28,25 +28,43 @@ export interface Language extends LanguageInfo {
    */
   memoryMb?: number;
   /**
-   * A resident compiler (see lib/compiler/warm-compiler.ts): started with `cmd` in this language's
-   * image, it turns the source into `artifact`, which `run` then runs in a fresh sandbox.
-   * `settings` are the compiler options it uses, part of the compile cache key.
+   * A resident compiler (lib/compiler/warm-compiler.ts, docs/compiler-protocol.md): started with `cmd`
+   * in this language's image, it compiles the sources with the same options as `compile` (one list,
+   * the end of `cmd`) into the artifacts that `run` then runs in a fresh sandbox. `cmd` is part of the
+   * compile cache key. `warmups`: compiles of the example at its start, until its JIT is warm.
    */
-  warm?: { cmd: string[]; artifact: string; settings: string };
+  warm?: { cmd: string[]; warmups: number };
 }
+
+const MCS_OPTIONS = ['-out:main.exe'];
+// Node's own types (Debian ships them with nodejs); --skipLibCheck halves the time and memory.
+const TSC_OPTIONS = [
+  '--pretty',
+  'false',
+  '--strict',
+  '--skipLibCheck',
+  '--target',
+  'es2022',
+  '--module',
+  'commonjs',
+  '--lib',
+  'es2022',
+  '--typeRoots',
+  '/usr/share/nodejs/@types',
+  '--types',
+  'node',
+];
+// A compile never runs code of the program: no annotation processors.
+const JAVAC_OPTIONS = ['-proc:none'];
 
 export const LANGUAGES: Record<string, Language> = {
   csharp: {
     ...CATALOGUE.csharp,
     sourceFile: 'main.cs',
-    compile: ['mcs', '-out:main.exe', 'main.cs'],
+    compile: ['mcs', ...MCS_OPTIONS, 'main.cs'],
     run: ['mono', 'main.exe'],
     parseDiagnostics: parseMcsDiagnostics,
-    warm: {
-      cmd: ['mono', '/opt/webcompile/compiler-server.exe'],
-      artifact: 'main.exe',
-      settings: '-out:main.exe main.cs',
-    },
+    warm: { cmd: ['mono', '/opt/webcompile/compiler-server.exe', ...MCS_OPTIONS], warmups: 1 },
   },
   python: {
     ...CATALOGUE.python,
@@ -62,27 +80,10 @@ export const LANGUAGES: Record<string, Language> = {
   typescript: {
     ...CATALOGUE.typescript,
     sourceFile: 'main.ts',
-    // Node's own types (Debian ships them with nodejs); --skipLibCheck halves the time and memory.
-    compile: [
-      'tsc',
-      '--pretty',
-      'false',
-      '--strict',
-      '--skipLibCheck',
-      '--target',
-      'es2022',
-      '--module',
-      'commonjs',
-      '--lib',
-      'es2022',
-      '--typeRoots',
-      '/usr/share/nodejs/@types',
-      '--types',
-      'node',
-      'main.ts',
-    ],
+    compile: ['tsc', ...TSC_OPTIONS, 'main.ts'],
     run: ['node', 'main.js'],
     parseDiagnostics: parseTscDiagnostics,
+    warm: { cmd: ['node', '/opt/webcompile/compiler-server.js', ...TSC_OPTIONS], warmups: 3 },
   },
   c: {
     ...CATALOGUE.c,
@@ -112,7 +113,14 @@ export const LANGUAGES: Record<string, Language> = {
     ...CATALOGUE.java,
     sourceFile: 'Main.java',
     // The client compiler alone starts javac in half the time; serial GC keeps the threads few.
-    compile: ['javac', '-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-J-XX:-UsePerfData', 'Main.java'],
+    compile: [
+      'javac',
+      '-J-XX:TieredStopAtLevel=1',
+      '-J-XX:+UseSerialGC',
+      '-J-XX:-UsePerfData',
+      ...JAVAC_OPTIONS,
+      'Main.java',
+    ],
     run: ['java', '-XX:+UseSerialGC', '-XX:-UsePerfData', 'Main'],
     parseDiagnostics: parseJavacDiagnostics,
   },

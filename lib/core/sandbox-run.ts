@@ -8,7 +8,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { ContainerGoneError, type Engine } from '../engine/engine';
-import { AgentProtocolError, encodeJob } from './agent-protocol';
+import { AgentProtocolError, encodeJob, type JobFile } from './agent-protocol';
 import type { StreamName } from '../engine/demux';
 import { AgentStream, type AgentResult, type StageStats } from './agent-stream';
 
@@ -21,8 +21,8 @@ export interface RunLimits {
 }
 
 export interface SandboxJob {
-  /** Files placed in /work (source, or an assembly compiled elsewhere). */
-  files: Record<string, string | Buffer>;
+  /** Files placed in /work (the sources, or what a warm compiler made of them). */
+  files: Record<string, JobFile>;
   compile?: string[];
   run: string[];
   stdin: string;

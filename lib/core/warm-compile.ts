@@ -5,6 +5,7 @@
 // the warm limit: the sandbox compiles instead.
 
 import { cacheKey, type CompileCache } from '../compiler/compile-cache';
+import type { Artifact, CompileResponse, SourceFile } from '../compiler/protocol';
 import { CompilerCrashedError, type CompilerPool } from '../compiler/warm-compiler';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -15,7 +16,7 @@ import type { CompileStage } from './result-builder';
 import { capText } from './text';
 
 export type WarmOutcome =
-  | { kind: 'compiled'; stage: CompileStage; artifact: Buffer }
+  | { kind: 'compiled'; stage: CompileStage; artifacts: Artifact[] }
   /** Compile in the sandbox instead, with what is left of the compile limit. */
   | { kind: 'fallback'; spentMs: number };
 
@@ -28,7 +29,7 @@ export interface WarmDeps {
 
 export interface WarmRequest {
   language: Language;
-  source: string;
+  files: SourceFile[];
   /** The image id, part of the cache key. */
   imageId: string;
   timeoutMs: number;
@@ -43,7 +44,7 @@ const CRASH_RETRIES = 1;
 
 export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutcome> {
   const warm = r.language.warm!;
-  const key = cacheKey([r.language.id, r.imageId, warm.settings, r.source]);
+  const key = cacheKey([r.language.id, r.imageId, ...warm.cmd, ...r.files.flatMap((f) => [f.path, f.content])]);
   const hit = d.cache.get(key);
   if (hit) return compiled(hit, 0, true, r.outputLimitBytes);
   // The warm limit covers every attempt together: a retry gets what the crashed one left.
@@ -54,7 +55,7 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
     const t0 = performance.now();
     let outcome;
     try {
-      outcome = await d.compilers.compile(r.source, {
+      outcome = await d.compilers.compile(r.files, {
         timeoutMs,
         waitMs: r.waitMs,
         client: r.client,
@@ -86,17 +87,12 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
   }
 }
 
-function compiled(
-  response: { exitCode: number; messages: string; assembly: Buffer },
-  ms: number,
-  cached: boolean,
-  limitBytes: number,
-): WarmOutcome {
+function compiled(response: CompileResponse, ms: number, cached: boolean, limitBytes: number): WarmOutcome {
   // Its messages are capped as the sandbox caps a compiler's output.
   const capped = capText(response.messages, limitBytes);
   return {
     kind: 'compiled',
-    artifact: response.assembly,
+    artifacts: response.artifacts,
     stage: {
       report: { output: capped.text, exitCode: response.exitCode, ms, cached },
       timedOut: false,

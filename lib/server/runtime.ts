@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { CompileCache } from '../compiler/compile-cache';
 import { CompilerPool } from '../compiler/warm-compiler';
-import { loadConfig, poolSizeFor, type Config } from '../config/config';
+import { loadConfig, poolSizeFor, warmCompilerFor, type Config } from '../config/config';
 import { Executor } from '../core/executor';
 import { Images } from '../core/images';
 import { imageFor, LANGUAGES, limitsFor } from '../core/languages';
@@ -123,7 +123,7 @@ export class Runtime {
       });
       this.watch(pool, id, 'sandbox');
       this.pools.set(id, pool);
-      if (language.warm && config.warmCompiler) {
+      if (language.warm && warmCompilerFor(config, id)) {
         const compilers = new CompilerPool(engine, {
           ...common,
           cmd: language.warm.cmd,
@@ -132,7 +132,8 @@ export class Runtime {
           reusable: true,
           limits: { ...config, memoryMb: config.compilerMemoryMb },
           recycleAfter: config.compilerRecycleAfter,
-          warmupSource: language.example,
+          warmupFiles: [{ path: language.sourceFile, content: language.example }],
+          warmups: language.warm.warmups,
         });
         this.watch(compilers, id, 'compiler');
         this.compilers.set(id, compilers);

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CompileCache, cacheKey } from '@/lib/compiler/compile-cache';
 import { ResponseReader, encodeRequest, type CompileResponse } from '@/lib/compiler/protocol';
+import { encodeFields } from '@/lib/util/fields';
 
-const resp = (n: number): CompileResponse => ({ exitCode: 0, messages: '', assembly: Buffer.alloc(n) });
+const resp = (n: number): CompileResponse => ({
+  exitCode: 0,
+  messages: '',
+  artifacts: [{ path: '', mode: 0o644, content: Buffer.alloc(n) }],
+});
 
 describe('cacheKey', () => {
   it('changes with the source, the settings and the compiler image', () => {
@@ -21,12 +26,12 @@ describe('CompileCache', () => {
     const c = new CompileCache(10_000);
     expect(c.get('k')).toBeUndefined();
     c.set('k', resp(10));
-    expect(c.get('k')?.assembly.length).toBe(10);
+    expect(c.get('k')?.artifacts[0].content.length).toBe(10);
     expect({ hits: c.hits, misses: c.misses }).toEqual({ hits: 1, misses: 1 });
   });
 
   it('evicts the least recently used past its byte budget', () => {
-    const c = new CompileCache(3 * (100 + 64));
+    const c = new CompileCache(3 * (100 + 128));
     c.set('a', resp(100));
     c.set('b', resp(100));
     c.set('c', resp(100));
@@ -34,7 +39,7 @@ describe('CompileCache', () => {
     c.set('d', resp(100)); // evicts b
     expect(c.get('b')).toBeUndefined();
     expect(c.get('a')).toBeDefined();
-    expect(c.usedBytes).toBeLessThanOrEqual(3 * 164);
+    expect(c.usedBytes).toBeLessThanOrEqual(3 * 228);
   });
 
   it('a budget of 0 keeps nothing', () => {
@@ -45,28 +50,62 @@ describe('CompileCache', () => {
 });
 
 describe('compiler protocol', () => {
-  it('encodes a request as length line and UTF-8 bytes', () => {
-    expect(encodeRequest('é').toString('latin1')).toBe('2\n\xc3\xa9');
+  it('encodes a request as version, file count and (path, content) fields', () => {
+    const r = encodeRequest([
+      { path: 'main.cs', content: 'é' },
+      { path: 'lib/a.cs', content: Buffer.from([0, 10]) },
+    ]);
+    expect(r.toString('latin1')).toBe('4\nwcc1' + '1\n2' + '7\nmain.cs' + '2\n\xc3\xa9' + '8\nlib/a.cs' + '2\n\x00\n');
   });
 
-  it('reads responses cut anywhere, several in one chunk', () => {
-    const one = Buffer.concat([Buffer.from('1 5 0\n'), Buffer.from('error')]);
-    const two = Buffer.concat([Buffer.from('0 0 3\n'), Buffer.from([1, 2, 3])]);
+  const answer = (exit: string, messages: string, files: [string, string, Buffer][]) =>
+    encodeFields([exit, messages, String(files.length), ...files.flat()]);
+
+  it('reads answers cut anywhere, several in one chunk', () => {
+    const one = answer('1', 'error', []);
+    const two = answer('0', '', [
+      ['main', '755', Buffer.from([1, 2, 3])],
+      ['Main$A.class', '644', Buffer.from('\n12\n')],
+    ]);
     const all = Buffer.concat([one, two]);
     for (let cut = 0; cut <= all.length; cut++) {
       const got: CompileResponse[] = [];
       const r = new ResponseReader((x) => got.push(x));
       r.push(all.subarray(0, cut));
       r.push(all.subarray(cut));
-      expect(got.map((g) => [g.exitCode, g.messages, [...g.assembly]])).toEqual([
+      expect(
+        got.map((g) => [g.exitCode, g.messages, g.artifacts.map((a) => [a.path, a.mode, [...a.content]])]),
+      ).toEqual([
         [1, 'error', []],
-        [0, '', [1, 2, 3]],
+        [
+          0,
+          '',
+          [
+            ['main', 0o755, [1, 2, 3]],
+            ['Main$A.class', 0o644, [10, 49, 50, 10]],
+          ],
+        ],
       ]);
     }
   });
 
-  it('rejects a malformed header', () => {
+  it('reads a large artifact that comes in many chunks', () => {
+    const big = Buffer.alloc(3_000_000, 7);
+    const bytes = answer('0', '', [['main', '755', big]]);
+    const got: CompileResponse[] = [];
+    const r = new ResponseReader((x) => got.push(x));
+    for (let i = 0; i < bytes.length; i += 65536) r.push(bytes.subarray(i, i + 65536));
+    expect(got).toHaveLength(1);
+    expect(got[0].artifacts[0].content.equals(big)).toBe(true);
+  });
+
+  it.each([
+    ['a header that is not a length', Buffer.from('hello world\n')],
+    ['an exit code that is not a number', answer('x', '', [])],
+    ['a mode that is not octal', answer('0', '', [['main', '9', Buffer.alloc(1)]])],
+    ['a header without a newline', Buffer.from('123456789012345')],
+  ])('rejects %s', (_what, bytes) => {
     const r = new ResponseReader(() => {});
-    expect(() => r.push(Buffer.from('hello world\n'))).toThrow(/malformed/);
+    expect(() => r.push(bytes)).toThrow(/malformed|bad artifact mode/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defaults, loadConfig, poolSizeFor, warmCompileTimeoutFor } from '@/lib/config/config';
+import { defaults, loadConfig, poolSizeFor, warmCompileTimeoutFor, warmCompilerFor } from '@/lib/config/config';
 import { settingsMetadata } from '@/lib/config/metadata';
 import { MIN_DEFAULT_MAX_CONTAINERS, settingsSchema } from '@/lib/config/schema';
 import { LANGUAGES } from '@/lib/core/languages';
@@ -313,10 +313,21 @@ describe('per-language overrides', () => {
     );
   });
 
+  it('turns warm compilers off for one language, the others keep WEBCOMPILE_WARM_COMPILER', () => {
+    const c = loadConfig({ WEBCOMPILE_WARM_COMPILER_JAVA: 'false', WEBCOMPILE_WARM_COMPILER_CSHARP: 'on' });
+    expect(['java', 'csharp', 'typescript'].map((id) => warmCompilerFor(c, id))).toEqual([false, true, true]);
+    const off = loadConfig({ WEBCOMPILE_WARM_COMPILER: 'false', WEBCOMPILE_WARM_COMPILER_TYPESCRIPT: 'true' });
+    expect(['java', 'typescript'].map((id) => warmCompilerFor(off, id))).toEqual([false, true]);
+    expect(() => loadConfig({ WEBCOMPILE_WARM_COMPILER_JAVA: 'maybe' })).toThrow(
+      'WEBCOMPILE_WARM_COMPILER_JAVA must be true or false',
+    );
+  });
+
   it('takes only upper-case names of the pattern the metadata gives', () => {
     const patterns = settingsMetadata.filter((m) => m.pattern).map((m) => [m.env, m.pattern!] as const);
     expect(patterns.map(([env]) => env)).toEqual([
       'WEBCOMPILE_POOL_SIZE_<ID>',
+      'WEBCOMPILE_WARM_COMPILER_<ID>',
       'WEBCOMPILE_WARM_COMPILE_TIMEOUT_MS_<ID>',
     ]);
     const [, pool] = patterns[0];

@@ -136,8 +136,11 @@ describe('FakeEngine', () => {
       run: ['mono', 'a.exe'],
     });
     expect(d.stdin.toString()).toBe('in\n');
-    expect(d.files['a.cs'].content.toString()).toBe('class A {}');
+    expect(d.files['a.cs']).toEqual({ mode: '644', content: Buffer.from('class A {}') });
     expect(decodeJob(encodeJob(job)).compile).toBeUndefined();
+    // What a warm compiler made keeps its mode: an executable stays one.
+    const built = decodeJob(encodeJob({ ...job, files: { main: { content: Buffer.from([0x7f]), mode: 0o755 } } }));
+    expect(built.files).toEqual({ main: { mode: '755', content: Buffer.from([0x7f]) } });
     expect(() => decodeJob(Buffer.concat([encodeJob(job), Buffer.from('x')]))).toThrow();
   });
 
@@ -195,12 +198,18 @@ describe('FakeEngine', () => {
     let stderr = '';
     const reader = new ResponseReader((r) => responses.push(r));
     const attached = await engine.attach(id, (s, p) => (s === 'stdout' ? reader.push(p) : (stderr += p)));
-    attached.write(encodeRequest('class A {}'));
+    attached.write(encodeRequest([{ path: 'main.cs', content: 'class A {}' }]));
     await vi.advanceTimersByTimeAsync(19);
     expect(responses).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(responses).toEqual([{ exitCode: 0, messages: 'ok', assembly: Buffer.from('asm:class A {}') }]);
-    attached.write(encodeRequest('boom'));
+    expect(responses).toEqual([
+      {
+        exitCode: 0,
+        messages: 'ok',
+        artifacts: [{ path: 'main.exe', mode: 0o644, content: Buffer.from('asm:class A {}') }],
+      },
+    ]);
+    attached.write(encodeRequest([{ path: 'main.cs', content: 'boom' }]));
     await vi.advanceTimersByTimeAsync(3);
     await expect(attached.ended).resolves.toBeUndefined();
     expect(stderr).toBe('Stack overflow');

@@ -3,6 +3,8 @@ import { CompilerCrashedError, CompilerPool, type CompilerPoolOptions } from '@/
 import { PoolAbortedError } from '@/lib/pool/errors';
 import { compilerPoolOptions, FakeEngine, fakeCompiler, type CompilerReply } from './helpers/fake-engine';
 
+const src = (content: string) => [{ path: 'main.cs', content }];
+
 const WARMUP = 'class Warm {}';
 const opts = { timeoutMs: 1000, waitMs: 100 };
 
@@ -22,7 +24,10 @@ function setup(over: Partial<CompilerPoolOptions> = {}, reply?: (source: string)
       return { afterMs: source === 'slow' ? 500 : 10 };
     }),
   });
-  const pool = new CompilerPool(engine, compilerPoolOptions({ warmupSource: WARMUP, retryInitialMs: 100, ...over }));
+  const pool = new CompilerPool(
+    engine,
+    compilerPoolOptions({ warmupFiles: src(WARMUP), retryInitialMs: 100, ...over }),
+  );
   pool.start();
   return { engine, pool, seen };
 }
@@ -66,12 +71,12 @@ describe('CompilerPool on the fake engine', () => {
   it('returns the response of a compile', async () => {
     const { pool } = setup();
     await vi.advanceTimersByTimeAsync(10);
-    const done = pool.compile('bad', opts);
+    const done = pool.compile(src('bad'), opts);
     await vi.advanceTimersByTimeAsync(10);
     await expect(done).resolves.toEqual({
       kind: 'compiled',
       ms: 10,
-      response: { exitCode: 1, messages: 'a.cs(1,1): error CS1525', assembly: Buffer.from('asm:bad') },
+      response: { exitCode: 1, messages: 'a.cs(1,1): error CS1525', artifacts: [] },
     });
     expect(pool.stats()).toMatchObject({ idle: 2, created: 2 }); // given back, not replaced
   });
@@ -80,8 +85,8 @@ describe('CompilerPool on the fake engine', () => {
     const { engine, pool } = setup();
     await vi.advanceTimersByTimeAsync(10);
     const before = pool.heldIds();
-    const crashed = pool.compile('crash', opts);
-    const fine = pool.compile('slow', opts);
+    const crashed = pool.compile(src('crash'), opts);
+    const fine = pool.compile(src('slow'), opts);
     const failed = expect(crashed).rejects.toSatisfy(
       (e) => e instanceof CompilerCrashedError && /Stack overflow/.test((e as Error).message),
     );
@@ -93,14 +98,17 @@ describe('CompilerPool on the fake engine', () => {
     expect(pool.heldIds()).toHaveLength(2);
     expect(pool.heldIds()).not.toContain(dead);
     await vi.advanceTimersByTimeAsync(470);
-    await expect(fine).resolves.toMatchObject({ kind: 'compiled', response: { assembly: Buffer.from('asm:slow') } });
+    await expect(fine).resolves.toMatchObject({
+      kind: 'compiled',
+      response: { artifacts: [{ path: 'main.exe', mode: 0o644, content: Buffer.from('asm:slow') }] },
+    });
   });
 
   it('a compile past its timeout returns timeout, and that compiler is replaced', async () => {
     const { engine, pool } = setup({ size: 1, maxTotal: 1 });
     await vi.advanceTimersByTimeAsync(10);
     const [first] = pool.heldIds();
-    const done = pool.compile('hang', { ...opts, timeoutMs: 300 });
+    const done = pool.compile(src('hang'), { ...opts, timeoutMs: 300 });
     await vi.advanceTimersByTimeAsync(299);
     expect(engine.container(first)).toBeDefined();
     await vi.advanceTimersByTimeAsync(1);
@@ -117,7 +125,7 @@ describe('CompilerPool on the fake engine', () => {
     await vi.advanceTimersByTimeAsync(10);
     const [first] = pool.heldIds();
     for (const source of ['a', 'b']) {
-      const done = pool.compile(source, opts);
+      const done = pool.compile(src(source), opts);
       await vi.advanceTimersByTimeAsync(10);
       await expect(done).resolves.toMatchObject({ kind: 'compiled' });
     }
@@ -135,8 +143,8 @@ describe('CompilerPool on the fake engine', () => {
   it('is busy when no compiler frees within waitMs', async () => {
     const { pool } = setup({ size: 1, maxTotal: 1 });
     await vi.advanceTimersByTimeAsync(10);
-    const slow = pool.compile('slow', opts);
-    const waiting = pool.compile('x', { ...opts, waitMs: 100 });
+    const slow = pool.compile(src('slow'), opts);
+    const waiting = pool.compile(src('x'), { ...opts, waitMs: 100 });
     await vi.advanceTimersByTimeAsync(100);
     await expect(waiting).resolves.toEqual({ kind: 'busy', reason: 'no compiler became free within 100 ms' });
     await vi.advanceTimersByTimeAsync(400);
@@ -147,7 +155,7 @@ describe('CompilerPool on the fake engine', () => {
     const { pool } = setup({ size: 1, maxTotal: 1 });
     await vi.advanceTimersByTimeAsync(10);
     const ac = new AbortController();
-    const done = pool.compile('slow', { ...opts, signal: ac.signal });
+    const done = pool.compile(src('slow'), { ...opts, signal: ac.signal });
     await vi.advanceTimersByTimeAsync(50);
     ac.abort();
     await expect(done).resolves.toEqual({ kind: 'aborted' });
@@ -159,9 +167,9 @@ describe('CompilerPool on the fake engine', () => {
   it('an abort while waiting for a compiler rejects with PoolAbortedError', async () => {
     const { pool } = setup({ size: 1, maxTotal: 1 });
     await vi.advanceTimersByTimeAsync(10);
-    void pool.compile('slow', opts);
+    void pool.compile(src('slow'), opts);
     const ac = new AbortController();
-    const waiting = pool.compile('x', { ...opts, signal: ac.signal });
+    const waiting = pool.compile(src('x'), { ...opts, signal: ac.signal });
     ac.abort();
     await expect(waiting).rejects.toBeInstanceOf(PoolAbortedError);
   });

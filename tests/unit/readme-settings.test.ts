@@ -52,7 +52,7 @@ describe('README settings table', () => {
 
   it('names the per-language variables by a pattern their example matches', () => {
     for (const m of settingsMetadata.filter((s) => s.pattern)) {
-      const example = /`([A-Z0-9_]+)=\d+`/.exec(m.description)?.[1];
+      const example = /`([A-Z0-9_]+)=(\d+|true|false)`/.exec(m.description)?.[1];
       expect(example && m.pattern!.test(example), `${m.env}: ${m.description}`).toBe(true);
       expect(m.pattern!.test(m.env.replace('<ID>', 'PYTHON'))).toBe(true);
     }

@@ -15,6 +15,8 @@ import {
 import { LABEL_MANAGED, LABEL_ROLE, type SandboxLimits, type SandboxOwner } from '@/lib/engine/sandbox-spec';
 import type { SandboxPoolOptions } from '@/lib/pool/sandbox-pool';
 import type { CompilerPoolOptions } from '@/lib/compiler/warm-compiler';
+import { PROTOCOL_VERSION, type Artifact, type SourceFile } from '@/lib/compiler/protocol';
+import { encodeFields, FieldReader } from '@/lib/util/fields';
 import { frame, report, type ReportFields } from './agent-frames';
 
 export const testOwner: SandboxOwner = { instanceId: 'me', hostname: 'box', pid: 100 };
@@ -40,7 +42,8 @@ export const compilerPoolOptions = (over: Partial<CompilerPoolOptions> = {}): Co
   maxTotal: 2,
   reusable: true,
   recycleAfter: 100,
-  warmupSource: 'class Warm {}',
+  warmupFiles: [{ path: 'main.cs', content: 'class Warm {}' }],
+  warmups: 1,
   ...over,
 });
 
@@ -393,31 +396,41 @@ export const agents = {
       p.after(ms, () => p.exit(1)),
 };
 
-// ---- The warm compiler (lib/compiler/protocol.ts) ----
+// ---- The warm compiler (docs/compiler-protocol.md) ----
 
 export type CompilerReply =
-  /** A response after `afterMs` (default: exit 0, no messages, assembly "asm:<source>"). */
-  | { afterMs: number; exitCode?: number; messages?: string; assembly?: Buffer }
+  /** An answer after `afterMs` (default: exit 0, no messages, one artifact main.exe "asm:<source>"). */
+  | { afterMs: number; exitCode?: number; messages?: string; artifacts?: Artifact[] }
   /** The compiler process dies after `crashAfterMs`, having written `stderr`. */
   | { crashAfterMs: number; stderr?: string }
   | 'hang';
 
-/** A warm compiler that answers each request as `reply` says (`n` counts this container's requests from 1). */
+/**
+ * A warm compiler that answers each request as `reply` says (`source`: the first file's content;
+ * `n` counts this container's requests from 1). A request it cannot read fails the test's process.
+ */
 export function fakeCompiler(
-  reply: (source: string, at: { id: string; n: number }) => CompilerReply = () => ({ afterMs: 5 }),
+  reply: (source: string, at: { id: string; n: number; files: SourceFile[] }) => CompilerReply = () => ({
+    afterMs: 5,
+  }),
 ): Behaviour {
   return (p) => {
-    let pending = Buffer.alloc(0);
+    const fields = new FieldReader(1 << 30);
+    const got: Buffer[] = [];
     let n = 0;
+    const want = () => (got.length < 2 ? 2 : 2 + 2 * Number(got[1].toString()));
     return {
       input: (data) => {
-        pending = Buffer.concat([pending, data]);
-        for (let nl = pending.indexOf(0x0a); nl >= 0; nl = pending.indexOf(0x0a)) {
-          const len = Number(pending.subarray(0, nl).toString('latin1'));
-          if (pending.length < nl + 1 + len) return;
-          const source = pending.subarray(nl + 1, nl + 1 + len).toString('utf8');
-          pending = pending.subarray(nl + 1 + len);
-          const r = reply(source, { id: p.container.id, n: ++n });
+        fields.push(data);
+        for (let f = fields.next(); f; f = fields.next()) {
+          got.push(f);
+          if (got[0].toString() !== PROTOCOL_VERSION) throw new Error('bad compile request');
+          if (got.length < want()) continue;
+          const files: SourceFile[] = [];
+          for (let i = 2; i < got.length; i += 2) files.push({ path: got[i].toString(), content: got[i + 1] });
+          got.length = 0;
+          const source = files[0].content.toString();
+          const r = reply(source, { id: p.container.id, n: ++n, files });
           if (r === 'hang') continue;
           if ('crashAfterMs' in r) {
             p.after(r.crashAfterMs, () => {
@@ -426,10 +439,16 @@ export function fakeCompiler(
             });
             continue;
           }
-          const messages = Buffer.from(r.messages ?? '');
-          const assembly = r.assembly ?? Buffer.from(`asm:${source}`);
-          const head = Buffer.from(`${r.exitCode ?? 0} ${messages.length} ${assembly.length}\n`);
-          p.after(r.afterMs, () => p.stdout(Buffer.concat([head, messages, assembly])));
+          const artifacts =
+            r.artifacts ??
+            ((r.exitCode ?? 0) === 0 ? [{ path: 'main.exe', mode: 0o644, content: Buffer.from(`asm:${source}`) }] : []);
+          const answer = encodeFields([
+            String(r.exitCode ?? 0),
+            r.messages ?? '',
+            String(artifacts.length),
+            ...artifacts.flatMap((a) => [a.path, a.mode.toString(8), a.content]),
+          ]);
+          p.after(r.afterMs, () => p.stdout(answer));
         }
       },
     };
