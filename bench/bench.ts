@@ -26,6 +26,7 @@ import { SampleWindow } from '../lib/observability/samples';
 import { spawnServer } from '../tests/integration/helpers/spawn-server';
 import { fairness } from './fairness';
 import { languagesBench } from './languages';
+import { execWithInput } from './exec';
 import { json, postCompile } from './post';
 import { onTmpfs } from '../tests/integration/helpers/tmpfs';
 
@@ -178,17 +179,7 @@ function naive(limits: SandboxLimits, code: string): Promise<void> {
 }
 
 async function floor(container: Dockerode.Container, code: string): Promise<void> {
-  const exec = await container.exec({
-    Cmd: ['sh', '-c', COMPILE_AND_RUN],
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-  });
-  const stream = (await exec.start({ hijack: true, stdin: true })) as NodeJS.ReadWriteStream;
-  let out = '';
-  stream.on('data', (b: Buffer) => (out += b.toString('latin1')));
-  stream.end(code);
-  await new Promise((r) => stream.on('end', r));
+  const out = await execWithInput(container, COMPILE_AND_RUN, code);
   if (!out.includes(EXPECTED)) throw new Error(`floor run printed: ${out}`);
 }
 

@@ -10,6 +10,7 @@ import { sandboxCreateOptions } from '../lib/engine/sandbox-spec';
 import { HELLO_WORLD } from '../lib/languages/hello-world';
 import { SampleWindow } from '../lib/observability/samples';
 import { spawnServer } from '../tests/integration/helpers/spawn-server';
+import { execWithInput } from './exec';
 import { json, postCompile } from './post';
 
 const RUNS = Number(process.env.BENCH_LANGUAGE_RUNS || 7);
@@ -57,17 +58,11 @@ async function floorOnce(container: Dockerode.Container, language: string): Prom
   const l = LANGUAGES[language];
   const steps = [`cat > ${l.sourceFile}`, ...(l.compile ? [quote(l.compile)] : []), quote(l.run)];
   // /work is a link into the /tmp tmpfs in our images.
-  const exec = await container.exec({
-    Cmd: ['sh', '-c', `mkdir -p /tmp/work && cd /work && ${steps.join(' && ')}`],
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-  });
-  const stream = (await exec.start({ hijack: true, stdin: true })) as NodeJS.ReadWriteStream;
-  let out = '';
-  stream.on('data', (b: Buffer) => (out += b.toString('latin1')));
-  stream.end(unique(language));
-  await new Promise((r) => stream.on('end', r));
+  const out = await execWithInput(
+    container,
+    `mkdir -p /tmp/work && cd /work && ${steps.join(' && ')}`,
+    unique(language),
+  );
   if (!out.includes('Hello, World!')) throw new Error(`${language} floor printed: ${out.slice(0, 500)}`);
 }
 
