@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   // Generated, copied or not JavaScript at all: build output, Monaco's copy in public/, test and bench
-  // reports, run logs, the sandbox images' sources.
+  // reports, run logs, the sandbox images' sources, the tests' fixtures (programs in every language).
   globalIgnores([
     '.next/',
     'node_modules/',
@@ -21,6 +21,7 @@ export default defineConfig(
     'coverage/',
     'runs/',
     'images/',
+    'tests/fixtures/',
     'next-env.d.ts',
   ]),
 

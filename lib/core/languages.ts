@@ -54,6 +54,8 @@ const TSC_OPTIONS = [
   '--types',
   'node',
 ];
+/** The C++ compile's flags; images/cpp/Dockerfile precompiles the standard headers with the same. */
+export const CXX_FLAGS = ['-std=gnu++20', '-O2', '-Wall', '-fdiagnostics-color=never'];
 // A compile never runs code of the program: no annotation processors.
 const JAVAC_OPTIONS = ['-proc:none'];
 
@@ -88,14 +90,27 @@ export const LANGUAGES: Record<string, Language> = {
   c: {
     ...CATALOGUE.c,
     sourceFile: 'main.c',
-    compile: ['gcc', '-std=gnu17', '-O2', '-Wall', '-fdiagnostics-color=never', '-o', 'main', 'main.c', '-lm'],
+    // gold links in two thirds of the time of ld.bfd, the same program.
+    compile: [
+      'gcc',
+      '-std=gnu17',
+      '-O2',
+      '-Wall',
+      '-fdiagnostics-color=never',
+      '-fuse-ld=gold',
+      '-o',
+      'main',
+      'main.c',
+      '-lm',
+    ],
     run: ['./main'],
     parseDiagnostics: parseGccDiagnostics,
   },
   cpp: {
     ...CATALOGUE.cpp,
     sourceFile: 'main.cpp',
-    compile: ['g++', '-std=gnu++20', '-O2', '-Wall', '-fdiagnostics-color=never', '-o', 'main', 'main.cpp'],
+    // The image has <iostream> and <bits/stdc++.h> precompiled for exactly these flags (CXX_FLAGS).
+    compile: ['g++', ...CXX_FLAGS, '-fuse-ld=gold', '-o', 'main', 'main.cpp'],
     run: ['./main'],
     parseDiagnostics: parseGccDiagnostics,
     // cc1plus takes over 200 MiB for <bits/stdc++.h> alone, 350 MiB with a few dozen maps and sorts.
@@ -104,8 +119,9 @@ export const LANGUAGES: Record<string, Language> = {
   go: {
     ...CATALOGUE.go,
     sourceFile: 'main.go',
-    // GOCACHE and GOPATH point into /tmp (the image's ENV).
-    compile: ['go', 'build', '-o', 'main', 'main.go'],
+    // GOCACHE and GOPATH point into /tmp (the image's ENV); the cache starts as a copy of the image's
+    // seed, which knows the common standard packages (images/go/Dockerfile).
+    compile: ['sh', '-c', 'cp -R /opt/webcompile/gocache "$GOCACHE" && exec go build -o main main.go'],
     run: ['./main'],
     parseDiagnostics: parseGoDiagnostics,
   },
@@ -154,7 +170,10 @@ export const LANGUAGES: Record<string, Language> = {
     sourceFile: 'main.rs',
     // A debug build (overflow checks on): -O makes a 70-line program with a few derives and maps
     // compile in 8 s instead of 2 s on one CPU, near the compile time limit.
-    compile: ['rustc', '--edition', '2021', '-o', 'main', 'main.rs'],
+    // prefer-dynamic: linked against the image's libstd .so instead of copying the standard library
+    // (and its debug info) into every binary: half the compile. Only a program that sets
+    // RUST_BACKTRACE itself can tell: its backtrace has no frames.
+    compile: ['rustc', '--edition', '2021', '-C', 'prefer-dynamic', '-o', 'main', 'main.rs'],
     run: ['./main'],
     parseDiagnostics: parseRustcDiagnostics,
     // rustc passes 256 MiB on such a program.
