@@ -1,0 +1,191 @@
+// Every language with a warm compiler answers exactly as compiling inside the sandbox does: its
+// example, hello world, a compile error and a runtime error give the same Output, Status, ExitCode and
+// Diagnostics both ways (warm compilers on, and off for that language); cached and uncached compiles
+// give the same answer; a compile never sees what an earlier compile on the same compiler defined; a
+// compile that never ends is a compile_timeout, and a compiler killed mid-compile affects no other
+// request; the next request compiles normally.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LANGUAGES } from '@/lib/core/languages';
+import { HELLO_WORLD } from '@/lib/languages/hello-world';
+import { compile, containersOf, docker, eventually, instanceIdOf, useServer, type TestServer } from './helpers/server';
+
+const WARM = Object.keys(LANGUAGES).filter((id) => LANGUAGES[id].warm);
+const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, '../fixtures', name), 'utf8');
+
+interface Cases {
+  compileError: string;
+  runtimeError: string;
+  /** A program that defines `leak`, and one that uses it without defining it. */
+  defines: string;
+  uses: string;
+  /** A program whose compile takes far longer than any limit here. */
+  slow: string;
+}
+
+const CASES: Record<string, Cases> = {
+  csharp: {
+    compileError: 'class P { static void Main() { int x = "a"; } }',
+    runtimeError: 'class P { static void Main() { throw new System.Exception("boom"); } }',
+    defines: `public static class Leak { public const string Value = "leaked"; }
+class P { static void Main() { System.Console.Write(Leak.Value); } }`,
+    uses: 'class P { static void Main() { System.Console.Write(Leak.Value); } }',
+    slow: fixture('hostile/slow-compile.cs'),
+  },
+  typescript: {
+    compileError: 'const x: number = "a";\nconsole.log(x);\n',
+    runtimeError: 'function f(): number {\n  throw new Error("boom");\n}\nconsole.log(f());\n',
+    defines: 'function leak(): string {\n  return "leaked";\n}\nconsole.log(leak());\n',
+    uses: 'console.log(leak());\n',
+    slow: fixture('slow-compile/slow.ts'),
+  },
+  java: {
+    compileError: 'public class Main {\n  public static void main(String[] a) {\n    int x = "a";\n  }\n}\n',
+    runtimeError:
+      'public class Main {\n  public static void main(String[] a) {\n    throw new IllegalStateException("boom");\n  }\n}\n',
+    defines:
+      'class Leak {\n  static String value() { return "leaked"; }\n}\npublic class Main {\n  public static void main(String[] a) {\n    System.out.print(Leak.value());\n  }\n}\n',
+    uses: 'public class Main {\n  public static void main(String[] a) {\n    System.out.print(Leak.value());\n  }\n}\n',
+    slow: fixture('slow-compile/Main.java'),
+  },
+};
+
+/** What must not differ between a warm compile and the sandbox's own. */
+const answer = (b: Record<string, unknown>) => ({
+  Status: b.Status,
+  Output: b.Output,
+  ExitCode: b.ExitCode,
+  Diagnostics: b.Diagnostics,
+});
+
+/** The compile cache's misses and the warm compiles that fell back to the sandbox. */
+async function compileStats(server: TestServer): Promise<{ misses: number; fallbacks: unknown }> {
+  const stats = await (await fetch(`${server.url}/api/stats`)).json();
+  return { misses: stats.compileCache.misses, fallbacks: stats.warmCompileFallbacks };
+}
+
+const off = Object.fromEntries(WARM.map((id) => [`WEBCOMPILE_WARM_COMPILER_${id.toUpperCase()}`, 'false']));
+const common = {
+  WEBCOMPILE_LANGUAGES: WARM.join(','),
+  WEBCOMPILE_POOL_SIZE: '1',
+  WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
+  WEBCOMPILE_COMPILE_TIMEOUT_MS: '30000',
+  WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '60000',
+};
+
+it('covers every language that has a warm compiler', () => {
+  expect(Object.keys(CASES).sort()).toEqual([...WARM].sort());
+});
+
+describe('warm compiles answer as sandbox compiles do', () => {
+  const warm = useServer({ ...common, WEBCOMPILE_LOG_DIR: 'runs/test-warm' });
+  const cold = useServer({ ...common, ...off, WEBCOMPILE_LOG_DIR: 'runs/test-cold' });
+
+  describe.each(WARM)('%s', (language) => {
+    const c = CASES[language];
+    const programs: [string, string][] = [
+      ['its example', LANGUAGES[language].example],
+      ['hello world', HELLO_WORLD[language]],
+      ['a compile error', c.compileError],
+      ['a runtime error', c.runtimeError],
+    ];
+
+    it.each(programs)('%s', async (_what, code) => {
+      const [warmBefore, coldBefore] = await Promise.all([compileStats(warm), compileStats(cold)]);
+      const [w, s] = await Promise.all([compile(warm, { language, code }), compile(cold, { language, code })]);
+      expect(w.status).toBe(200);
+      expect(s.status).toBe(200);
+      expect(answer(w.body as never)).toEqual(answer(s.body as never));
+      // One server compiled it on a warm compiler (a cache miss, then a compile, no fallback to the
+      // sandbox); the other never asked the cache: its sandbox compiled.
+      const [warmAfter, coldAfter] = await Promise.all([compileStats(warm), compileStats(cold)]);
+      expect(warmAfter).toEqual({ ...warmBefore, misses: warmBefore.misses + 1 });
+      expect(coldAfter).toEqual(coldBefore);
+    });
+
+    it('a cached compile gives the same answer as the uncached one', async () => {
+      for (const code of [`${HELLO_WORLD[language]}\n`, `${c.compileError}\n`]) {
+        const first = await compile(warm, { language, code });
+        const second = await compile(warm, { language, code });
+        expect(first.body.CompileCached).toBe(false);
+        expect(second.body.CompileCached).toBe(true);
+        expect({ ...answer(second.body as never), ErrorString: second.body.ErrorString }).toEqual({
+          ...answer(first.body as never),
+          ErrorString: first.body.ErrorString,
+        });
+      }
+    });
+  });
+});
+
+describe('one warm compiler per language, many users', () => {
+  // One compiler and no cache: every compile of a language goes to the same compiler, in turn.
+  const server = useServer({
+    ...common,
+    WEBCOMPILE_COMPILER_POOL_SIZE: '1',
+    WEBCOMPILE_COMPILE_CACHE_MB: '0',
+    WEBCOMPILE_LOG_DIR: 'runs/test-warm-one',
+  });
+
+  it.each(WARM)('%s: a compile never sees what an earlier compile defined', async (language) => {
+    const c = CASES[language];
+    const a = await compile(server, { language, code: c.defines });
+    expect(a.body).toMatchObject({ Status: 'ok', Output: expect.stringContaining('leaked') });
+    const b = await compile(server, { language, code: c.uses });
+    expect(b.body.Status).toBe('compile_error');
+    expect(b.body.Diagnostics.length).toBeGreaterThan(0);
+    const again = await compile(server, { language, code: HELLO_WORLD[language] });
+    expect(again.body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
+  });
+});
+
+describe('compiles that never end', () => {
+  const server = useServer({
+    ...common,
+    WEBCOMPILE_COMPILER_POOL_SIZE: '2',
+    WEBCOMPILE_COMPILE_TIMEOUT_MS: '4000',
+    WEBCOMPILE_LOG_DIR: 'runs/test-warm-slow',
+  });
+  let instance: string;
+  beforeAll(async () => {
+    instance = await instanceIdOf(server);
+  });
+
+  const idleCompilers = async (s: TestServer, language: string) =>
+    (await (await fetch(`${s.url}/api/stats`)).json()).compilers[language].idle;
+
+  it.each(WARM)('%s: a compile that never ends is a compile_timeout; the next compiles normally', async (language) => {
+    const r = await compile(server, { language, code: CASES[language].slow });
+    expect(r.body).toMatchObject({ Status: 'compile_timeout', Timeout: true });
+    const next = await compile(server, { language, code: HELLO_WORLD[language] });
+    expect(next.body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
+    // the stuck compiler was replaced
+    await expect.poll(() => idleCompilers(server, language), { timeout: 60_000 }).toBe(2);
+  });
+
+  it.each(WARM)('%s: a compiler killed mid-compile affects no other request', async (language) => {
+    const slow = compile(server, { language, code: CASES[language].slow });
+    await eventually(
+      async () => (await (await fetch(`${server.url}/api/stats`)).json()).compilers[language].busy === 1,
+      10_000,
+      'a busy compiler',
+    );
+    const compilers = (await containersOf(instance)).filter(
+      (c) => c.Labels['webcompile.role'] === 'compiler' && c.Labels['webcompile.language'] === language,
+    );
+    const usage = await Promise.all(
+      compilers.map(async (c) => ({
+        id: c.Id,
+        cpu: (await docker.getContainer(c.Id).stats({ stream: false })).cpu_stats.cpu_usage.total_usage,
+      })),
+    );
+    const victim = usage.sort((a, b) => b.cpu - a.cpu)[0];
+    const other = compile(server, { language, code: HELLO_WORLD[language] });
+    await docker.getContainer(victim.id).kill();
+    // tried again elsewhere, within what is left of the compile limit, which this program always passes
+    expect((await slow).body.Status).toBe('compile_timeout');
+    expect((await other).body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
+    await expect.poll(() => idleCompilers(server, language), { timeout: 60_000 }).toBe(2);
+  });
+});
