@@ -92,6 +92,12 @@ export const SETTINGS = {
     'ready sandbox containers kept for each other language',
     int(1, 1),
   ),
+  replaceDelayMs: plain(
+    'WEBCOMPILE_REPLACE_DELAY_MS',
+    'for this long after a sandbox is taken, its replacement is made after its request ends, even when no other ' +
+      'is ready, unless a request waits (making one beside a compile slows that compile); 0: replaced at once then',
+    int(1000, 0),
+  ),
   poolSizes: perLanguage(
     'WEBCOMPILE_POOL_SIZE',
     'pool size of one language, e.g. `WEBCOMPILE_POOL_SIZE_PYTHON=2`',

@@ -49,6 +49,11 @@ export interface PoolOptions {
    * destroyed while enough others are idle, at once otherwise.
    */
   reusable?: boolean;
+  /**
+   * Single-use pools: for this long after a resource is taken, its replacement waits for its destroy
+   * even when that leaves none idle, as long as nobody waits (0: only while others are idle).
+   */
+  replaceDelayMs?: number;
 }
 
 export interface AcquireOptions {
@@ -103,6 +108,9 @@ interface Waiter<T> {
 export class Pool<T> {
   private readonly idle: T[] = [];
   private readonly busy = new Set<T>();
+  /** When each busy single-use resource was taken (see fill). */
+  private readonly takenAt = new Map<T, number>();
+  private deferTimer: NodeJS.Timeout | null = null;
   private readonly waiters = new FairQueue<Waiter<T>>();
   private starting = 0;
   /** Being destroyed: still held (the orphan check must not remove them a second time). */
@@ -149,7 +157,7 @@ export class Pool<T> {
     // Serve in order: a newcomer may take an idle resource only when nobody is already waiting.
     if (this.waiters.size === 0 && this.idle.length > 0) {
       const r = this.idle.shift()!;
-      this.busy.add(r);
+      this.take(r);
       this.fill();
       return Promise.resolve(r);
     }
@@ -193,6 +201,7 @@ export class Pool<T> {
 
   /** Gives back a resource that was not used (it stays clean, so it may serve the next request). */
   release(resource: T): void {
+    this.takenAt.delete(resource);
     if (!this.busy.delete(resource)) return;
     if (this.closed) {
       void this.destroyNow(resource);
@@ -204,6 +213,7 @@ export class Pool<T> {
 
   /** Destroys a resource (busy or idle) and starts a replacement. */
   async destroy(resource: T): Promise<void> {
+    this.takenAt.delete(resource);
     const wasBusy = this.busy.delete(resource);
     const i = this.idle.indexOf(resource);
     if (i >= 0) this.idle.splice(i, 1);
@@ -246,6 +256,7 @@ export class Pool<T> {
   async drain(graceMs: number): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.deferTimer) clearTimeout(this.deferTimer);
     for (const w of this.waiters.drain()) {
       w.cleanup();
       w.reject(new PoolClosedError('the service is shutting down'));
@@ -305,11 +316,7 @@ export class Pool<T> {
   /** Starts creates until idle + starting (+ deferred replacements) reaches size (or the cap is full), unless backing off. */
   private fill(): void {
     if (!this.started || this.closed || this.retryTimer) return;
-    // A busy single-use resource is replaced once it is destroyed, after its request, so that creating
-    // the replacement (for a container, ~60 ms of CPU) does not compete with that request; but only
-    // while more resources are idle than replacements wait so. Past that, replacements start at once:
-    // long runs never leave the pool nearly empty.
-    const deferred = this.opts.reusable ? this.busy.size : Math.min(this.busy.size, Math.max(0, this.idle.length - 1));
+    const deferred = this.deferredReplacements();
     while (this.idle.length + this.starting + deferred < this.opts.size && this.capacity.tryTake(this.slotUser)) {
       this.starting++;
       const t0 = Date.now();
@@ -357,13 +364,49 @@ export class Pool<T> {
     }
   }
 
+  private take(r: T): void {
+    this.busy.add(r);
+    if (!this.opts.reusable) this.takenAt.set(r, Date.now());
+  }
+
+  /**
+   * Busy single-use resources whose replacement waits for their destroy, after their request, so that
+   * creating it (for a container, ~60 ms of CPU on a 2-core machine: ~50 ms more for a C compile that
+   * runs beside it) does not compete with that request. Always while more resources are idle than
+   * replacements wait so; and for `replaceDelayMs` after the take while nobody waits. Past that,
+   * replacements start at once: long runs and bursts never leave the pool empty for long.
+   */
+  private deferredReplacements(): number {
+    if (this.opts.reusable) return this.busy.size;
+    const whileIdle = Math.min(this.busy.size, Math.max(0, this.idle.length - 1));
+    const delay = this.opts.replaceDelayMs ?? 0;
+    if (delay <= 0 || this.waiters.size > 0) return whileIdle;
+    const now = Date.now();
+    let young = 0;
+    let nextExpiry = Infinity;
+    for (const at of this.takenAt.values()) {
+      if (now - at < delay) {
+        young++;
+        nextExpiry = Math.min(nextExpiry, at + delay);
+      }
+    }
+    if (young > whileIdle && !this.deferTimer) {
+      this.deferTimer = setTimeout(() => {
+        this.deferTimer = null;
+        this.fill();
+      }, nextExpiry - now);
+      this.deferTimer.unref?.();
+    }
+    return Math.max(whileIdle, young);
+  }
+
   /** Hands idle resources to waiters, clients in turn. */
   private dispatch(): void {
     while (this.waiters.size > 0 && this.idle.length > 0) {
       const w = this.waiters.shift()!;
       const r = this.idle.shift()!;
       w.cleanup();
-      this.busy.add(r);
+      this.take(r);
       w.resolve(r);
     }
     this.fill();

@@ -117,6 +117,7 @@ export class Runtime {
       const pool = new SandboxPool(engine, {
         ...common,
         size: poolSizeFor(config, id),
+        replaceDelayMs: config.replaceDelayMs,
         capacity: this.capacity,
         // Only sandboxes run user programs: warm compilers keep the engine's default runtime.
         limits: { ...limitsFor(config, language), runtime: config.sandboxRuntime },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Capacity } from '@/lib/pool/capacity';
 import { Pool, poolTotals, type Factory, type PoolStats } from '@/lib/pool/pool';
 import {
@@ -220,6 +220,43 @@ describe('Pool', () => {
     f.finishOne();
     await flush();
     expect(p.stats()).toMatchObject({ idle: 1, busy: 0 });
+  });
+
+  it('with a replace delay, the replacement of the only resource waits for its destroy while nobody waits', async () => {
+    vi.useFakeTimers();
+    try {
+      const f = new ManualFactory();
+      const p = makePool(f, { size: 1, replaceDelayMs: 1000 });
+      p.start();
+      f.finishOne();
+      await vi.advanceTimersByTimeAsync(0);
+      const a = await p.acquire();
+      expect(f.pending.length).toBe(0); // a short run ends first: its replacement is made after it
+      await p.destroy(a);
+      expect(f.pending.length).toBe(1);
+      f.finishOne();
+      await vi.advanceTimersByTimeAsync(0);
+
+      const b = await p.acquire();
+      await vi.advanceTimersByTimeAsync(999);
+      expect(f.pending.length).toBe(0);
+      await vi.advanceTimersByTimeAsync(1); // a long run: the replacement starts when the delay is up
+      expect(f.pending.length).toBe(1);
+      f.finishOne();
+      await vi.advanceTimersByTimeAsync(0);
+      await p.destroy(b);
+      expect(f.pending.length).toBe(0); // already replaced
+
+      const c = await p.acquire();
+      expect(f.pending.length).toBe(0);
+      const waiting = p.acquire(); // someone waits: the replacement starts at once
+      expect(f.pending.length).toBe(1);
+      f.finishOne();
+      expect(await waiting).toBe(4);
+      await p.destroy(c);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('replaces a taken resource after its destroy while enough others are idle, and at once otherwise', async () => {
