@@ -119,9 +119,10 @@ export const LANGUAGES: Record<string, Language> = {
   go: {
     ...CATALOGUE.go,
     sourceFile: 'main.go',
-    // GOCACHE and GOPATH point into /tmp (the image's ENV); the cache starts as a copy of the image's
-    // seed, which knows the common standard packages (images/go/Dockerfile).
-    compile: ['sh', '-c', 'cp -R /opt/webcompile/gocache "$GOCACHE" && exec go build -o main main.go'],
+    // `go build -o main main.go`: the compiler and linker directly for a program of the standard
+    // library alone, go build itself for everything else (images/go/wc-go-build). GOCACHE and GOPATH
+    // point into /tmp (the image's ENV).
+    compile: ['wc-go-build'],
     run: ['./main'],
     parseDiagnostics: parseGoDiagnostics,
   },
