@@ -26,7 +26,7 @@ export interface CompileResponse {
 }
 
 /** Past these an answer is not a compiler's (a compiler's output is capped far lower by the caller). */
-const MAX_FIELD_BYTES = 256 * 1024 * 1024;
+const MAX_FIELD_BYTES = 64 * 1024 * 1024;
 const MAX_ARTIFACTS = 10_000;
 
 export function encodeRequest(files: SourceFile[]): Buffer {
@@ -34,6 +34,11 @@ export function encodeRequest(files: SourceFile[]): Buffer {
 }
 
 export class MalformedResponseError extends Error {}
+
+/** Relative, `/`-separated, no empty, `.` or `..` segment, no NUL: a file inside the directory. */
+export function isRelativePath(path: string): boolean {
+  return path.length > 0 && !path.includes('\0') && path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
 
 type Step = 'exitCode' | 'messages' | 'count' | 'path' | 'mode' | 'content';
 
@@ -78,13 +83,17 @@ export class ResponseReader {
         this.left = this.number(field, MAX_ARTIFACTS);
         this.step = 'path';
         break;
-      case 'path':
-        this.artifact = { path: field.toString('utf8') };
+      case 'path': {
+        const path = field.toString('utf8');
+        if (!isRelativePath(path)) throw new MalformedResponseError(`bad artifact path "${path.slice(0, 100)}"`);
+        this.artifact = { path };
         this.step = 'mode';
         return;
+      }
       case 'mode': {
+        // Permission bits only: nothing a compiler says can make a set-id file in a sandbox.
         const text = field.toString('latin1');
-        if (!/^[0-7]{1,4}$/.test(text)) throw new MalformedResponseError(`bad artifact mode "${text}"`);
+        if (!/^[0-7]{1,3}$/.test(text)) throw new MalformedResponseError(`bad artifact mode "${text}"`);
         this.artifact.mode = parseInt(text, 8);
         this.step = 'content';
         return;

@@ -103,9 +103,13 @@ describe('compiler protocol', () => {
     ['a header that is not a length', Buffer.from('hello world\n')],
     ['an exit code that is not a number', answer('x', '', [])],
     ['a mode that is not octal', answer('0', '', [['main', '9', Buffer.alloc(1)]])],
+    ['a set-id mode', answer('0', '', [['main', '4755', Buffer.alloc(1)]])],
+    ['an absolute artifact path', answer('0', '', [['/etc/passwd', '644', Buffer.alloc(1)]])],
+    ['an artifact path that leaves the directory', answer('0', '', [['a/../../x', '644', Buffer.alloc(1)]])],
+    ['an empty artifact path', answer('0', '', [['', '644', Buffer.alloc(1)]])],
     ['a header without a newline', Buffer.from('123456789012345')],
   ])('rejects %s', (_what, bytes) => {
     const r = new ResponseReader(() => {});
-    expect(() => r.push(bytes)).toThrow(/malformed|bad artifact mode/);
+    expect(() => r.push(bytes)).toThrow(/malformed|bad artifact (mode|path)/);
   });
 });
