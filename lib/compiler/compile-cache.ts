@@ -2,12 +2,12 @@
 // compiler settings and the source files (paths and contents). Least recently used entries go first past the byte budget.
 
 import { createHash } from 'node:crypto';
+import { encodeFields } from '../util/fields';
 import type { CompileResponse } from './protocol';
 
 export function cacheKey(parts: (string | Buffer)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\0');
-  return h.digest('hex');
+  // Length-prefixed: no part's content can read as a boundary between two others.
+  return createHash('sha256').update(encodeFields(parts)).digest('hex');
 }
 
 export class CompileCache {

@@ -25,9 +25,13 @@ export interface CompileResponse {
   artifacts: Artifact[];
 }
 
-/** Past these an answer is not a compiler's (a compiler's output is capped far lower by the caller). */
+/**
+ * Past these an answer is not a compiler's: no field, and no answer in all, beyond 64 MiB (what it
+ * made must fit a sandbox's /work anyway), and no more files than the sandbox agent takes in a job.
+ */
 const MAX_FIELD_BYTES = 64 * 1024 * 1024;
-const MAX_ARTIFACTS = 10_000;
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+export const MAX_ARTIFACTS = 1000;
 
 export function encodeRequest(files: SourceFile[]): Buffer {
   return encodeFields([PROTOCOL_VERSION, String(files.length), ...files.flatMap((f) => [f.path, f.content])]);
@@ -49,11 +53,18 @@ export class ResponseReader {
   private answer: CompileResponse = { exitCode: 0, messages: '', artifacts: [] };
   private left = 0;
   private artifact: Partial<Artifact> = {};
+  /** Bytes pushed in all, and where the answer being read began among them. */
+  private pushed = 0;
+  private answerStart = 0;
 
   constructor(private readonly onResponse: (r: CompileResponse) => void) {}
 
   /** Throws MalformedResponseError when the bytes are not answers. */
   push(chunk: Buffer): void {
+    this.pushed += chunk.length;
+    if (this.pushed - this.answerStart > MAX_ANSWER_BYTES) {
+      throw new MalformedResponseError(`compiler answer past ${MAX_ANSWER_BYTES} bytes`);
+    }
     this.fields.push(chunk);
     for (;;) {
       let field: Buffer | null;
@@ -107,6 +118,7 @@ export class ResponseReader {
     if (this.left === 0) {
       const done = this.answer;
       this.step = 'exitCode';
+      this.answerStart = this.pushed - this.fields.pending; // what is still buffered is the next one's
       this.onResponse(done);
     }
   }

@@ -38,7 +38,8 @@ class WarmCompiler {
     const reader = new ResponseReader((r) => {
       const p = this.pending;
       this.pending = null;
-      p?.resolve(r);
+      if (p) p.resolve(r);
+      else this.fail(new CompilerCrashedError('the compiler answered a request nobody made'));
     });
     this.attached = await this.engine.attach(this.id, (stream, payload) => {
       if (stream === 'stderr') {

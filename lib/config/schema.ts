@@ -83,8 +83,8 @@ export const SETTINGS = {
   host: plain('HOST', 'address to listen on', text('0.0.0.0')),
   poolSize: plain(
     'WEBCOMPILE_POOL_SIZE',
-    'ready sandbox containers kept for C# (while requests run, up to all but one of the ready ones may wait for ' +
-      'their request to end before being replaced)',
+    'ready sandbox containers kept for C# (a taken one is replaced once its request ends while others are ' +
+      'ready, and within `WEBCOMPILE_REPLACE_DELAY_MS` while none waits)',
     int(4, 1),
   ),
   languagePoolSize: plain(

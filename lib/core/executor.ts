@@ -197,8 +197,13 @@ export class Executor {
         warm = outcome.stage;
         progress.compileFinished(warm.report);
         if (warm.failed) return finish(warm, null, 0);
+        // The sources stay beside what was made of them, as when the sandbox compiles.
         const artifacts = outcome.artifacts.map((a) => [a.path, { content: a.content, mode: a.mode }]);
-        sandboxJob = { ...sandboxJob, files: Object.fromEntries(artifacts), compile: undefined };
+        sandboxJob = {
+          ...sandboxJob,
+          files: { ...sandboxJob.files, ...Object.fromEntries(artifacts) },
+          compile: undefined,
+        };
       }
     }
 

@@ -150,6 +150,9 @@ export const LANGUAGES: Record<string, Language> = {
         '-Xshare:auto',
         '-Xms64m',
         '-XX:TieredStopAtLevel=1',
+        // The JVM's own warnings (a thread it could not start, CDS) go to stdout by default: not ours.
+        '-Xlog:disable',
+        '-Xlog:all=warning:stderr',
         '--add-exports',
         'jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED',
         '--add-exports',

@@ -17,7 +17,8 @@ export class MalformedFieldError extends Error {}
 
 /**
  * Takes bytes as they come and hands out whole fields, in order. Chunks are joined only once a
- * field is complete, so a large field that arrives in many chunks is copied once, not once per chunk.
+ * field is complete, so a large field that arrives in many chunks is copied a fixed number of
+ * times, not once per chunk.
  */
 export class FieldReader {
   private chunks: Buffer[] = [];

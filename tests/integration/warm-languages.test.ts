@@ -60,7 +60,9 @@ const answer = (b: Record<string, unknown>) => ({
 });
 
 /** The compile cache's misses and the warm compiles that fell back to the sandbox. */
-async function compileStats(server: TestServer): Promise<{ misses: number; fallbacks: unknown }> {
+async function compileStats(
+  server: TestServer,
+): Promise<{ misses: number; fallbacks: { busy: number; timeout: number } }> {
   const stats = await (await fetch(`${server.url}/api/stats`)).json();
   return { misses: stats.compileCache.misses, fallbacks: stats.warmCompileFallbacks };
 }
@@ -130,6 +132,7 @@ describe('one warm compiler per language, many users', () => {
 
   it.each(WARM)('%s: a compile never sees what an earlier compile defined', async (language) => {
     const c = CASES[language];
+    const before = await compileStats(server);
     const a = await compile(server, { language, code: c.defines });
     expect(a.body).toMatchObject({ Status: 'ok', Output: expect.stringContaining('leaked') });
     const b = await compile(server, { language, code: c.uses });
@@ -137,6 +140,8 @@ describe('one warm compiler per language, many users', () => {
     expect(b.body.Diagnostics.length).toBeGreaterThan(0);
     const again = await compile(server, { language, code: HELLO_WORLD[language] });
     expect(again.body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
+    // all three on the warm compiler: each a cache miss (the cache is off), none fell back
+    expect(await compileStats(server)).toEqual({ ...before, misses: before.misses + 3 });
   });
 });
 
@@ -155,9 +160,20 @@ describe('compiles that never end', () => {
   const idleCompilers = async (s: TestServer, language: string) =>
     (await (await fetch(`${s.url}/api/stats`)).json()).compilers[language].idle;
 
+  const created = async (language: string): Promise<number> =>
+    (await (await fetch(`${server.url}/api/stats`)).json()).compilers[language].created;
+
   it.each(WARM)('%s: a compile that never ends is a compile_timeout; the next compiles normally', async (language) => {
+    const before = await compileStats(server);
+    const compilers = await created(language);
     const r = await compile(server, { language, code: CASES[language].slow });
     expect(r.body).toMatchObject({ Status: 'compile_timeout', Timeout: true });
+    // the warm compiler took its limit (then the sandbox the rest), and was replaced
+    expect((await compileStats(server)).fallbacks).toEqual({
+      ...before.fallbacks,
+      timeout: before.fallbacks.timeout + 1,
+    });
+    await expect.poll(() => created(language), { timeout: 60_000 }).toBe(compilers + 1);
     const next = await compile(server, { language, code: HELLO_WORLD[language] });
     expect(next.body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
     // the stuck compiler was replaced
@@ -165,6 +181,7 @@ describe('compiles that never end', () => {
   });
 
   it.each(WARM)('%s: a compiler killed mid-compile affects no other request', async (language) => {
+    const createdBefore = await created(language);
     const slow = compile(server, { language, code: CASES[language].slow });
     await eventually(
       async () => (await (await fetch(`${server.url}/api/stats`)).json()).compilers[language].busy === 1,
@@ -186,6 +203,8 @@ describe('compiles that never end', () => {
     // tried again elsewhere, within what is left of the compile limit, which this program always passes
     expect((await slow).body.Status).toBe('compile_timeout');
     expect((await other).body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
+    // the killed compiler, and the one that then took the limit, were replaced
+    await expect.poll(() => created(language), { timeout: 60_000 }).toBeGreaterThanOrEqual(createdBefore + 1);
     await expect.poll(() => idleCompilers(server, language), { timeout: 60_000 }).toBe(2);
   });
 });

@@ -6,7 +6,7 @@ import { encodeFields } from '@/lib/util/fields';
 const resp = (n: number): CompileResponse => ({
   exitCode: 0,
   messages: '',
-  artifacts: [{ path: '', mode: 0o644, content: Buffer.alloc(n) }],
+  artifacts: [{ path: 'main.exe', mode: 0o644, content: Buffer.alloc(n) }],
 });
 
 describe('cacheKey', () => {
@@ -31,7 +31,7 @@ describe('CompileCache', () => {
   });
 
   it('evicts the least recently used past its byte budget', () => {
-    const c = new CompileCache(3 * (100 + 128));
+    const c = new CompileCache(3 * (100 + 'main.exe'.length + 128));
     c.set('a', resp(100));
     c.set('b', resp(100));
     c.set('c', resp(100));
@@ -39,7 +39,7 @@ describe('CompileCache', () => {
     c.set('d', resp(100)); // evicts b
     expect(c.get('b')).toBeUndefined();
     expect(c.get('a')).toBeDefined();
-    expect(c.usedBytes).toBeLessThanOrEqual(3 * 228);
+    expect(c.usedBytes).toBeLessThanOrEqual(3 * (100 + 'main.exe'.length + 128));
   });
 
   it('a budget of 0 keeps nothing', () => {
@@ -97,6 +97,18 @@ describe('compiler protocol', () => {
     for (let i = 0; i < bytes.length; i += 65536) r.push(bytes.subarray(i, i + 65536));
     expect(got).toHaveLength(1);
     expect(got[0].artifacts[0].content.equals(big)).toBe(true);
+  });
+
+  it('refuses an answer past 64 MiB in all, or with more files than a sandbox job takes', () => {
+    const r = new ResponseReader(() => {});
+    const head = encodeFields(['0', '', '2', 'a', '644']);
+    const big = Buffer.concat([head, Buffer.from(`${40 * 1024 * 1024}\n`)]);
+    r.push(big);
+    r.push(Buffer.alloc(40 * 1024 * 1024));
+    r.push(encodeFields(['b', '644']));
+    r.push(Buffer.from(`${30 * 1024 * 1024}\n`));
+    expect(() => r.push(Buffer.alloc(30 * 1024 * 1024))).toThrow(/past 67108864 bytes/);
+    expect(() => new ResponseReader(() => {}).push(encodeFields(['0', '', '1001']))).toThrow(/malformed/);
   });
 
   it.each([
