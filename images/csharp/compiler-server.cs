@@ -53,14 +53,17 @@ static class CompilerServer
 
             var messages = new StringWriter();
             bool ok;
+            bool declined = false;
             try
             {
                 ok = (bool)invoke.Invoke(null, new object[] { args.ToArray(), messages });
             }
             catch (TargetInvocationException e)
             {
+                // Declined (docs/compiler-protocol.md): the caller compiles this one in the sandbox.
                 messages.WriteLine("error CS0000: internal compiler error: " + e.InnerException.Message);
                 ok = false;
+                declined = true;
             }
             finally
             {
@@ -79,7 +82,7 @@ static class CompilerServer
             Directory.Delete(dir, true);
 
             var answer = new MemoryStream();
-            WriteField(answer, Encoding.ASCII.GetBytes(ok ? "0" : "1"));
+            WriteField(answer, Encoding.ASCII.GetBytes(ok ? "0" : declined ? "255" : "1"));
             WriteField(answer, Encoding.UTF8.GetBytes(messages.ToString()));
             WriteField(answer, Encoding.ASCII.GetBytes(artifacts.Count.ToString()));
             foreach (var a in artifacts)

@@ -261,7 +261,9 @@ public final class CompilerServer {
             } finally {
                 fm.close();
             }
-            exitCode = code;
+            // javac's own "system error" and "abnormal" ends (3, 4) are worded by its command line
+            // otherwise: declined (docs/compiler-protocol.md), the caller compiles it in the sandbox.
+            exitCode = code == 3 || code == 4 ? 255 : code;
             // Files javac found on the class path or source path (not named on the command line)
             // have the directory in their names, where the command line says "./".
             messages = log.toString().replace(dir + "/", "./");
@@ -294,7 +296,7 @@ public final class CompilerServer {
         t.printStackTrace(pw);
         pw.flush();
         System.err.println("compiler-server: internal compiler error: " + t);
-        return 1;
+        return 255;
     }
 
     private static void collectArtifacts(Path dir, Map<String, byte[]> inputs, TreeMap<String, byte[]> artifacts)

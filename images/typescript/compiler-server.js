@@ -211,7 +211,9 @@ function compile(files) {
       throw e;
     }
   } catch (e) {
-    exitCode = 1;
+    // Declined (docs/compiler-protocol.md): tsc itself would have crashed with its own words; the
+    // caller compiles this one in the sandbox.
+    exitCode = 255;
     const text = String((e && e.message) || e).replace(/\r?\n/g, ' ');
     messages.push(`error TS0: internal compiler error: ${text}${ts.sys.newLine}`);
   }

@@ -19,6 +19,9 @@ export interface Artifact {
   content: Buffer;
 }
 
+/** The exit code of an answer the compiler declines to give (docs/compiler-protocol.md): compile it elsewhere. */
+export const DECLINED = 255;
+
 export interface CompileResponse {
   exitCode: number;
   messages: string;

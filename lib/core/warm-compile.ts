@@ -5,7 +5,7 @@
 // the warm limit: the sandbox compiles instead.
 
 import { cacheKey, type CompileCache } from '../compiler/compile-cache';
-import type { Artifact, CompileResponse, SourceFile } from '../compiler/protocol';
+import { DECLINED, type Artifact, type CompileResponse, type SourceFile } from '../compiler/protocol';
 import { CompilerCrashedError, type CompilerPool } from '../compiler/warm-compiler';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -81,6 +81,12 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
       d.logger.info({ event: 'warm_compile_fallback', language: r.language.id, reason });
       // A wait that found no compiler is not compiling: only a compile that ran out adds its limit.
       return { kind: 'fallback', spentMs: outcome.kind === 'timeout' ? spentMs + timeoutMs : spentMs };
+    }
+    if (outcome.response.exitCode === DECLINED) {
+      // The compiler failed on this program in a way only the command line words right: the sandbox's.
+      d.metrics.warmFallback('declined');
+      d.logger.info({ event: 'warm_compile_fallback', language: r.language.id, reason: 'declined' });
+      return { kind: 'fallback', spentMs: spentMs + outcome.ms };
     }
     d.cache.set(key, outcome.response);
     return compiled(outcome.response, outcome.ms, false, r.outputLimitBytes);

@@ -47,7 +47,7 @@ export class Metrics {
   readonly containerEvents = { created: 0, destroyed: 0, failed: 0 };
   engineErrors = 0;
   /** Compiles the sandbox took over from the warm compilers, by why. */
-  readonly warmFallbackCounts = { busy: 0, timeout: 0 };
+  readonly warmFallbackCounts = { busy: 0, timeout: 0, declined: 0 };
   readonly history: HistoryPoint[] = [];
   private requestsSinceTick = 0;
 
@@ -145,7 +145,7 @@ export class Metrics {
     this.containerEvents[event]++;
   }
 
-  warmFallback(reason: 'busy' | 'timeout'): void {
+  warmFallback(reason: 'busy' | 'timeout' | 'declined'): void {
     this.warmFallbacks.inc({ reason });
     this.warmFallbackCounts[reason]++;
   }

@@ -22,7 +22,12 @@ interface Cases {
   uses: string;
   /** A program whose compile takes far longer than any limit here. */
   slow: string;
+  /** A program the compiler fails on (not a compile error): the warm compiler declines it. */
+  crash?: string;
 }
+
+/** An expression nested deeper than the compiler's stack goes. */
+const nested = (depth: number) => `${'('.repeat(depth)}1${')'.repeat(depth)}`;
 
 const CASES: Record<string, Cases> = {
   csharp: {
@@ -39,6 +44,7 @@ class P { static void Main() { System.Console.Write(Leak.Value); } }`,
     defines: 'function leak(): string {\n  return "leaked";\n}\nconsole.log(leak());\n',
     uses: 'console.log(leak());\n',
     slow: fixture('slow-compile/slow.ts'),
+    crash: `const x: number = ${nested(15000)};\nconsole.log(x);\n`,
   },
   java: {
     compileError: 'public class Main {\n  public static void main(String[] a) {\n    int x = "a";\n  }\n}\n',
@@ -48,6 +54,7 @@ class P { static void Main() { System.Console.Write(Leak.Value); } }`,
       'class Leak {\n  static String value() { return "leaked"; }\n}\npublic class Main {\n  public static void main(String[] a) {\n    System.out.print(Leak.value());\n  }\n}\n',
     uses: 'public class Main {\n  public static void main(String[] a) {\n    System.out.print(Leak.value());\n  }\n}\n',
     slow: fixture('slow-compile/Main.java'),
+    crash: `public class Main {\n  public static void main(String[] a) {\n    int x = ${nested(15000)};\n  }\n}\n`,
   },
 };
 
@@ -62,7 +69,7 @@ const answer = (b: Record<string, unknown>) => ({
 /** The compile cache's misses and the warm compiles that fell back to the sandbox. */
 async function compileStats(
   server: TestServer,
-): Promise<{ misses: number; fallbacks: { busy: number; timeout: number } }> {
+): Promise<{ misses: number; fallbacks: { busy: number; timeout: number; declined: number } }> {
   const stats = await (await fetch(`${server.url}/api/stats`)).json();
   return { misses: stats.compileCache.misses, fallbacks: stats.warmCompileFallbacks };
 }
@@ -105,6 +112,22 @@ describe('warm compiles answer as sandbox compiles do', () => {
       expect(warmAfter).toEqual({ ...warmBefore, misses: warmBefore.misses + 1 });
       expect(coldAfter).toEqual(coldBefore);
     });
+
+    // (C# has none: a stack overflow ends mono itself, which is a crash, tried on another compiler.)
+    const crash = c.crash;
+    if (crash)
+      it('a program that makes the compiler fail answers as the sandbox compile does', async () => {
+        const code = crash;
+        const before = await compileStats(warm);
+        const [w, s] = await Promise.all([compile(warm, { language, code }), compile(cold, { language, code })]);
+        expect(answer(w.body as never)).toEqual(answer(s.body as never));
+        expect(w.body.Status).toBe('compile_error');
+        // declined by the warm compiler, so its sandbox compiled it
+        expect((await compileStats(warm)).fallbacks).toEqual({
+          ...before.fallbacks,
+          declined: before.fallbacks.declined + 1,
+        });
+      });
 
     it('a cached compile gives the same answer as the uncached one', async () => {
       for (const code of [`${HELLO_WORLD[language]}\n`, `${c.compileError}\n`]) {

@@ -82,6 +82,17 @@ describe('Executor with warm compilers', () => {
     });
   });
 
+  it('an answer the compiler declines (exit 255): the sandbox compiles it, and the cache keeps nothing', async () => {
+    const core = makeCore({ compiler: () => ({ afterMs: 20, exitCode: 255, messages: 'error CS0000: internal' }) });
+    const first = await startAndRun(core, core.request('csharp', 'class P {}'));
+    expect(first.outcome.result).toMatchObject({ status: 'ok', compile: { cached: false } });
+    expect(core.jobs.map((j) => j.job.compile)).toEqual([LANGUAGES.csharp.compile]);
+    expect(core.metrics.warmFallbackCounts).toEqual({ busy: 0, timeout: 0, declined: 1 });
+    await startAndRun(core, core.request('csharp', 'class P {}'));
+    expect(core.compiles).toHaveLength(2); // asked again: nothing was cached
+    expect(core.jobs.map((j) => j.job.compile)).toEqual([LANGUAGES.csharp.compile, LANGUAGES.csharp.compile]);
+  });
+
   it('no warm compiler free within the compiler wait: the sandbox compiles, with the whole compile limit', async () => {
     const core = makeCore({
       compiler: (source) => ({ afterMs: source === 'slow' ? 1000 : 5 }),
@@ -97,6 +108,6 @@ describe('Executor with warm compilers', () => {
     expect(s.outcome.result).toMatchObject({ status: 'ok', compile: { cached: false } });
     expect(core.jobs.map((j) => j.job.compile)).toEqual([LANGUAGES.csharp.compile]);
     expect(core.compiles.map((c) => c.source)).toEqual(['slow']);
-    expect(core.metrics.warmFallbackCounts).toEqual({ busy: 1, timeout: 0 });
+    expect(core.metrics.warmFallbackCounts).toEqual({ busy: 1, timeout: 0, declined: 0 });
   });
 });
