@@ -9,6 +9,7 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/config';
 import { imageFor, LANGUAGES, limitsFor } from '@/lib/core/languages';
+import { FrameSplitter } from '@/lib/engine/demux';
 import { sandboxCreateOptions } from '@/lib/engine/sandbox-spec';
 import { readSeccompProfile } from '@/lib/engine/seccomp';
 import { docker } from './helpers/server';
@@ -47,15 +48,10 @@ async function sh(script: string): Promise<string> {
   const exec = await container.exec({ Cmd: ['sh', '-c', script], AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({});
   const chunks: Buffer[] = [];
-  stream.on('data', (b: Buffer) => chunks.push(b));
+  const frames = new FrameSplitter((_s, payload) => chunks.push(Buffer.from(payload)));
+  stream.on('data', (b: Buffer) => frames.push(b));
   await new Promise((r) => stream.on('end', r));
-  // Docker's multiplexed frames: 8-byte headers, then the payload.
-  const all = Buffer.concat(chunks);
-  let out = '';
-  for (let i = 0; i + 8 <= all.length; i += 8 + all.readUInt32BE(i + 4)) {
-    out += all.subarray(i + 8, i + 8 + all.readUInt32BE(i + 4)).toString('utf8');
-  }
-  return out;
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Compiles with `build`, runs what it made; the compile's output and exit code, the run's, and whether GOCACHE was made. */

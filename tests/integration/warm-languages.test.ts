@@ -9,7 +9,16 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '@/lib/core/languages';
 import { HELLO_WORLD } from '@/lib/languages/hello-world';
-import { compile, containersOf, docker, eventually, instanceIdOf, useServer, type TestServer } from './helpers/server';
+import {
+  compile,
+  containersOf,
+  docker,
+  eventually,
+  instanceIdOf,
+  statsOf,
+  useServer,
+  type TestServer,
+} from './helpers/server';
 
 const WARM = Object.keys(LANGUAGES).filter((id) => LANGUAGES[id].warm);
 const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, '../fixtures', name), 'utf8');
@@ -70,7 +79,7 @@ const answer = (b: Record<string, unknown>) => ({
 async function compileStats(
   server: TestServer,
 ): Promise<{ misses: number; fallbacks: { busy: number; timeout: number; declined: number } }> {
-  const stats = await (await fetch(`${server.url}/api/stats`)).json();
+  const stats = await statsOf(server);
   return { misses: stats.compileCache.misses, fallbacks: stats.warmCompileFallbacks };
 }
 
@@ -180,11 +189,10 @@ describe('compiles that never end', () => {
     instance = await instanceIdOf(server);
   });
 
-  const idleCompilers = async (s: TestServer, language: string) =>
-    (await (await fetch(`${s.url}/api/stats`)).json()).compilers[language].idle;
-
-  const created = async (language: string): Promise<number> =>
-    (await (await fetch(`${server.url}/api/stats`)).json()).compilers[language].created;
+  /** This server's compiler pool of one language: size, idle, busy, created, ... */
+  const compilerPool = async (language: string) => (await statsOf(server)).compilers[language];
+  const idleCompilers = async (language: string): Promise<number> => (await compilerPool(language)).idle;
+  const created = async (language: string): Promise<number> => (await compilerPool(language)).created;
 
   it.each(WARM)('%s: a compile that never ends is a compile_timeout; the next compiles normally', async (language) => {
     const before = await compileStats(server);
@@ -200,17 +208,13 @@ describe('compiles that never end', () => {
     const next = await compile(server, { language, code: HELLO_WORLD[language] });
     expect(next.body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
     // the stuck compiler was replaced
-    await expect.poll(() => idleCompilers(server, language), { timeout: 60_000 }).toBe(2);
+    await expect.poll(() => idleCompilers(language), { timeout: 60_000 }).toBe(2);
   });
 
   it.each(WARM)('%s: a compiler killed mid-compile affects no other request', async (language) => {
     const createdBefore = await created(language);
     const slow = compile(server, { language, code: CASES[language].slow });
-    await eventually(
-      async () => (await (await fetch(`${server.url}/api/stats`)).json()).compilers[language].busy === 1,
-      10_000,
-      'a busy compiler',
-    );
+    await eventually(async () => (await compilerPool(language)).busy === 1, 10_000, 'a busy compiler');
     const compilers = (await containersOf(instance)).filter(
       (c) => c.Labels['webcompile.role'] === 'compiler' && c.Labels['webcompile.language'] === language,
     );
@@ -228,6 +232,6 @@ describe('compiles that never end', () => {
     expect((await other).body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
     // the killed compiler, and the one that then took the limit, were replaced
     await expect.poll(() => created(language), { timeout: 60_000 }).toBeGreaterThanOrEqual(createdBefore + 1);
-    await expect.poll(() => idleCompilers(server, language), { timeout: 60_000 }).toBe(2);
+    await expect.poll(() => idleCompilers(language), { timeout: 60_000 }).toBe(2);
   });
 });

@@ -83,9 +83,13 @@ export function containersOf(instance: string): Promise<Dockerode.ContainerInfo[
   return ourContainers({ 'webcompile.instance': instance });
 }
 
+/** The server's GET /api/stats. */
+export async function statsOf(server: TestServer) {
+  return (await fetch(`${server.url}/api/stats`)).json();
+}
+
 export async function instanceIdOf(server: TestServer): Promise<string> {
-  const r = await fetch(`${server.url}/api/stats`);
-  return (await r.json()).instanceId;
+  return (await statsOf(server)).instanceId;
 }
 
 /** Waits until `check` holds, polling the real system (never a fixed sleep). */
