@@ -91,8 +91,27 @@ describe('a pool of 2', () => {
       .toBe(2);
   });
 
+  /**
+   * Waits until the pool holds exactly its two idle sandboxes and nothing is starting or being removed,
+   * so that every container a listing shows is one a kill can reach (a container still being created
+   * cannot be killed, and would then count as a survivor).
+   */
+  async function settled() {
+    await expect
+      .poll(
+        async () => {
+          const { idle, starting, destroying } = (await stats(server)).pools.csharp;
+          const running = (await sandboxesOf(instance)).filter((c) => c.State === 'running').length;
+          return { idle, starting, destroying, running };
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual({ idle: 2, starting: 0, destroying: 0, running: 2 });
+    return sandboxesOf(instance);
+  }
+
   it('containers killed from outside are noticed and replaced', async () => {
-    const before = await sandboxesOf(instance);
+    const before = await settled();
     await Promise.all(
       before.map((c) =>
         docker
@@ -112,7 +131,7 @@ describe('a pool of 2', () => {
 
   it('idle containers killed from outside are replaced with no request to notice them, again and again', async () => {
     for (let round = 0; round < 2; round++) {
-      const before = await sandboxesOf(instance);
+      const before = await settled();
       await Promise.all(
         before.map((c) =>
           docker
