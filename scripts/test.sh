@@ -17,12 +17,14 @@ rm -f test-reports/*.json
 # The files whose servers run programs in sandboxes: under gVisor they run a second time. Not again:
 # seccomp.test.ts (gVisor does not load the container's seccomp profile: its kernel is the boundary
 # there) and the tests of the pool, the warm compilers, requests and the engine, which no runtime
-# changes (pool-behaviour.test.ts finds runs by the process list, which under gVisor shows runsc).
+# changes (pool-behaviour.test.ts finds runs by the process list, which under gVisor shows runsc), nor
+# compile-api.test.ts (the HTTP contract) and fair-sharing.test.ts (the queue's turns): what they check
+# happens in the server before and after a sandbox runs, the same whatever runtime runs it.
 # Of languages.test.ts, every language's example and the C++ memory limit: that each toolchain works
 # in gVisor is what this pass adds; the hello worlds and errors of 14 toolchains under ptrace would
 # take two more minutes and tell no more.
-GVISOR_TESTS=(tests/integration/compile-api.test.ts tests/integration/hostile-programs.test.ts
-  tests/integration/verdicts.test.ts tests/integration/fair-sharing.test.ts tests/integration/gvisor.test.ts)
+GVISOR_TESTS=(tests/integration/hostile-programs.test.ts tests/integration/verdicts.test.ts
+  tests/integration/gvisor.test.ts)
 GVISOR_LANGUAGE_TESTS='runs its example|needs more memory'
 
 status=0
