@@ -6,6 +6,10 @@
  * Job (stdin, then EOF): fields of "<decimal length>\n<bytes>": "wc2", nonce (hex, <= 64), output
  * limit, compile argc + argv (argc 0: no compile), run argc (>= 1) + argv, the program's stdin, file
  * count + (path under /work, octal mode, content) per file. Anything malformed: an E frame, exit 121.
+ * A live job (an interactive run): "wc3", then the rest as above (with an empty stdin field) as one
+ * more field. The agent reads exactly that many bytes, never one more: what follows on
+ * its stdin is the program's, and the run step reads the agent's stdin itself (the compile step reads
+ * /dev/null), until the server closes it.
  * Frames (stdout only): type byte, uint32 big-endian length, payload (<= 64 KiB):
  *   S nonce (job unpacked)  c compiler output (capped at the limit)  C compile report
  *   o/e the program's stdout/stderr  R run report  E agent failure (then exit 121)
@@ -61,6 +65,8 @@ struct step { char **argv; long argc; bool too_long; };
 static unsigned char frame[5 + MAX_PAYLOAD]; /* every frame is built here: header, then payload */
 static unsigned char in[MAX_PAYLOAD];        /* the job's read buffer */
 static size_t in_pos, in_len;
+/* Bytes of the job not read yet: reads never go past them (a live job's stdin follows the job). */
+static size_t job_left = 5; /* the magic field, "3\nwc2" or "3\nwc3"; then set from it */
 static char nonce[MAX_NONCE + 1];
 static int wake[2] = {-1, -1}; /* self-pipe: the SIGCHLD handler writes a byte */
 
@@ -120,12 +126,14 @@ static void xclose(int fd) {
 /* Bytes buffered from stdin, reading more when none are; 0 at EOF. */
 static size_t rd_fill(void) {
   if (in_pos < in_len) return in_len - in_pos;
+  if (job_left == 0) return 0;
   ssize_t n;
-  do n = read(0, in, sizeof in);
+  do n = read(0, in, job_left < sizeof in ? job_left : sizeof in);
   while (n < 0 && errno == EINTR);
   if (n < 0) fail("bad job: cannot read stdin: %s", strerror(errno));
   in_pos = 0;
   in_len = (size_t)n;
+  if (job_left != SIZE_MAX) job_left -= in_len;
   return in_len;
 }
 
@@ -422,7 +430,23 @@ int main(void) {
 
   char magic[4];
   read_small(magic, sizeof magic, "the magic");
-  if (strcmp(magic, "wc2") != 0) fail("bad job: not protocol wc2");
+  bool live = strcmp(magic, "wc3") == 0;
+  if (!live && strcmp(magic, "wc2") != 0) fail("bad job: not protocol wc2 or wc3");
+  if (live) {
+    /* The length field byte by byte: a read of more could take the program's first input. */
+    size_t rest = 0;
+    for (int digits = 0;; digits++) {
+      job_left = 1;
+      if (rd_fill() == 0) fail("bad job: the job length is missing");
+      unsigned char c = in[in_pos++];
+      if (c == '\n' && digits > 0) break;
+      if (c < '0' || c > '9' || digits == 10) fail("bad job: bad job length");
+      rest = rest * 10 + (c - '0');
+    }
+    job_left = rest;
+  } else {
+    job_left = SIZE_MAX; /* the job ends at EOF */
+  }
   size_t len = read_small(nonce, sizeof nonce, "the nonce");
   if (len == 0 || strspn(nonce, "0123456789abcdefABCDEF") != len) fail("bad job: the nonce is not hex");
   size_t cap = (size_t)read_number("the output limit", 10, 1, INT32_MAX);
@@ -430,12 +454,19 @@ int main(void) {
   read_argv(&compile, "the compile argc", 0);
   read_argv(&run, "the run argc", 1);
 
-  int fd = open(STDIN_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) fail("cannot write " STDIN_FILE ": %s", strerror(errno));
-  read_into(NULL, fd, field_len("stdin"), "stdin");
-  xclose(fd);
-  int stdin_fd = open(STDIN_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (stdin_fd < 0 || unlink(STDIN_FILE) < 0) fail("cannot reopen " STDIN_FILE ": %s", strerror(errno));
+  int stdin_fd;
+  if (live) {
+    if (field_len("stdin") != 0) fail("bad job: a live job has stdin in the job");
+    stdin_fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+    if (stdin_fd < 0) fail("cannot keep stdin: %s", strerror(errno));
+  } else {
+    int fd = open(STDIN_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) fail("cannot write " STDIN_FILE ": %s", strerror(errno));
+    read_into(NULL, fd, field_len("stdin"), "stdin");
+    xclose(fd);
+    stdin_fd = open(STDIN_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (stdin_fd < 0 || unlink(STDIN_FILE) < 0) fail("cannot reopen " STDIN_FILE ": %s", strerror(errno));
+  }
 
   if (mkdir(WORK, 0700) < 0) fail("cannot make " WORK ": %s", strerror(errno));
   int dir = open(WORK, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -443,8 +474,9 @@ int main(void) {
   read_files(dir);
   xclose(dir);
   if (rd_fill() > 0) fail("bad job: bytes after the last file");
+  if (live && job_left != 0) fail("bad job: shorter than its length");
 
-  /* The attach stream's stdin ends here; the compile step reads /dev/null. */
+  /* The job ends here; the compile step reads /dev/null (a live run step, the stdin kept above). */
   int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (null < 0 || dup2(null, 0) < 0) fail("cannot open /dev/null: %s", strerror(errno));
   xclose(null);

@@ -124,6 +124,26 @@ export const SETTINGS = {
   timeoutMs: plain('WEBCOMPILE_TIMEOUT_MS', 'run time limit when the request names none', int(5000, 1)),
   maxTimeoutMs: plain('WEBCOMPILE_MAX_TIMEOUT_MS', 'largest `timeoutMs` a request may ask for', int(20000, 1)),
   compileTimeoutMs: plain('WEBCOMPILE_COMPILE_TIMEOUT_MS', 'compile time limit', int(10000, 1)),
+  interactiveTimeoutMs: plain(
+    'WEBCOMPILE_INTERACTIVE_TIMEOUT_MS',
+    'wall-clock limit of an interactive run (WebSocket), waiting for input included',
+    int(60000, 1),
+  ),
+  interactiveIdleMs: plain(
+    'WEBCOMPILE_INTERACTIVE_IDLE_MS',
+    'an interactive run ends after this long with neither input nor output (`idle_timeout`)',
+    int(20000, 1),
+  ),
+  interactiveMaxStdinBytes: plain(
+    'WEBCOMPILE_INTERACTIVE_MAX_STDIN_BYTES',
+    'stdin an interactive run may be sent in all',
+    int(1024 * 1024, 0),
+  ),
+  interactiveInitTimeoutMs: plain(
+    'WEBCOMPILE_INTERACTIVE_INIT_TIMEOUT_MS',
+    "how long a WebSocket may stay open without its `init` (Piston's: 1000)",
+    int(1000, 1),
+  ),
   acquireTimeoutMs: plain(
     'WEBCOMPILE_ACQUIRE_TIMEOUT_MS',
     "longest wait for a turn (the client's in-flight cap) and a sandbox together before a 503",

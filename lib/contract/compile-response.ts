@@ -9,6 +9,7 @@ export type RunStatus =
   | 'compile_timeout'
   | 'runtime_error'
   | 'timeout'
+  | 'idle_timeout'
   | 'memory_limit'
   | 'output_limit'
   | 'process_limit'
@@ -39,6 +40,7 @@ export const STATUS_TEXT: Record<RunStatus, string> = {
   compile_timeout: 'Compile timed out',
   runtime_error: 'Runtime error',
   timeout: 'Timed out',
+  idle_timeout: 'Stopped: no input or output',
   memory_limit: 'Memory limit exceeded',
   output_limit: 'Output limit exceeded',
   process_limit: 'Process limit reached',

@@ -3,7 +3,9 @@
 //
 // Job, on the agent's stdin: fields "<byte length>\n<bytes>", in order: "wc2", nonce, output limit,
 // compile argc + argv (0: no compile step), run argc + argv, stdin, file count + (path, mode, content)
-// per file. Binary-safe: no quoting, no shell.
+// per file. Binary-safe: no quoting, no shell. A live job (an interactive run) is "wc3", then the rest
+// (with an empty stdin) as one more field: the agent reads exactly the job, and what the server
+// writes after it is the program's stdin until the server closes it.
 //
 // Answer, on the agent's stdout only: frames "<type byte><uint32 BE length><payload>". The program's
 // stdout and stderr reach the agent through pipes and come back as payloads of "o" and "e" frames, so
@@ -31,6 +33,8 @@ export interface AgentJob {
   stdin: string | Buffer;
   /** Paths relative to /work. */
   files: Record<string, JobFile>;
+  /** The program's stdin follows the job on the agent's stdin (then `stdin` must be empty). */
+  live?: boolean;
 }
 
 /** A file's content, mode 644; or content and mode (an executable a warm compiler made: 755). */
@@ -42,8 +46,8 @@ export function encodeJob(job: AgentJob): Buffer {
     const { content, mode } = typeof file === 'string' || Buffer.isBuffer(file) ? { content: file, mode: 0o644 } : file;
     return [path, mode.toString(8), content];
   });
-  return encodeFields([
-    'wc2',
+  if (job.live && job.stdin.length > 0) throw new Error('a live job takes its stdin after the job');
+  const rest = encodeFields([
     job.nonce,
     String(job.outputLimitBytes),
     ...argv(job.compile ?? []),
@@ -52,6 +56,8 @@ export function encodeJob(job: AgentJob): Buffer {
     String(Object.keys(job.files).length),
     ...files,
   ]);
+  // Live: the rest is one more field, so the agent knows where the job ends before reading it.
+  return job.live ? encodeFields(['wc3', rest]) : Buffer.concat([encodeFields(['wc2']), rest]);
 }
 
 /** Splits the agent's stdout into frames, however the bytes are cut. Throws AgentProtocolError. */

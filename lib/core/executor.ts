@@ -21,6 +21,7 @@ import { errorMessage } from '../util/error-message';
 import { AgentProtocolError } from './agent-protocol';
 import { ExecutionError } from './errors';
 import type { EventListener, ExecutionEvent } from './events';
+import type { LiveInput } from './live-input';
 import type { Images } from './images';
 import { LANGUAGES, limitsFor, type Language } from './languages';
 import { ENGINE_UNAVAILABLE, fromPoolError, isEngineFailure } from './pool-errors';
@@ -50,6 +51,10 @@ export interface ExecuteOptions {
   /** Aborts when the client goes away. */
   signal?: AbortSignal;
   onEvent?: EventListener;
+  /** An interactive run: the program's stdin, as the user types it (the request's stdin is ignored). */
+  input?: LiveInput;
+  /** The output is watched as it comes: the program's stdout is line-buffered where the runtime allows. */
+  live?: boolean;
   /** When the request arrived (performance.now()), for the latency; now by default. */
   receivedAt?: number;
 }
@@ -104,7 +109,7 @@ export class Executor {
     const job: Job = {
       req,
       language,
-      limits: { ...limitsFor(this.d.config, language), timeoutMs: req.limits.timeoutMs },
+      limits: { ...limitsFor(this.d.config, language), timeoutMs: req.limits.timeoutMs, idleMs: req.limits.idleMs },
       opts,
       receivedAt,
       emit: (e) => {
@@ -162,8 +167,12 @@ export class Executor {
     let sandboxJob: SandboxJob = {
       files: Object.fromEntries(sources.map((f) => [f.path, f.content])),
       compile: language.compile,
-      run: language.run,
+      run:
+        job.opts.live && language.lineBufferedEnv
+          ? ['env', ...language.lineBufferedEnv, ...language.run]
+          : language.run,
       stdin: req.stdin,
+      input: job.opts.input,
       limits,
       signal: job.opts.signal,
     };

@@ -34,7 +34,17 @@ export interface Language extends LanguageInfo {
    * compile cache key. `warmups`: compiles of the example at its start, until its JIT is warm.
    */
   warm?: { cmd: string[]; warmups: number };
+  /**
+   * Environment for a run whose output is watched as it comes (streamed or interactive), making a
+   * stdout that is a pipe line-buffered where the runtime buffers it whole (C stdio). Runtimes that
+   * flush by line or not at all need none; Ruby and Perl buffer in their own IO, which no setting
+   * from outside changes (the program sets `$stdout.sync = true` / `$| = 1`).
+   */
+  lineBufferedEnv?: string[];
 }
+
+/** glibc's stdio made line-buffered from outside (coreutils' stdbuf, as an environment). */
+const STDBUF_ENV = ['LD_PRELOAD=/usr/libexec/coreutils/libstdbuf.so', '_STDBUF_O=L'];
 
 const MCS_OPTIONS = ['-out:main.exe'];
 // Node's own types (Debian ships them with nodejs); --skipLibCheck halves the time and memory.
@@ -105,6 +115,7 @@ export const LANGUAGES: Record<string, Language> = {
     ],
     run: ['./main'],
     parseDiagnostics: parseGccDiagnostics,
+    lineBufferedEnv: STDBUF_ENV,
   },
   cpp: {
     ...CATALOGUE.cpp,
@@ -113,6 +124,7 @@ export const LANGUAGES: Record<string, Language> = {
     compile: ['g++', ...CXX_FLAGS, '-fuse-ld=gold', '-o', 'main', 'main.cpp'],
     run: ['./main'],
     parseDiagnostics: parseGccDiagnostics,
+    lineBufferedEnv: STDBUF_ENV,
     // cc1plus takes over 200 MiB for <bits/stdc++.h> alone, 350 MiB with a few dozen maps and sorts.
     memoryMb: 512,
   },
@@ -203,6 +215,7 @@ export const LANGUAGES: Record<string, Language> = {
     ...CATALOGUE.lua,
     sourceFile: 'main.lua',
     run: ['lua5.4', 'main.lua'],
+    lineBufferedEnv: STDBUF_ENV,
   },
   perl: {
     ...CATALOGUE.perl,

@@ -13,8 +13,10 @@ export interface ExecutionRequest {
   files: SourceFile[];
   stdin: string;
   limits: {
-    /** Run time limit (the compile has its own, from the config). */
+    /** Run time limit (the compile has its own, from the config); an interactive run's wall-clock limit. */
     timeoutMs: number;
+    /** An interactive run ends after this long with neither input nor output. */
+    idleMs?: number;
   };
   /** Who asks (an address): one client's requests wait their turn behind each other, not behind everyone's. */
   client: string;

@@ -45,7 +45,7 @@ export function buildResult(input: ResultInput): ExecutionResult {
     compile: compile?.report ?? null,
     run: verdict.run,
     message: verdict.message,
-    timedOut: verdict.status === 'timeout' || verdict.status === 'compile_timeout',
+    timedOut: verdict.status === 'timeout' || verdict.status === 'idle_timeout' || verdict.status === 'compile_timeout',
     truncated: Boolean(compile?.truncated) || Boolean(sandbox?.agent.truncated && verdict.run),
     diagnostics: compile ? (language.parseDiagnostics?.(compile.report.output) ?? []) : [],
     queueMs: Math.round(input.queueMs),
@@ -108,6 +108,9 @@ function judge(compile: CompileStage | null, s: SandboxRun | null, limits: RunLi
   if (s.end === 'timeout') {
     status = 'timeout';
     message = `Execution stopped: it ran longer than ${limits.timeoutMs} ms.`;
+  } else if (s.end === 'idle') {
+    status = 'idle_timeout';
+    message = `Execution stopped: no input and no output for ${limits.idleMs} ms.`;
   } else if (s.end === 'output_limit') {
     status = 'output_limit';
     message = `Execution stopped: output passed the ${limits.outputLimitBytes}-byte limit.`;

@@ -11,6 +11,7 @@ import { ContainerGoneError, type Engine } from '../engine/engine';
 import { AgentProtocolError, encodeJob, type JobFile } from './agent-protocol';
 import type { StreamName } from '../engine/demux';
 import { AgentStream, type AgentResult, type StageStats } from './agent-stream';
+import type { LiveInput } from './live-input';
 
 export interface RunLimits {
   timeoutMs: number;
@@ -18,6 +19,8 @@ export interface RunLimits {
   outputLimitBytes: number;
   memoryMb: number;
   pidsLimit: number;
+  /** An interactive run ends after this long with no input and no output (from the run's start). */
+  idleMs?: number;
 }
 
 export interface SandboxJob {
@@ -26,13 +29,15 @@ export interface SandboxJob {
   compile?: string[];
   run: string[];
   stdin: string;
+  /** An interactive run: the program's stdin is this, as the user types (then `stdin` is ignored). */
+  input?: LiveInput;
   limits: RunLimits;
   /** Aborts when the client goes away. */
   signal?: AbortSignal;
 }
 
 /** How the job ended: by itself (the agent's last report, or the stream's end), or by one of our limits. */
-export type End = 'finished' | 'ended' | 'timeout' | 'compile_timeout' | 'output_limit' | 'aborted';
+export type End = 'finished' | 'ended' | 'timeout' | 'idle' | 'compile_timeout' | 'output_limit' | 'aborted';
 
 export interface SandboxRun {
   end: End;
@@ -74,7 +79,14 @@ export async function runInSandbox(
 ): Promise<SandboxRun> {
   const { limits } = job;
   const nonce = randomBytes(12).toString('hex');
-  const archive = encodeJob({ ...job, nonce, outputLimitBytes: limits.outputLimitBytes });
+  const live = job.input;
+  const archive = encodeJob({
+    ...job,
+    nonce,
+    outputLimitBytes: limits.outputLimitBytes,
+    live: Boolean(live),
+    stdin: live ? '' : job.stdin,
+  });
 
   let end: End | null = null;
   let resolveDone!: () => void;
@@ -104,17 +116,41 @@ export async function runInSandbox(
     later(KILL_GRACE_MS, resolveDone);
   };
 
+  // The idle limit of an interactive run: from the run's start, reset by every input and output.
+  // One timer, rescheduled only when it fires: chatty output costs no timer per chunk.
+  let lastActive = 0;
+  const active = () => {
+    lastActive = performance.now();
+  };
+  const checkIdle = (idleMs: number) => {
+    const left = idleMs - (performance.now() - lastActive);
+    if (left <= 0) stop('idle');
+    else later(left, () => checkIdle(idleMs));
+  };
+  const runStarts = () => {
+    later(limits.timeoutMs, () => stop('timeout'));
+    const idleMs = limits.idleMs;
+    if (idleMs) {
+      active();
+      later(idleMs, () => checkIdle(idleMs));
+    }
+  };
+
   let graceStarted = false;
   const stream = new AgentStream(nonce, limits.outputLimitBytes, Boolean(job.compile), {
     onCompiled: (stats, output) => {
       clearTimeout(compileTimer); // the compile limit covers the compile only; the run has its own
       compileMs = Math.round(performance.now() - startedAt);
       runStartedAt = performance.now();
-      later(limits.timeoutMs, () => stop('timeout'));
+      runStarts();
       hooks.onCompiled?.(stats, output, compileMs);
     },
-    onOutput: hooks.onOutput,
+    onOutput: (s, kept) => {
+      active();
+      hooks.onOutput?.(s, kept);
+    },
     onOverflow: (_s, received) => {
+      active();
       if (received > OUTPUT_HARD_FACTOR * limits.outputLimitBytes) stop('output_limit');
       else if (!graceStarted) {
         graceStarted = true;
@@ -137,14 +173,19 @@ export async function runInSandbox(
     // Asked only when a job runs long, to spare the engine a call per request.
     later(WAIT_CHECK_AFTER_MS, () => void engine.waitStopped(containerId).then(() => later(STOPPED_GRACE_MS, ended)));
     if (job.compile) compileTimer = later(limits.compileTimeoutMs, () => stop('compile_timeout'));
-    else later(limits.timeoutMs, () => stop('timeout'));
+    else runStarts();
     job.signal?.addEventListener('abort', onAbort, { once: true });
     if (job.signal?.aborted) onAbort();
     attached.write(archive);
-    attached.endInput();
+    if (live) {
+      // After the job, the agent's stdin is the program's (it reads exactly the job, never past it).
+      live.onActivity = active;
+      live.connect({ write: (b) => attached.write(b), end: () => attached.endInput() });
+    } else attached.endInput();
     await done;
   } finally {
     cleanedUp = true;
+    live?.disconnect();
     for (const t of timers) clearTimeout(t);
     job.signal?.removeEventListener('abort', onAbort);
     attached.destroy();

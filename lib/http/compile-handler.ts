@@ -8,6 +8,7 @@ import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
 import { clientAddress } from './client-address';
 import { parseCompileRequest, type CompileRequest } from './compile-request';
+import { streamCompile, wantsEventStream } from './compile-stream';
 import { corsHeaders } from './cors';
 import { toSeedResponse } from './seed-response';
 
@@ -33,17 +34,31 @@ export async function handleCompile(request: Request): Promise<Response> {
       );
     }
     const req = await parseCompileRequest(request, rt.config);
-    const result = await rt.executor.execute(toExecutionRequest(req, client), { signal: request.signal, receivedAt });
+    const job = toExecutionRequest(req, client);
+    if (wantsEventStream(request)) {
+      return await streamCompile(request, job, {
+        executor: rt.executor,
+        lateError: refusal,
+        headers: cors,
+        receivedAt,
+      });
+    }
+    const result = await rt.executor.execute(job, { signal: request.signal, receivedAt });
     return Response.json(toSeedResponse(result), { headers: { ...cors, 'Cache-Control': 'no-store' } });
   } catch (e) {
-    const error = e instanceof ExecutionError ? ApiError.fromExecution(e) : e;
-    if (error instanceof ApiError) {
-      if (error.reason) rt.metrics.reject(error.reason);
-      return error.toResponse(cors);
-    }
-    rt.logger.error({ event: 'unexpected_error', error: errorMessage(e) });
-    return new ApiError(500, 'internal error').toResponse(cors);
+    return refusal(e).toResponse(cors);
   }
+}
+
+/** Any failure as the error it is answered with: counted under its reason, logged when unexpected. */
+export function refusal(e: unknown): ApiError {
+  const error = e instanceof ExecutionError ? ApiError.fromExecution(e) : e;
+  if (error instanceof ApiError) {
+    if (error.reason) getRuntime().metrics.reject(error.reason);
+    return error;
+  }
+  getRuntime().logger.error({ event: 'unexpected_error', error: errorMessage(e) });
+  return new ApiError(500, 'internal error');
 }
 
 function toExecutionRequest(req: CompileRequest, client: string): ExecutionRequest {
