@@ -231,15 +231,24 @@ export function getRuntime(): Runtime {
 
 /** What server.mjs needs from the typed config (where to listen, how to stop), or why it cannot start. */
 export type ServerSettings =
-  | { port: number; host: string; shutdownGraceMs: number; shutdown: (reason: string) => Promise<void> }
+  | {
+      port: number;
+      host: string;
+      shutdownGraceMs: number;
+      /** The largest WebSocket message (an interactive run's init holds the program, JSON-escaped). */
+      maxMessageBytes: number;
+      shutdown: (reason: string) => Promise<void>;
+    }
   | { error: string };
 
 /** Starts the runtime (config, pools) for server.mjs; a malformed setting becomes its error. */
 export function serverSettings(): ServerSettings {
   try {
     const rt = getRuntime();
-    const { port, host, shutdownGraceMs } = rt.config;
-    return { port, host, shutdownGraceMs, shutdown: (reason) => rt.shutdown(reason) };
+    const { port, host, shutdownGraceMs, maxCodeBytes } = rt.config;
+    // JSON may write a byte of the program as up to six ("\u0000"); plus room for the other fields.
+    const maxMessageBytes = 6 * maxCodeBytes + 64 * 1024;
+    return { port, host, shutdownGraceMs, maxMessageBytes, shutdown: (reason) => rt.shutdown(reason) };
   } catch (e) {
     return { error: errorMessage(e) };
   }
