@@ -8,7 +8,15 @@ import type { ExecutionResult } from './result';
 export type ExecutionEvent =
   | { type: 'queued' }
   | { type: 'compile_started' }
-  | { type: 'compile_finished'; exitCode: number | null; ms: number | null; cached: boolean; diagnostics: Diagnostic[] }
+  | {
+      type: 'compile_finished';
+      exitCode: number | null;
+      ms: number | null;
+      cached: boolean;
+      diagnostics: Diagnostic[];
+      /** What the compiler printed (stdout and stderr in one, capped like program output). */
+      output: string;
+    }
   | { type: 'run_started'; queueMs: number }
   /** Program output within the cap, decoded as UTF-8 (a character cut between chunks waits for its rest). */
   | { type: 'stdout'; chunk: string }

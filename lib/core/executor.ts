@@ -319,7 +319,8 @@ class Progress {
     this.compiled = true;
     if (!this.job.opts.onEvent) return; // nobody listens: spare the diagnostics parse
     const { exitCode, ms, cached } = report;
-    this.job.emit({ type: 'compile_finished', exitCode, ms, cached, diagnostics: this.diagnostics(report.output) });
+    const { output } = report;
+    this.job.emit({ type: 'compile_finished', exitCode, ms, cached, diagnostics: this.diagnostics(output), output });
   }
 
   runStarted(queueMs: number): void {

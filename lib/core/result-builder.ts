@@ -87,7 +87,11 @@ interface Verdict {
 }
 
 function judge(compile: CompileStage | null, s: SandboxRun | null, limits: RunLimits): Verdict {
-  if (s?.end === 'aborted') return { status: 'cancelled', run: null, message: '' };
+  if (s?.end === 'aborted') {
+    // What the program printed before it was stopped stays in the answer (a killed interactive run).
+    const ran = !s.hasCompile || s.agent.compile?.stats.exitCode === 0;
+    return { status: 'cancelled', run: ran ? runReport(s, null) : null, message: '' };
+  }
   if (compile?.timedOut) {
     return {
       status: 'compile_timeout',
@@ -129,7 +133,12 @@ function judge(compile: CompileStage | null, s: SandboxRun | null, limits: RunLi
     if (exitCode === null) message = 'The sandbox ended before the program reported how it exited.';
     else if (exitCode > 128) message = `The program was killed by signal ${exitCode - 128}.`;
   }
-  const run: RunReport = {
+  return { status, run: runReport(s, exitCode), message };
+}
+
+function runReport(s: SandboxRun, exitCode: number | null): RunReport {
+  const stats = s.agent.run;
+  return {
     stdout: withoutBom(s.agent.stdout.toString('utf8')),
     stderr: withoutBom(s.agent.stderr.toString('utf8')),
     exitCode,
@@ -137,5 +146,4 @@ function judge(compile: CompileStage | null, s: SandboxRun | null, limits: RunLi
     cpuTimeMs: stats?.cpuTimeMs ?? null,
     memoryKb: stats?.maxRssKb ?? null,
   };
-  return { status, run, message };
 }

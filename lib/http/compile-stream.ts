@@ -30,8 +30,8 @@ function payload(e: ExecutionEvent): unknown {
     case 'compile_started':
       return {};
     case 'compile_finished': {
-      const { exitCode, ms, cached, diagnostics } = e;
-      return { exitCode, ms, cached, diagnostics };
+      const { exitCode, ms, cached, diagnostics, output } = e;
+      return { exitCode, ms, cached, diagnostics, output };
     }
     case 'run_started':
       return { queueMs: e.queueMs };

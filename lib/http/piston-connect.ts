@@ -69,6 +69,8 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
         stage = 'compile';
         return send({ type: 'stage', stage: 'compile' });
       case 'compile_finished':
+        // The compiler's messages (its stdout and stderr come as one), as Piston's compile stage prints them.
+        if (e.output) send({ type: 'data', stream: 'stderr', data: e.output });
         return send({
           type: 'exit',
           stage: 'compile',

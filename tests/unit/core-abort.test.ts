@@ -51,12 +51,15 @@ describe('Executor and a client that goes away', () => {
     expect(core.jobs).toEqual([]);
   });
 
-  it('while its program runs: the result is cancelled, the sandbox is killed and removed, and a fresh one takes its place', async () => {
+  it('while its program runs: the result is cancelled (with what it printed), the sandbox is killed and removed, and a fresh one takes its place', async () => {
     const core = makeCore({ agent: printAndHang('partial\n') });
     const kill = vi.spyOn(core.engine, 'kill');
     await core.start();
     const s = await submitAborted(core, core.request('python'), 100);
-    await expect(s.promise).resolves.toMatchObject({ status: 'cancelled', run: null });
+    await expect(s.promise).resolves.toMatchObject({
+      status: 'cancelled',
+      run: { stdout: 'partial\n', exitCode: null },
+    });
     const [{ id }] = core.jobs;
     expect(kill).toHaveBeenCalledWith(id);
     expect(core.engine.container(id)).toBeUndefined();

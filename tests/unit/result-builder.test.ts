@@ -156,11 +156,16 @@ describe('buildResult', () => {
     expect(ok.diagnostics[0]).toMatchObject({ severity: 'warning', code: 'CS0168' });
   });
 
-  it('a client gone is cancelled, whatever else happened', () => {
+  it('a client gone is cancelled, whatever else happened, with what the program printed', () => {
     expect(build('python', null, sandbox('aborted', { run: stats({ oomKills: 1 }) }))).toMatchObject({
       status: 'cancelled',
-      run: null,
+      run: { stdout: 'out\n', exitCode: null },
     });
+  });
+
+  it('a run cancelled while the sandbox compiled has no run', () => {
+    const r = build('c', null, sandbox('aborted', { compile: null, run: null }, { hasCompile: true }));
+    expect(r).toMatchObject({ status: 'cancelled', run: null });
   });
 
   it('drops a leading byte-order mark of each stream, and only a leading one', () => {
