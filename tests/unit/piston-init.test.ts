@@ -1,0 +1,105 @@
+// Piston's init message checked in Piston's order with its texts (lib/http/piston-init.ts), and its
+// language names and version selectors (lib/http/piston-names.ts).
+import { describe, expect, it } from 'vitest';
+import { parsePistonInit, PistonInitError, SIGNALS, type InitContext } from '@/lib/http/piston-init';
+import { languageFromPiston, pistonName, semverOf, versionMatches } from '@/lib/http/piston-names';
+
+const ctx: InitContext = {
+  enabled: ['python', 'cpp', 'csharp'],
+  versions: { python: '3.11.2', cpp: '12.2.0', csharp: '6.8.0' },
+  limits: { runTimeoutMs: 60000, compileTimeoutMs: 10000, memoryBytes: 256 * 1024 * 1024 },
+  maxCodeBytes: 100,
+};
+const ok = { language: 'python', version: '3', files: [{ content: 'print(1)' }] };
+const error = (m: Record<string, unknown>) => {
+  try {
+    parsePistonInit(m, ctx);
+  } catch (e) {
+    if (e instanceof PistonInitError) return e.message;
+    throw e;
+  }
+  return null;
+};
+
+describe("Piston's init", () => {
+  it('a valid init names our language, its version and the program', () => {
+    expect(parsePistonInit({ ...ok, run_timeout: 5000 }, ctx)).toEqual({
+      language: 'python',
+      pistonLanguage: 'python',
+      version: '3.11.2',
+      code: 'print(1)',
+      runTimeoutMs: 5000,
+    });
+    expect(parsePistonInit({ ...ok, language: 'c++', version: '*' }, ctx)).toMatchObject({
+      language: 'cpp',
+      pistonLanguage: 'c++',
+    });
+  });
+
+  it('the first failure wins, in Piston order', () => {
+    expect(error({})).toBe('language is required as a string');
+    expect(error({ language: '' })).toBe('language is required as a string');
+    expect(error({ language: 'python' })).toBe('version is required as a string');
+    expect(error({ language: 'python', version: '*', files: {} })).toBe('files is required as an array');
+    expect(error({ language: 'python', version: '*', files: [{ content: 'x' }, { content: 1 }] })).toBe(
+      'files[1].content is required as a string',
+    );
+    expect(error({ language: 'cobol', version: '*', files: [] })).toBe('cobol-* runtime is unknown');
+    expect(error({ language: 'python', version: '2', files: [] })).toBe('python-2 runtime is unknown');
+    expect(error({ language: 'python', version: '*', files: [] })).toBe(
+      'files must include at least one utf8 encoded file',
+    );
+    expect(error({ ...ok, files: [{ content: 'x', encoding: 'base64' }] })).toBe(
+      'files must include at least one utf8 encoded file',
+    );
+  });
+
+  it('limits: not a number, past ours, negative; 0 means ours', () => {
+    expect(error({ ...ok, run_timeout: '1' })).toBe('If specified, run_timeout must be a number');
+    expect(error({ ...ok, run_timeout: 60001 })).toBe('run_timeout cannot exceed the configured limit of 60000');
+    expect(error({ ...ok, compile_timeout: -1 })).toBe('compile_timeout must be non-negative');
+    // memory before timeouts, compile before run
+    expect(error({ ...ok, run_timeout: 'x', run_memory_limit: 'y', compile_memory_limit: 'z' })).toBe(
+      'If specified, compile_memory_limit must be a number',
+    );
+    expect(parsePistonInit({ ...ok, run_timeout: 0 }, ctx).runTimeoutMs).toBeNull();
+  });
+
+  it('a program past our size limit, and more than one file, are refused with a reason', () => {
+    expect(error({ ...ok, files: [{ content: 'x'.repeat(101) }] })).toBe('the program is over the 100-byte limit');
+    expect(error({ ...ok, files: [{ content: 'a' }, { content: 'b' }] })).toMatch(/one file/);
+  });
+
+  it("knows Piston's signal names, and no others", () => {
+    for (const s of ['SIGKILL', 'SIGINT', 'SIGTERM', 'SIGRTMIN+3', 'SIGRTMAX-14', 'SIGSTKFLT'])
+      expect(SIGNALS.has(s)).toBe(true);
+    for (const s of ['KILL', 'sigkill', '9', 'SIGRTMIN+16', 'SIGRTMAX-15']) expect(SIGNALS.has(s)).toBe(false);
+  });
+});
+
+describe("Piston's names", () => {
+  it('maps names and aliases to enabled ids only', () => {
+    expect(languageFromPiston('c++', ['cpp'])).toBe('cpp');
+    expect(languageFromPiston('cpp', ['cpp'])).toBe('cpp');
+    expect(languageFromPiston('PY3', ['python'])).toBe('python');
+    expect(languageFromPiston('py', ['csharp'])).toBeUndefined();
+    expect(languageFromPiston('cobol', ['python'])).toBeUndefined();
+    expect(pistonName('cpp')).toBe('c++');
+    expect(pistonName('python')).toBe('python');
+  });
+
+  it('versions: x.y.z from a label, selectors as prefixes', () => {
+    expect(semverOf('rustc 1.63.0')).toBe('1.63.0');
+    expect(semverOf('Mono 6.8')).toBe('6.8.0');
+    expect(semverOf(null)).toBe('0.0.0');
+    expect(versionMatches('*', '3.11.2')).toBe(true);
+    expect(versionMatches('3', '3.11.2')).toBe(true);
+    expect(versionMatches('3.11', '3.11.2')).toBe(true);
+    expect(versionMatches('3.11.2', '3.11.2')).toBe(true);
+    expect(versionMatches('3.x', '3.11.2')).toBe(true);
+    expect(versionMatches('3.1', '3.11.2')).toBe(false);
+    expect(versionMatches('2', '3.11.2')).toBe(false);
+    expect(versionMatches('3.11.2.1', '3.11.2')).toBe(false);
+    expect(versionMatches('abc', '3.11.2')).toBe(false);
+  });
+});
