@@ -26,6 +26,9 @@ rm -f test-reports/*.json
 GVISOR_TESTS=(tests/integration/hostile-programs.test.ts tests/integration/verdicts.test.ts
   tests/integration/gvisor.test.ts)
 GVISOR_LANGUAGE_TESTS='runs its example|needs more memory'
+# Of the live front doors, what the sandbox does there: stdin typed into a running program, output
+# as it is written (line-buffered C), a kill.
+GVISOR_LIVE_TESTS='each line typed|input sent with the init|a kill ends the run|delivers "a"|line-buffered'
 
 status=0
 reports=(test-reports/unit.json test-reports/integration.json)
@@ -46,8 +49,12 @@ if [ -n "$(docker info -f '{{with index .Runtimes "runsc"}}{{.Path}}{{end}}' 2>/
   WEBCOMPILE_SANDBOX_RUNTIME=runsc npx vitest run --project integration tests/integration/languages.test.ts \
     -t "$GVISOR_LANGUAGE_TESTS" --reporter=default --reporter=json \
     --outputFile.json=test-reports/integration-runsc-languages.json || status=1
+  WEBCOMPILE_SANDBOX_RUNTIME=runsc npx vitest run --project integration tests/integration/interactive.test.ts \
+    tests/integration/live-output.test.ts -t "$GVISOR_LIVE_TESTS" --reporter=default --reporter=json \
+    --outputFile.json=test-reports/integration-runsc-live.json || status=1
   echo "[test] gVisor pass: $((SECONDS - start)) s" >&2
-  reports+=(test-reports/integration-runsc.json test-reports/integration-runsc-languages.json)
+  reports+=(test-reports/integration-runsc.json test-reports/integration-runsc-languages.json
+    test-reports/integration-runsc-live.json)
 else
   echo "[test] the engine has no runtime \"runsc\" (gVisor): the sandbox tests run once" >&2
 fi

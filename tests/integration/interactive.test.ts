@@ -1,20 +1,8 @@
 // Interactive runs over a WebSocket (issue #15), in Piston's /api/v2/connect protocol: stdin as the
 // user types, the limits of an interactive run, misuse, and Piston's exact message shapes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Session, type Message } from './helpers/live';
-import { compile, docker, instanceIdOf, sandboxesOf, statsOf, useServer } from './helpers/server';
-
-/** Whether a sandbox of `instance` is running a process whose command line has `command`. */
-async function running(instance: string, command: string): Promise<boolean> {
-  for (const c of await sandboxesOf(instance)) {
-    const top = await docker
-      .getContainer(c.Id)
-      .top()
-      .catch(() => null);
-    if (top?.Processes?.some((p: string[]) => p.join(' ').includes(command))) return true;
-  }
-  return false;
-}
+import { busySandboxes, noRunLeft, Session, type Message } from './helpers/live';
+import { compile, instanceIdOf, statsOf, useServer } from './helpers/server';
 
 const resultOf = (s: Session) =>
   (s.messages.find((m) => m.type === 'result')?.result ?? null) as Record<string, unknown> | null;
@@ -103,7 +91,7 @@ describe('interactive runs', () => {
       signal: 'SIGKILL',
     });
     expect(resultOf(s)).toMatchObject({ Status: 'cancelled', Output: 'waiting\n' });
-    await expect.poll(() => running(instance, 'main.py'), { timeout: 5000, interval: 100 }).toBe(false);
+    await expect.poll(() => noRunLeft(server, instance, 'python'), { timeout: 5000, interval: 100 }).toBe(true);
   });
 
   it('closing the socket kills the run, and leaves no container behind', async () => {
@@ -111,10 +99,10 @@ describe('interactive runs', () => {
     const s = new Session(server);
     await s.init('python', WAIT_FOREVER);
     await s.untilStdout('waiting');
-    expect(await running(instance, 'main.py')).toBe(true);
+    expect(await busySandboxes(server, 'python')).toBe(1);
     s.close();
     await s.closed;
-    await expect.poll(() => running(instance, 'main.py'), { timeout: 5000, interval: 100 }).toBe(false);
+    await expect.poll(() => noRunLeft(server, instance, 'python'), { timeout: 5000, interval: 100 }).toBe(true);
     await expect
       .poll(async () => (await statsOf(server)).requests.byStatus.cancelled ?? 0, { timeout: 5000 })
       .toBe(before + 1);
@@ -251,7 +239,7 @@ describe('misuse of the interactive protocol', () => {
     const r = await exchange('/api/v2/connect', ...messages);
     expect(r.close).toEqual(close);
     expect(r.messages.filter((m) => m.type === 'error')).toEqual([]);
-    await expect.poll(() => running(instance, 'main.py'), { timeout: 5000, interval: 100 }).toBe(false);
+    await expect.poll(() => noRunLeft(server, instance, 'python'), { timeout: 5000, interval: 100 }).toBe(true);
   });
 
   it.each([

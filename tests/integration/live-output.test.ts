@@ -1,20 +1,8 @@
 // POST /api/compile with Accept: text/event-stream (issue #15): the run told as it happens, ending
 // with exactly the answer of the synchronous call.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { streamCompile, stdoutOf, type SseEvent } from './helpers/live';
-import { compile, docker, instanceIdOf, sandboxesOf, statsOf, useServer } from './helpers/server';
-
-/** Whether a sandbox of `instance` is running a process whose command line has `command`. */
-async function running(instance: string, command: string): Promise<boolean> {
-  for (const c of await sandboxesOf(instance)) {
-    const top = await docker
-      .getContainer(c.Id)
-      .top()
-      .catch(() => null);
-    if (top?.Processes?.some((p: string[]) => p.join(' ').includes(command))) return true;
-  }
-  return false;
-}
+import { busySandboxes, noRunLeft, streamCompile, stdoutOf, type SseEvent } from './helpers/live';
+import { compile, instanceIdOf, statsOf, useServer } from './helpers/server';
 
 /** The answer without what differs between two runs of the same program. */
 function comparable(r: Record<string, unknown>) {
@@ -46,7 +34,7 @@ describe('streamed runs', () => {
       if (chunk.includes('b') && !seenA) bBeforeA = true;
       if (chunk.includes('a') && !seenA) {
         seenA = true;
-        runningAtA = await running(instance, 'main.py');
+        runningAtA = (await busySandboxes(server, 'python')) === 1;
       }
     });
     expect(status).toBe(200);
@@ -142,7 +130,7 @@ describe('streamed runs', () => {
       ac.signal,
     ).catch((e: Error) => e.name);
     expect(await gone).toBe('AbortError');
-    await expect.poll(() => running(instance, 'main.py'), { timeout: 5000, interval: 100 }).toBe(false);
+    await expect.poll(() => noRunLeft(server, instance, 'python'), { timeout: 5000, interval: 100 }).toBe(true);
     await expect
       .poll(async () => (await statsOf(server)).requests.byStatus.cancelled ?? 0, { timeout: 5000 })
       .toBe(before + 1);

@@ -1,7 +1,25 @@
 // Clients of the live front doors for the tests: Server-Sent Events read off POST /api/compile as
 // they arrive, and a WebSocket session of /api/connect or /api/v2/connect that waits for messages.
 import WebSocket from 'ws';
-import type { TestServer } from './server';
+import { sandboxesOf, statsOf, type TestServer } from './server';
+
+/**
+ * Sandboxes of `language` that runs hold now: the pool's own count, whatever the runtime (under
+ * gVisor the engine's process list shows runsc, not the program).
+ */
+export async function busySandboxes(server: TestServer, language: string): Promise<number> {
+  return (await statsOf(server)).pools[language].busy;
+}
+
+/**
+ * Nothing of a run is left: no sandbox of `language` busy or being removed, and the engine holds
+ * only the pool's idle (or starting) ones.
+ */
+export async function noRunLeft(server: TestServer, instance: string, language: string): Promise<boolean> {
+  const p = (await statsOf(server)).pools[language];
+  const held = (await sandboxesOf(instance)).filter((c) => c.Labels['webcompile.language'] === language);
+  return p.busy === 0 && p.destroying === 0 && held.length === p.idle + p.starting;
+}
 
 export interface SseEvent {
   event: string;
