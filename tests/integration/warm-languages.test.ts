@@ -97,7 +97,8 @@ it('covers every language that has a warm compiler', () => {
 });
 
 describe('warm compiles answer as sandbox compiles do', () => {
-  const warm = useServer({ ...common, WEBCOMPILE_LOG_DIR: 'runs/test-warm' });
+  // One compiler per language: every compile of a language goes to the same compiler, in turn.
+  const warm = useServer({ ...common, WEBCOMPILE_COMPILER_POOL_SIZE: '1', WEBCOMPILE_LOG_DIR: 'runs/test-warm' });
   const cold = useServer({ ...common, ...off, WEBCOMPILE_LOG_DIR: 'runs/test-cold' });
 
   describe.each(WARM)('%s', (language) => {
@@ -151,29 +152,20 @@ describe('warm compiles answer as sandbox compiles do', () => {
       }
     });
   });
-});
-
-describe('one warm compiler per language, many users', () => {
-  // One compiler and no cache: every compile of a language goes to the same compiler, in turn.
-  const server = useServer({
-    ...common,
-    WEBCOMPILE_COMPILER_POOL_SIZE: '1',
-    WEBCOMPILE_COMPILE_CACHE_MB: '0',
-    WEBCOMPILE_LOG_DIR: 'runs/test-warm-one',
-  });
 
   it.each(WARM)('%s: a compile never sees what an earlier compile defined', async (language) => {
     const c = CASES[language];
-    const before = await compileStats(server);
-    const a = await compile(server, { language, code: c.defines });
+    const before = await compileStats(warm);
+    const a = await compile(warm, { language, code: c.defines });
     expect(a.body).toMatchObject({ Status: 'ok', Output: expect.stringContaining('leaked') });
-    const b = await compile(server, { language, code: c.uses });
+    const b = await compile(warm, { language, code: c.uses });
     expect(b.body.Status).toBe('compile_error');
     expect(b.body.Diagnostics.length).toBeGreaterThan(0);
-    const again = await compile(server, { language, code: HELLO_WORLD[language] });
+    // unique, so that the cache has never seen it
+    const again = await compile(warm, { language, code: `${HELLO_WORLD[language]}\n// ${Date.now()}\n` });
     expect(again.body).toMatchObject({ Status: 'ok', Output: 'Hello, World!\n' });
-    // all three on the warm compiler: each a cache miss (the cache is off), none fell back
-    expect(await compileStats(server)).toEqual({ ...before, misses: before.misses + 3 });
+    // all three on the one warm compiler: each a cache miss, none fell back
+    expect(await compileStats(warm)).toEqual({ ...before, misses: before.misses + 3 });
   });
 });
 
