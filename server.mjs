@@ -46,7 +46,13 @@ const CONNECT_PATHS = new Map([
 ]);
 const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes });
 server.on('upgrade', (req, socket, head) => {
-  const withResult = CONNECT_PATHS.get(new URL(req.url ?? '/', 'http://localhost').pathname);
+  let withResult;
+  try {
+    withResult = CONNECT_PATHS.get(new URL(req.url ?? '/', 'http://localhost').pathname);
+  } catch {
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    return;
+  }
   if (withResult === undefined || stopping) {
     socket.end(`HTTP/1.1 ${stopping ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
     return;
@@ -71,7 +77,11 @@ async function stop(signal) {
   console.log(`${signal}: stopping; finishing running requests, then removing sandboxes`);
   server.close();
   // Open interactive runs end now (closing a socket kills its run); the sandboxes go with the rest.
-  for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+  for (const ws of wss.clients) {
+    ws.close(1001, 'server shutting down');
+    // A client that never answers the close must not hold its sandbox through the grace period.
+    setTimeout(() => ws.terminate(), 1000).unref();
+  }
   try {
     await settings.shutdown(signal);
   } catch (e) {

@@ -10,6 +10,8 @@ import { AgentProtocolError, FrameReader, parseReport, type FrameType, type Stag
 export type { StageStats } from './agent-protocol';
 
 export interface AgentStreamEvents {
+  /** The agent unpacked the job (its start report). */
+  onStarted?: () => void;
   /** The compile step ended (its output, capped, has been read). */
   onCompiled?: (stats: StageStats, output: string) => void;
   /** Program output as it arrives, only what fits below the cap. */
@@ -120,6 +122,7 @@ export class AgentStream {
       if (this.started || payload.toString('latin1') !== this.nonce)
         throw new AgentProtocolError('unexpected start report');
       this.started = true;
+      this.events.onStarted?.();
       return;
     }
     if (!this.started) throw new AgentProtocolError(`"${type}" frame before the start report`);

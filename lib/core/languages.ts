@@ -43,8 +43,12 @@ export interface Language extends LanguageInfo {
   lineBufferedEnv?: string[];
 }
 
-/** glibc's stdio made line-buffered from outside (coreutils' stdbuf, as an environment). */
-const STDBUF_ENV = ['LD_PRELOAD=/usr/libexec/coreutils/libstdbuf.so', '_STDBUF_O=L'];
+/**
+ * glibc's stdio made line-buffered from outside (coreutils' stdbuf, as an environment): stdout by
+ * line, and stdin marked line-buffered, because before it reads such a stream glibc flushes every
+ * line-buffered output: a prompt without a newline ("Name: ") shows before the program waits.
+ */
+const STDBUF_ENV = ['LD_PRELOAD=/usr/libexec/coreutils/libstdbuf.so', '_STDBUF_O=L', '_STDBUF_I=L'];
 
 const MCS_OPTIONS = ['-out:main.exe'];
 // Node's own types (Debian ships them with nodejs); --skipLibCheck halves the time and memory.

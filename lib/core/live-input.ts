@@ -1,7 +1,7 @@
 // The stdin of an interactive run: a front door writes what the user types as it comes, and the
-// sandbox run connects it to the program once the job is in the sandbox. What is written before that
-// (while the job waits for its turn or compiles) is kept and arrives first; what is written after the
-// run is dropped. A cap on the bytes in all keeps one session from filling the server's memory.
+// sandbox run connects it to the program once the sandbox's agent has the job. What is written before
+// that (while the job waits for its turn or compiles, or a dead sandbox is replaced) is kept and
+// arrives first. A cap on the bytes in all keeps one session from filling the server's memory.
 
 export interface InputSink {
   write(chunk: Buffer): void;
@@ -14,7 +14,6 @@ export class LiveInput {
   private sink: InputSink | null = null;
   private pending: Buffer[] = [];
   private ended = false;
-  private finished = false;
   private total = 0;
   /** Told of every chunk the program gets (the idle limit counts input as activity). */
   onActivity: (() => void) | null = null;
@@ -23,7 +22,7 @@ export class LiveInput {
 
   /** Throws InputLimitError past the cap (nothing of that chunk is sent). */
   write(chunk: Buffer | string): void {
-    if (this.ended || this.finished) return;
+    if (this.ended) return;
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (b.length === 0) return;
     if (this.total + b.length > this.maxBytes) {
@@ -38,23 +37,20 @@ export class LiveInput {
 
   /** End of input: the program reads EOF after what was written. */
   end(): void {
-    if (this.ended || this.finished) return;
+    if (this.ended) return;
     this.ended = true;
     this.sink?.end();
   }
 
-  /** The sandbox run's side: what was written so far arrives at once. */
+  /** The sandbox run's side: what was written so far (and not sent elsewhere) arrives at once. */
   connect(sink: InputSink): void {
-    if (this.finished) return;
     this.sink = sink;
     for (const b of this.pending.splice(0)) sink.write(b);
     if (this.ended) sink.end();
   }
 
-  /** The run is over: later input goes nowhere. */
-  disconnect(): void {
-    this.finished = true;
+  /** That sandbox is done with: what comes later waits for the next (a retry) or for nobody. */
+  detach(): void {
     this.sink = null;
-    this.pending = [];
   }
 }

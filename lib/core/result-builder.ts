@@ -142,6 +142,7 @@ function runReport(s: SandboxRun, exitCode: number | null): RunReport {
     stdout: withoutBom(s.agent.stdout.toString('utf8')),
     stderr: withoutBom(s.agent.stderr.toString('utf8')),
     exitCode,
+    signal: exitCode === null ? null : (stats?.signal ?? null),
     ms: s.runMs ?? 0,
     cpuTimeMs: stats?.cpuTimeMs ?? null,
     memoryKb: stats?.maxRssKb ?? null,

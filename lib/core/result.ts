@@ -22,6 +22,8 @@ export interface RunReport {
   stderr: string;
   /** The exit code, or 128 + the signal; null when we stopped it (a limit) or it never reported. */
   exitCode: number | null;
+  /** The signal that ended it, when it did not exit by itself (and we did not stop it). */
+  signal: number | null;
   ms: number;
   cpuTimeMs: number | null;
   memoryKb: number | null;

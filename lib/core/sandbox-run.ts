@@ -145,6 +145,9 @@ export async function runInSandbox(
       runStarts();
       hooks.onCompiled?.(stats, output, compileMs);
     },
+    // A live run's input goes in once the agent has the job: a sandbox found dead before that
+    // (and replaced) has taken none of it, so the next one gets all of it.
+    onStarted: () => live?.connect({ write: (b) => attached.write(b), end: () => attached.endInput() }),
     onOutput: (s, kept) => {
       active();
       hooks.onOutput?.(s, kept);
@@ -177,15 +180,13 @@ export async function runInSandbox(
     job.signal?.addEventListener('abort', onAbort, { once: true });
     if (job.signal?.aborted) onAbort();
     attached.write(archive);
-    if (live) {
-      // After the job, the agent's stdin is the program's (it reads exactly the job, never past it).
-      live.onActivity = active;
-      live.connect({ write: (b) => attached.write(b), end: () => attached.endInput() });
-    } else attached.endInput();
+    // After the job, the agent's stdin is the program's (it reads exactly the job, never past it).
+    if (live) live.onActivity = active;
+    else attached.endInput();
     await done;
   } finally {
     cleanedUp = true;
-    live?.disconnect();
+    live?.detach();
     for (const t of timers) clearTimeout(t);
     job.signal?.removeEventListener('abort', onAbort);
     attached.destroy();

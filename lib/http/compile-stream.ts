@@ -111,6 +111,7 @@ export async function streamCompile(request: Request, req: ExecutionRequest, d: 
   const refused = await begun;
   if (refused) {
     await run;
+    request.signal.removeEventListener('abort', onClientGone);
     throw refused.error; // answered as without the header
   }
   const body = new ReadableStream<Uint8Array>({

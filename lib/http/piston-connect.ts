@@ -9,6 +9,7 @@
 import type { WebSocket } from 'ws';
 import { ExecutionError } from '../core/errors';
 import type { ExecutionEvent } from '../core/events';
+import { LANGUAGES, limitsFor } from '../core/languages';
 import { InputLimitError, LiveInput } from '../core/live-input';
 import type { ExecutionResult } from '../core/result';
 import { getRuntime } from '../server/runtime';
@@ -40,8 +41,17 @@ export interface ConnectOptions {
 export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
   const rt = getRuntime();
   const config = rt.config;
+  // A page of another origin may not open runs where the config names one (as CORS does for fetch).
+  const origin = opts.headers.get('origin');
+  if (config.corsOrigin !== '*' && origin && origin !== config.corsOrigin) {
+    ws.close(1008, 'origin not allowed');
+    return;
+  }
   let state: 'waiting' | 'starting' | 'running' | 'done' = 'waiting';
   let stage: 'compile' | 'run' | null = null;
+  let stageExited = false;
+  /** The client asked for the kill (a signal): the run's end is then a normal one. */
+  let killed = false;
   const abort = new AbortController();
   const input = new LiveInput(config.interactiveMaxStdinBytes);
 
@@ -67,10 +77,12 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
     switch (e.type) {
       case 'compile_started':
         stage = 'compile';
+        stageExited = false;
         return send({ type: 'stage', stage: 'compile' });
       case 'compile_finished':
         // The compiler's messages (its stdout and stderr come as one), as Piston's compile stage prints them.
         if (e.output) send({ type: 'data', stream: 'stderr', data: e.output });
+        stageExited = true;
         return send({
           type: 'exit',
           stage: 'compile',
@@ -79,6 +91,7 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
         });
       case 'run_started':
         stage = 'run';
+        stageExited = false;
         return send({ type: 'stage', stage: 'run' });
       case 'stdout':
       case 'stderr':
@@ -88,8 +101,17 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
     }
   };
 
+  /** A stage that began and was ended by a kill or a limit before it reported. */
+  const endStage = () => {
+    if (stage && !stageExited) send({ type: 'exit', stage, code: null, signal: 'SIGKILL' });
+    stageExited = true;
+  };
   const finish = (result: ExecutionResult) => {
-    if (stage === 'run') send({ type: 'exit', stage: 'run', ...runExit(result) });
+    if (stage === 'run' && !stageExited) {
+      send({ type: 'exit', stage: 'run', ...runExit(result) });
+      stageExited = true;
+    }
+    endStage();
     if (opts.withResult) send({ type: 'result', result: toSeedResponse(result) });
     close(CLOSE.completed);
   };
@@ -106,7 +128,7 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
       limits: {
         runTimeoutMs: config.interactiveTimeoutMs,
         compileTimeoutMs: config.compileTimeoutMs,
-        memoryBytes: config.memoryMb * 1024 * 1024,
+        memoryBytes: (id) => limitsFor(config, LANGUAGES[id]).memoryMb * 1024 * 1024,
       },
       maxCodeBytes: config.maxCodeBytes,
     });
@@ -131,6 +153,11 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
         { signal: abort.signal, input, onEvent, live: true },
       )
       .then(finish, (e: unknown) => {
+        if (killed && e instanceof ExecutionError && e.reason === 'client_gone') {
+          // Killed before its sandbox ran it (while it queued or compiled on a warm compiler).
+          endStage();
+          return close(CLOSE.completed);
+        }
         if (e instanceof ExecutionError) {
           rt.metrics.reject(e.reason);
           return fail(e.message);
@@ -175,6 +202,7 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
           if (state === 'waiting') return close(CLOSE.notInitialized);
           if (typeof m.signal !== 'string' || !SIGNALS.has(m.signal)) return close(CLOSE.invalidSignal);
           // Every signal ends the run: its sandbox is killed (exit: signal SIGKILL).
+          killed = true;
           return abort.abort();
         default:
           return; // Piston ignores other types
@@ -194,10 +222,10 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
 
 /** The run stage's `exit`: the program's code, or the signal that ended it (ours are SIGKILL). */
 function runExit(r: ExecutionResult): { code: number | null; signal: string | null } {
-  const code = r.run?.exitCode ?? null;
-  if (code === null) return { code: null, signal: 'SIGKILL' };
-  if (code > 128) return { code: null, signal: signalName(code - 128) };
-  return { code, signal: null };
+  const run = r.run;
+  if (!run || run.exitCode === null) return { code: null, signal: 'SIGKILL' };
+  if (run.signal !== null) return { code: null, signal: signalName(run.signal) };
+  return { code: run.exitCode, signal: null };
 }
 
 const SIGNAL_NAMES: Record<number, string> = {

@@ -19,7 +19,8 @@ export interface InitContext {
   enabled: readonly string[];
   /** Each enabled language's version (x.y.z). */
   versions: Record<string, string>;
-  limits: { runTimeoutMs: number; compileTimeoutMs: number; memoryBytes: number };
+  /** memoryBytes: the sandbox memory of a language (some get more than the configured default). */
+  limits: { runTimeoutMs: number; compileTimeoutMs: number; memoryBytes: (language: string) => number };
   maxCodeBytes: number;
 }
 
@@ -48,16 +49,15 @@ export function parsePistonInit(m: Record<string, unknown>, ctx: InitContext): P
   if (!id || !versionMatches(version, ctx.versions[id] ?? '')) {
     throw new PistonInitError(`${language}-${version} runtime is unknown`);
   }
-  const utf8 = (files as { content: string; encoding?: unknown }[]).filter(
-    (f) => f.encoding === undefined || f.encoding === 'utf8',
-  );
+  // Piston takes a file without an encoding (or a falsy one) as utf8.
+  const utf8 = (files as { content: string; encoding?: unknown }[]).filter((f) => !f.encoding || f.encoding === 'utf8');
   if (utf8.length === 0) throw new PistonInitError('files must include at least one utf8 encoded file');
   // Until multi-file programs (#16): the program is its first file.
   if (files.length > 1) throw new PistonInitError('only one file per program is supported so far');
 
   const limits: [string, number][] = [
-    ['compile_memory_limit', ctx.limits.memoryBytes],
-    ['run_memory_limit', ctx.limits.memoryBytes],
+    ['compile_memory_limit', ctx.limits.memoryBytes(id)],
+    ['run_memory_limit', ctx.limits.memoryBytes(id)],
     ['compile_timeout', ctx.limits.compileTimeoutMs],
     ['run_timeout', ctx.limits.runTimeoutMs],
     ['compile_cpu_time', ctx.limits.compileTimeoutMs],

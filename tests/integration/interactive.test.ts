@@ -1,7 +1,7 @@
 // Interactive runs over a WebSocket (issue #15), in Piston's /api/v2/connect protocol: stdin as the
 // user types, the limits of an interactive run, misuse, and Piston's exact message shapes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { busySandboxes, noRunLeft, Session, type Message } from './helpers/live';
+import { busySandboxes, noRunLeft, Session, streamCompile, type Message } from './helpers/live';
 import { compile, instanceIdOf, statsOf, useServer } from './helpers/server';
 
 const resultOf = (s: Session) =>
@@ -36,11 +36,13 @@ int main(void) {
 
 const WAIT_FOREVER = 'import sys\nprint("waiting", flush=True)\nsys.stdin.read()\n';
 
+const IDLE_MS = 1500;
+
 describe('interactive runs', () => {
   const server = useServer({
     WEBCOMPILE_LANGUAGES: 'csharp,python,c',
     WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
-    WEBCOMPILE_INTERACTIVE_IDLE_MS: '1500',
+    WEBCOMPILE_INTERACTIVE_IDLE_MS: String(IDLE_MS),
     WEBCOMPILE_LOG_DIR: 'runs/test-interactive',
   });
   let instance: string;
@@ -118,16 +120,49 @@ describe('interactive runs', () => {
   });
 
   it('input keeps an interactive run from its idle limit', async () => {
-    // Answers each line; each answer comes only after the next line is sent, so without input it idles.
+    // A program that prints nothing until end of input: only the input keeps it alive. The pause
+    // between lines is the scenario (a user typing slowly), not a wait for the server.
     const s = new Session(server);
-    await s.init('python', ECHO.python);
-    for (let i = 0; i < 4; i++) {
-      await s.stdin(`line ${i}\n`);
-      await s.untilStdout(`> LINE ${i}\n`);
+    await s.init('python', 'import sys\nprint(len(sys.stdin.readlines()), "lines")\n');
+    await s.until((x) => x.messages.some((m) => m.type === 'stage' && m.stage === 'run'), 'the run');
+    const started = Date.now();
+    let lines = 0;
+    while (Date.now() - started < 3 * IDLE_MS) {
+      await s.stdin(`line ${lines++}\n`);
+      await new Promise((r) => setTimeout(r, IDLE_MS / 3));
     }
     await s.send({ type: 'eof' });
     await s.closed;
-    expect(resultOf(s)).toMatchObject({ Status: 'ok' });
+    expect(resultOf(s)).toMatchObject({ Status: 'ok', Output: `${lines} lines\n` });
+  });
+
+  it('a prompt without a newline shows before a C program waits for its answer', async () => {
+    const s = new Session(server);
+    await s.init(
+      'c',
+      '#include <stdio.h>\nint main(void) {\n  char name[64];\n  printf("Name: ");\n' +
+        '  if (!fgets(name, sizeof name, stdin)) return 1;\n  printf("Hi %s", name);\n  return 0;\n}\n',
+    );
+    await s.untilStdout('Name: ');
+    expect(s.stdout()).toBe('Name: ');
+    await s.stdin('Ada\n');
+    await s.untilStdout('Hi Ada\n');
+    await s.closed;
+    expect(resultOf(s)).toMatchObject({ Status: 'ok', Output: 'Name: Hi Ada\n' });
+  });
+
+  it.each([
+    ['an exit code above 128 is a code', 'import sys\nsys.exit(137)\n', { code: 137, signal: null }],
+    [
+      'a signal is its name',
+      'import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n',
+      { code: null, signal: 'SIGTERM' },
+    ],
+  ])('exit of the run: %s', async (_what, code, exit) => {
+    const s = new Session(server);
+    await s.init('python', code);
+    await s.closed;
+    expect(s.messages.find((m) => m.type === 'exit')).toEqual({ type: 'exit', stage: 'run', ...exit });
   });
 
   it('a run goes on under the idle limit while it prints, and the wall-clock limit ends it as timeout', async () => {
@@ -235,10 +270,14 @@ describe('misuse of the interactive protocol', () => {
       { code: 4004, reason: 'Can only write to stdin' },
     ],
     ['an unknown signal', [init, { type: 'signal', signal: 'SIGNOPE' }], { code: 4005, reason: 'Invalid signal' }],
-  ])('%s: its close code, and the run it began is killed', async (_what, messages, close) => {
-    const r = await exchange('/api/v2/connect', ...messages);
-    expect(r.close).toEqual(close);
-    expect(r.messages.filter((m) => m.type === 'error')).toEqual([]);
+  ])('%s: its close code, and the run it began is killed', async (_what, [first, misuse], close) => {
+    const s = new Session(server, '/api/v2/connect');
+    await s.send(first);
+    await s.until((x) => x.messages.some((m) => m.type === 'stage' && m.stage === 'run'), 'the run');
+    expect(await busySandboxes(server, 'python')).toBe(1);
+    await s.send(misuse);
+    expect(await s.closed).toEqual(close);
+    expect(s.messages.filter((m) => m.type === 'error')).toEqual([]);
     await expect.poll(() => noRunLeft(server, instance, 'python'), { timeout: 5000, interval: 100 }).toBe(true);
   });
 
@@ -322,5 +361,59 @@ describe('interactive runs and the rate limit', () => {
     expect(refused.close).toEqual({ code: 4002, reason: 'Notified Error' });
     expect(refused.messages).toEqual([{ type: 'error', message: 'too many runs from 127.0.0.1; limit is 2 a minute' }]);
     expect((await compile(server, { language: 'python', code: 'print(1)' })).status).toBe(429);
+  });
+});
+
+describe('a pool with no sandbox free', () => {
+  // One Python sandbox, held by another client's long run: a new run waits for its turn.
+  const server = useServer({
+    WEBCOMPILE_LANGUAGES: 'python',
+    WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
+    WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '2000',
+    // No second sandbox either (a taken one's replacement would be one).
+    WEBCOMPILE_MAX_CONTAINERS: '1',
+    WEBCOMPILE_LOG_DIR: 'runs/test-interactive-busy',
+  });
+
+  /** Holds the only sandbox (from another address) until the returned function lets it go. */
+  async function holdTheSandbox(): Promise<() => Promise<void>> {
+    const s = new Session(server, '/api/connect', { localAddress: '127.0.0.2' });
+    await s.init('python', 'import sys\nprint("holding", flush=True)\nsys.stdin.read()\n');
+    await s.untilStdout('holding');
+    return async () => {
+      await s.send({ type: 'eof' });
+      await s.closed;
+    };
+  }
+
+  it('a streamed run that gets no sandbox in time is the HTTP error of a synchronous one (503, Retry-After)', async () => {
+    const release = await holdTheSandbox();
+    const streamed = await streamCompile(server, { language: 'python', code: 'print(1)' });
+    const plain = await compile(server, { language: 'python', code: 'print(1)' });
+    await release();
+    expect(streamed.status).toBe(503);
+    expect(streamed.headers.get('retry-after')).toBe(plain.headers.get('retry-after'));
+    expect(streamed.events).toEqual([{ event: 'http', data: plain.body }]);
+    expect(plain.body).toMatchObject({ Reason: 'busy' });
+  });
+
+  it('an interactive run that gets no sandbox in time says so: error, then close 4002', async () => {
+    const release = await holdTheSandbox();
+    const s = new Session(server, '/api/v2/connect');
+    await s.init('python', 'print(1)');
+    expect(await s.closed).toEqual({ code: 4002, reason: 'Notified Error' });
+    await release();
+    expect(s.messages.map((m) => m.type)).toEqual(['runtime', 'error']);
+  });
+
+  it('a kill while the run waits for its turn ends it with no stage, as a normal end', async () => {
+    const release = await holdTheSandbox();
+    const s = new Session(server, '/api/connect');
+    await s.init('python', 'print(1)');
+    await s.until((x) => x.messages.some((m) => m.type === 'runtime'), 'the runtime message');
+    await s.send({ type: 'signal', signal: 'SIGINT' });
+    expect(await s.closed).toEqual({ code: 4999, reason: 'Job Completed' });
+    await release();
+    expect(s.messages.map((m) => m.type)).toEqual(['runtime']);
   });
 });

@@ -43,15 +43,17 @@ describe('LiveInput', () => {
     expect(s.got).toEqual(['abc', 'de']);
   });
 
-  it('after the run nothing goes anywhere', () => {
+  it('detached from a sandbox (one found dead), input waits for the next', () => {
     const input = new LiveInput(100);
-    const s = sink();
-    input.connect(s);
-    input.disconnect();
+    const dead = sink();
+    input.write('typed early\n');
+    input.detach();
     input.write('x');
     input.end();
-    input.connect(s);
-    expect(s.got).toEqual([]);
+    const next = sink();
+    input.connect(next);
+    expect(dead.got).toEqual([]);
+    expect(next.got).toEqual(['typed early\n', 'x', '<eof>']);
   });
 });
 

@@ -7,7 +7,11 @@ import { languageFromPiston, pistonName, semverOf, versionMatches } from '@/lib/
 const ctx: InitContext = {
   enabled: ['python', 'cpp', 'csharp'],
   versions: { python: '3.11.2', cpp: '12.2.0', csharp: '6.8.0' },
-  limits: { runTimeoutMs: 60000, compileTimeoutMs: 10000, memoryBytes: 256 * 1024 * 1024 },
+  limits: {
+    runTimeoutMs: 60000,
+    compileTimeoutMs: 10000,
+    memoryBytes: (id) => (id === 'cpp' ? 512 : 256) * 1024 * 1024,
+  },
   maxCodeBytes: 100,
 };
 const ok = { language: 'python', version: '3', files: [{ content: 'print(1)' }] };
@@ -63,6 +67,12 @@ describe("Piston's init", () => {
       'If specified, compile_memory_limit must be a number',
     );
     expect(parsePistonInit({ ...ok, run_timeout: 0 }, ctx).runTimeoutMs).toBeNull();
+    // a language's own memory (C++ gets more)
+    expect(error({ ...ok, run_memory_limit: 300 * 1024 * 1024 })).toBe(
+      `run_memory_limit cannot exceed the configured limit of ${256 * 1024 * 1024}`,
+    );
+    expect(error({ ...ok, language: 'c++', version: '*', run_memory_limit: 300 * 1024 * 1024 })).toBeNull();
+    expect(error({ ...ok, files: [{ content: 'x', encoding: null }] })).toBeNull();
   });
 
   it('a program past our size limit, and more than one file, are refused with a reason', () => {
