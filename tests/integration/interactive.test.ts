@@ -38,18 +38,19 @@ const WAIT_FOREVER = 'import sys\nprint("waiting", flush=True)\nsys.stdin.read()
 
 const IDLE_MS = 1500;
 
-describe('interactive runs', () => {
-  const server = useServer({
-    WEBCOMPILE_LANGUAGES: 'csharp,python,c',
-    WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
-    WEBCOMPILE_INTERACTIVE_IDLE_MS: String(IDLE_MS),
-    WEBCOMPILE_LOG_DIR: 'runs/test-interactive',
-  });
-  let instance: string;
-  beforeAll(async () => {
-    instance = await instanceIdOf(server);
-  });
+// One server for the runs and the misuse (each later describe has its own settings).
+const server = useServer({
+  WEBCOMPILE_LANGUAGES: 'csharp,python,c',
+  WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
+  WEBCOMPILE_INTERACTIVE_IDLE_MS: String(IDLE_MS),
+  WEBCOMPILE_LOG_DIR: 'runs/test-interactive',
+});
+let instance: string;
+beforeAll(async () => {
+  instance = await instanceIdOf(server);
+});
 
+describe('interactive runs', () => {
   it.each(Object.keys(ECHO))(
     '%s: each line typed reaches the program, which answers it before the next',
     async (language) => {
@@ -227,16 +228,6 @@ describe('interactive runs', () => {
 });
 
 describe('misuse of the interactive protocol', () => {
-  const server = useServer({
-    WEBCOMPILE_LANGUAGES: 'csharp,python',
-    WEBCOMPILE_LANGUAGE_POOL_SIZE: '1',
-    WEBCOMPILE_LOG_DIR: 'runs/test-interactive-misuse',
-  });
-  let instance: string;
-  beforeAll(async () => {
-    instance = await instanceIdOf(server);
-  });
-
   /** Opens a session, sends `messages` (objects or raw text), and returns what came back and the close. */
   async function exchange(path: string, ...messages: unknown[]) {
     const s = new Session(server, path);
