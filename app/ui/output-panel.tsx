@@ -1,37 +1,58 @@
 'use client';
-// The result of the last run: its status in words, timings, stdout, stderr and compile problems.
+// The run: its status in words, its output as it arrives, and once it ends the result: timings,
+// stdout, stderr and compile problems.
 import { useEffect, useState } from 'react';
 import { STATUS_TEXT, type RunResult } from '@/lib/contract/compile-response';
+import { Console } from './console';
 import { DiagnosticsList } from './diagnostics-list';
 import { statusTone, statusWords, timings } from './format';
-import type { RunView } from './run';
+import type { RunStage, RunView } from './run';
+import type { Segment } from './transcript';
+
+/** The output of the run on show, as it arrived. */
+export interface Live {
+  /** Tells one run's console from the next one's. */
+  runId: number;
+  segments: Segment[];
+}
 
 interface Props {
   view: RunView;
+  live: Live;
   runKeys: string;
   onGoto: (line: number, column: number) => void;
 }
 
-export function OutputPanel({ view, runKeys, onGoto }: Props) {
+export function OutputPanel(props: Props) {
+  const { view, live } = props;
+  // The console fills the panel and scrolls itself.
+  const consoleShown =
+    view.kind === 'running' || (view.kind !== 'idle' && view.kind !== 'result' && live.segments.length > 0);
   return (
     <section className="panel output-panel" aria-labelledby="output-heading">
       <header className="panel-head">
         <h2 id="output-heading">Output</h2>
         <StatusBadge view={view} />
       </header>
-      <div className="panel-body" data-testid="output-panel">
-        <OutputBody view={view} runKeys={runKeys} onGoto={onGoto} />
+      <div className={consoleShown ? 'panel-body with-console' : 'panel-body'} data-testid="output-panel">
+        <OutputBody {...props} />
       </div>
     </section>
   );
 }
+
+const STAGE_TEXT: Record<RunStage, string> = {
+  queued: 'Waiting for a sandbox…',
+  compiling: 'Compiling…',
+  running: 'Running…',
+};
 
 function StatusBadge({ view }: { view: RunView }) {
   let tone = 'idle';
   let text: React.ReactNode = 'Not run yet';
   if (view.kind === 'running') {
     tone = 'busy';
-    text = <Elapsed since={view.startedAt} />;
+    text = <Elapsed since={view.startedAt} words={STAGE_TEXT[view.stage]} />;
   } else if (view.kind === 'result') {
     tone = statusTone(view.result);
     text = statusWords(view.result);
@@ -53,7 +74,7 @@ function StatusBadge({ view }: { view: RunView }) {
 }
 
 /** "Running… 1.2 s": a run can take seconds, and a ticking clock shows it is not stuck. */
-function Elapsed({ since }: { since: number }) {
+function Elapsed({ since, words }: { since: number; words: string }) {
   const [now, setNow] = useState(since);
   useEffect(() => {
     const id = setInterval(() => setNow(performance.now()), 100);
@@ -62,49 +83,79 @@ function Elapsed({ since }: { since: number }) {
   // The ticking seconds are hidden from screen readers, which would otherwise read every tick.
   return (
     <>
-      Running…<span aria-hidden="true"> {((now - since) / 1000).toFixed(1)} s</span>
+      {words}
+      <span aria-hidden="true"> {((now - since) / 1000).toFixed(1)} s</span>
     </>
   );
 }
 
-function OutputBody({ view, runKeys, onGoto }: Props) {
+function OutputBody({ view, live, runKeys, onGoto }: Props) {
+  if (view.kind === 'idle') {
+    return (
+      <p className="hint">
+        Press <strong>Run</strong> or <kbd>{runKeys}</kbd> to compile and run the program in a fresh sandbox.
+      </p>
+    );
+  }
+  // The result is shown as it always was, from the RunResult alone: the output that streamed in
+  // while the program ran is not shown a second time.
+  if (view.kind === 'result') return <Result r={view.result} onGoto={onGoto} />;
+
+  // Otherwise the output as it came: while the run goes, and what arrived before a run ended without
+  // a result (cancelled, refused, cut off).
+  let after: React.ReactNode = null;
+  let emptyText = '(no output)';
+  let showConsole = live.segments.length > 0;
   switch (view.kind) {
-    case 'idle':
-      return (
-        <p className="hint">
-          Press <strong>Run</strong> or <kbd>{runKeys}</kbd> to compile and run the program in a fresh sandbox.
-        </p>
-      );
     case 'running':
-      return <p className="hint">Compiling and running…</p>;
+      showConsole = true;
+      emptyText = view.stage === 'running' ? 'No output yet…' : STAGE_TEXT[view.stage];
+      break;
     case 'cancelled':
-      return <p className="hint">You stopped the run; its sandbox was thrown away.</p>;
+      after = <p className="hint">You stopped the run; its sandbox was thrown away.</p>;
+      break;
     case 'network-error':
-      return <ErrorText title="Could not reach WebCompile" text={view.message} />;
+      after = <ErrorText title="Could not reach WebCompile" text={view.message} />;
+      break;
     case 'http-error':
-      return (
+      after = (
         <ErrorText
           title="The server refused the run"
           text={view.message + (view.retryAfterS ? `\nTry again in ${view.retryAfterS} s.` : '')}
         />
       );
-    case 'result':
-      return <Result r={view.result} onGoto={onGoto} />;
+      break;
   }
+  return (
+    <>
+      {showConsole && <Console key={live.runId} segments={live.segments} emptyText={emptyText} />}
+      {after}
+    </>
+  );
+}
+
+function isCompiled(r: RunResult): boolean {
+  return r.Status !== 'compile_error' && r.Status !== 'compile_timeout';
+}
+
+function Timings({ r }: { r: RunResult }) {
+  return (
+    <dl className="timings" aria-label="Timings">
+      {timings(r).map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 function Result({ r, onGoto }: { r: RunResult; onGoto: Props['onGoto'] }) {
-  const compiled = r.Status !== 'compile_error' && r.Status !== 'compile_timeout';
+  const compiled = isCompiled(r);
   return (
     <>
-      <dl className="timings" aria-label="Timings">
-        {timings(r).map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Timings r={r} />
       {compiled && (
         <section className="block" aria-labelledby="stdout-heading">
           <h3 id="stdout-heading" className="block-title">

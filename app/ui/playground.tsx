@@ -1,12 +1,13 @@
 'use client';
 // The page's one interactive piece: it owns the program (code, stdin, language), the run in flight
-// and the last result, and wires the editor, the toolbar and the output panel together.
+// (streamed: its output shows as it comes), its output and the last result, and wires the editor, the
+// toolbar and the output panel together.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { CATALOGUE, MAIN_LANGUAGE } from '@/lib/languages/catalogue';
 import type { Diagnostic } from '@/lib/contract/diagnostic';
 import { CodeEditor, type EditorHandle } from './code-editor';
-import { OutputPanel } from './output-panel';
-import { requestRun, type RunView } from './run';
+import { OutputPanel, type Live } from './output-panel';
+import { streamRun, type RunView } from './run';
 import { decodeFragment, isShareFragment, shareUrl, type Snapshot } from './share';
 import { SharePanel } from './share-panel';
 import { LanguageBadge, StatusLine } from './status-line';
@@ -14,10 +15,18 @@ import { useLanguage, useLanguages } from './languages';
 import { loadCodeFor, loadDraft, saveCodeFor, saveDraft } from './storage';
 import { useTheme } from './theme';
 import { ThemeToggle } from './theme-toggle';
+import { append } from './transcript';
 
 const DEFAULT: Snapshot = { code: CATALOGUE[MAIN_LANGUAGE].example, stdin: '', language: MAIN_LANGUAGE };
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 const SAVE_DELAY_MS = 300;
+const NO_OUTPUT: Live = { runId: 0, segments: [] };
+
+/** The run in flight: cancel() is the user's Cancel, drop() stops it for good without a word (the page moved on). */
+interface ActiveRun {
+  cancel(): void;
+  drop(): void;
+}
 
 export function Playground() {
   // Null until mounted: the fragment and localStorage exist only in the browser.
@@ -25,6 +34,7 @@ export function Playground() {
   const [stdin, setStdin] = useState('');
   const [language, setLanguage] = useState(DEFAULT.language);
   const [view, setView] = useState<RunView>({ kind: 'idle' });
+  const [live, setLive] = useState<Live>(NO_OUTPUT);
   const [shared, setShared] = useState<{ url: string; copied: boolean } | null>(null);
   const [runKeys, setRunKeys] = useState('Ctrl+Enter');
   const [editorReady, setEditorReady] = useState(false);
@@ -35,7 +45,8 @@ export function Playground() {
   const examples = languageInfo?.examples ?? [];
 
   const editorRef = useRef<EditorHandle | null>(null);
-  const abortRef = useRef<AbortController | null>(null);
+  const activeRef = useRef<ActiveRun | null>(null);
+  const runIdRef = useRef(0);
   const snapshotRef = useRef<Snapshot>(DEFAULT);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const applyingShare = useRef(false);
@@ -63,6 +74,15 @@ export function Playground() {
     [flushDraft],
   );
 
+  /** Back to "not run yet" (another program was loaded): a run still going is stopped first. */
+  const showIdle = useCallback(() => {
+    activeRef.current?.drop();
+    activeRef.current = null;
+    runIdRef.current++;
+    setLive(NO_OUTPUT);
+    setView({ kind: 'idle' });
+  }, []);
+
   useEffect(() => {
     const start = decodeFragment(location.hash) ?? loadDraft() ?? DEFAULT;
     snapshotRef.current = start;
@@ -84,7 +104,7 @@ export function Playground() {
       snapshotRef.current = s;
       setStdin(s.stdin);
       setLanguage(s.language);
-      setView({ kind: 'idle' });
+      showIdle();
     };
     window.addEventListener('hashchange', onHashChange);
     window.addEventListener('pagehide', flushDraft);
@@ -92,28 +112,46 @@ export function Playground() {
       window.removeEventListener('hashchange', onHashChange);
       window.removeEventListener('pagehide', flushDraft);
       flushDraft();
-      abortRef.current?.abort();
+      activeRef.current?.drop();
+      activeRef.current = null;
     };
-  }, [flushDraft]);
+  }, [flushDraft, showIdle]);
 
-  const run = useCallback(async () => {
+  const run = useCallback(() => {
     const editor = editorRef.current;
-    if (!editor || abortRef.current) return; // one run at a time
+    if (!editor || activeRef.current) return; // one run at a time
+    const snapshot = { ...snapshotRef.current, code: editor.getValue() };
+    const runId = ++runIdRef.current;
+    const mine = () => runIdRef.current === runId;
+    setLive({ runId, segments: [] });
+    setView({ kind: 'running', startedAt: performance.now(), stage: 'queued' });
+
     const controller = new AbortController();
-    abortRef.current = controller;
-    setView({ kind: 'running', startedAt: performance.now() });
-    const outcome = await requestRun({ ...snapshotRef.current, code: editor.getValue() }, controller.signal);
-    if (controller.signal.aborted) return; // cancel() has already said so
-    abortRef.current = null;
-    setView(outcome);
+    const stop = () => {
+      // Aborting the request makes the server kill the container.
+      controller.abort();
+      runIdRef.current++;
+      activeRef.current = null;
+    };
+    activeRef.current = {
+      cancel() {
+        stop();
+        setView({ kind: 'cancelled' });
+      },
+      drop: stop,
+    };
+    void streamRun(snapshot, controller.signal, (e) => {
+      if (!mine()) return;
+      if (e.type === 'stage') setView((v) => (v.kind === 'running' ? { ...v, stage: e.stage } : v));
+      else setLive((l) => ({ ...l, segments: append(l.segments, e.stream, e.text) }));
+    }).then((outcome) => {
+      if (!mine()) return; // cancelled or dropped: already said so
+      activeRef.current = null;
+      setView(outcome);
+    });
   }, []);
 
-  const cancel = useCallback(() => {
-    // Aborting the request makes the server kill the container.
-    abortRef.current?.abort();
-    abortRef.current = null;
-    setView({ kind: 'cancelled' });
-  }, []);
+  const cancel = useCallback(() => activeRef.current?.cancel(), []);
 
   // Ctrl/Cmd+Enter anywhere on the page; inside the editor Monaco's own keybinding handles it.
   useEffect(() => {
@@ -136,7 +174,7 @@ export function Playground() {
     if (!ex || !editorRef.current) return;
     editorRef.current.replaceAll(ex.code);
     if (ex.stdin !== undefined) changeStdin(ex.stdin);
-    setView({ kind: 'idle' });
+    showIdle();
   }
 
   /** Keeps the code of the language left behind, and brings back what was last written in the new one. */
@@ -148,7 +186,7 @@ export function Playground() {
     setLanguage(id);
     noteEdit({ language: id });
     editor.replaceAll(loadCodeFor(id) ?? next.example);
-    setView({ kind: 'idle' });
+    showIdle();
   }
 
   async function share() {
@@ -282,7 +320,12 @@ export function Playground() {
               placeholder="Input for the program (optional)"
             />
           </section>
-          <OutputPanel view={view} runKeys={runKeys} onGoto={(l, c) => editorRef.current?.revealAndFocus(l, c)} />
+          <OutputPanel
+            view={view}
+            live={live}
+            runKeys={runKeys}
+            onGoto={(l, c) => editorRef.current?.revealAndFocus(l, c)}
+          />
         </div>
       </main>
 
