@@ -1,37 +1,44 @@
 'use client';
-// The run: its status in words, its output as it arrives, and once it ends the result: timings,
-// stdout, stderr and compile problems.
+// The run: its status in words, its output as it arrives (in interactive runs, a console that takes
+// input), and once it ends the result: timings, stdout, stderr and compile problems.
 import { useEffect, useState } from 'react';
 import { STATUS_TEXT, type RunResult } from '@/lib/contract/compile-response';
-import { Console } from './console';
+import { Console, type InputState } from './console';
 import { DiagnosticsList } from './diagnostics-list';
 import { statusTone, statusWords, timings } from './format';
 import type { RunStage, RunView } from './run';
-import type { Segment } from './transcript';
+import { appendNote, endingNotes, type Segment } from './transcript';
 
-/** The output of the run on show, as it arrived. */
+/** The output of the run on show, as it arrived, and whether it was an interactive one. */
 export interface Live {
   /** Tells one run's console from the next one's. */
   runId: number;
+  interactive: boolean;
   segments: Segment[];
+  input: InputState;
 }
 
 interface Props {
   view: RunView;
   live: Live;
+  /** The mode the next run will use (for the hint before any run). */
+  interactiveMode: boolean;
   runKeys: string;
   onGoto: (line: number, column: number) => void;
+  onLine: (line: string) => void;
+  onEof: (rest: string) => void;
 }
 
 export function OutputPanel(props: Props) {
   const { view, live } = props;
-  // The console fills the panel and scrolls itself.
+  // The console fills the panel and scrolls itself, its input line staying in view.
   const consoleShown =
-    view.kind === 'running' || (view.kind !== 'idle' && view.kind !== 'result' && live.segments.length > 0);
+    view.kind === 'running' ||
+    (view.kind !== 'idle' && (live.interactive || (view.kind !== 'result' && live.segments.length > 0)));
   return (
     <section className="panel output-panel" aria-labelledby="output-heading">
       <header className="panel-head">
-        <h2 id="output-heading">Output</h2>
+        <h2 id="output-heading">{live.interactive && view.kind !== 'idle' ? 'Console' : 'Output'}</h2>
         <StatusBadge view={view} />
       </header>
       <div className={consoleShown ? 'panel-body with-console' : 'panel-body'} data-testid="output-panel">
@@ -52,13 +59,16 @@ function StatusBadge({ view }: { view: RunView }) {
   let text: React.ReactNode = 'Not run yet';
   if (view.kind === 'running') {
     tone = 'busy';
-    text = <Elapsed since={view.startedAt} words={STAGE_TEXT[view.stage]} />;
+    text = view.stopping ? 'Stopping…' : <Elapsed since={view.startedAt} words={STAGE_TEXT[view.stage]} />;
   } else if (view.kind === 'result') {
     tone = statusTone(view.result);
     text = statusWords(view.result);
   } else if (view.kind === 'http-error') {
     tone = 'bad';
     text = `Request failed (HTTP ${view.status})`;
+  } else if (view.kind === 'refused') {
+    tone = 'bad';
+    text = 'Run refused';
   } else if (view.kind === 'network-error') {
     tone = 'bad';
     text = 'Server unreachable';
@@ -89,33 +99,57 @@ function Elapsed({ since, words }: { since: number; words: string }) {
   );
 }
 
-function OutputBody({ view, live, runKeys, onGoto }: Props) {
+function OutputBody({ view, live, interactiveMode, runKeys, onGoto, onLine, onEof }: Props) {
   if (view.kind === 'idle') {
-    return (
+    return interactiveMode ? (
+      <p className="hint">
+        Interactive mode: press <strong>Run</strong> or <kbd>{runKeys}</kbd> and the program runs in a console here;
+        type its input as it asks for it.
+      </p>
+    ) : (
       <p className="hint">
         Press <strong>Run</strong> or <kbd>{runKeys}</kbd> to compile and run the program in a fresh sandbox.
       </p>
     );
   }
-  // The result is shown as it always was, from the RunResult alone: the output that streamed in
-  // while the program ran is not shown a second time.
-  if (view.kind === 'result') return <Result r={view.result} onGoto={onGoto} />;
+  // A normal run's result is shown as it always was, from the RunResult alone: the output that
+  // streamed in while it ran is not shown a second time.
+  if (view.kind === 'result' && !live.interactive) return <Result r={view.result} onGoto={onGoto} />;
 
-  // Otherwise the output as it came: while the run goes, and what arrived before a run ended without
-  // a result (cancelled, refused, cut off).
+  // Otherwise the console, in one place of the tree from the run's start to its end, so that its
+  // input line (and the keyboard focus in it) survives the result's arrival.
+  let before: React.ReactNode = null;
   let after: React.ReactNode = null;
+  let segments = live.segments;
   let emptyText = '(no output)';
-  let showConsole = live.segments.length > 0;
+  let showConsole = live.interactive || segments.length > 0;
   switch (view.kind) {
     case 'running':
       showConsole = true;
       emptyText = view.stage === 'running' ? 'No output yet…' : STAGE_TEXT[view.stage];
       break;
+    case 'result': {
+      const r = view.result;
+      const compiled = isCompiled(r);
+      before = <Timings r={r} />;
+      segments = endingNotes(r, segments).reduce(appendNote, segments);
+      if (!compiled) emptyText = 'The program did not run.';
+      after = (
+        <>
+          {r.Diagnostics.length > 0 && <DiagnosticsList diagnostics={r.Diagnostics} onGoto={onGoto} />}
+          {!compiled && r.ErrorString && <ErrorText title="Compiler output" text={r.ErrorString} />}
+        </>
+      );
+      break;
+    }
     case 'cancelled':
       after = <p className="hint">You stopped the run; its sandbox was thrown away.</p>;
       break;
     case 'network-error':
       after = <ErrorText title="Could not reach WebCompile" text={view.message} />;
+      break;
+    case 'refused':
+      after = <ErrorText title="The server refused the run" text={view.message} />;
       break;
     case 'http-error':
       after = (
@@ -128,7 +162,15 @@ function OutputBody({ view, live, runKeys, onGoto }: Props) {
   }
   return (
     <>
-      {showConsole && <Console key={live.runId} segments={live.segments} emptyText={emptyText} />}
+      {before}
+      {showConsole && (
+        <Console
+          key={live.runId}
+          segments={segments}
+          emptyText={emptyText}
+          input={live.interactive ? { state: live.input, onLine, onEof } : undefined}
+        />
+      )}
       {after}
     </>
   );

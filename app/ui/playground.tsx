@@ -1,18 +1,19 @@
 'use client';
 // The page's one interactive piece: it owns the program (code, stdin, language), the run in flight
-// (streamed: its output shows as it comes), its output and the last result, and wires the editor, the
-// toolbar and the output panel together.
+// (streamed, or interactive over a WebSocket), its output and the last result, and wires the editor,
+// the toolbar and the output panel together.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { CATALOGUE, MAIN_LANGUAGE } from '@/lib/languages/catalogue';
 import type { Diagnostic } from '@/lib/contract/diagnostic';
 import { CodeEditor, type EditorHandle } from './code-editor';
+import { openSession } from './interactive';
 import { OutputPanel, type Live } from './output-panel';
-import { streamRun, type RunView } from './run';
+import { streamRun, type OutputStream, type RunOutcome, type RunStage, type RunView } from './run';
 import { decodeFragment, isShareFragment, shareUrl, type Snapshot } from './share';
 import { SharePanel } from './share-panel';
 import { LanguageBadge, StatusLine } from './status-line';
 import { useLanguage, useLanguages } from './languages';
-import { loadCodeFor, loadDraft, saveCodeFor, saveDraft } from './storage';
+import { loadCodeFor, loadDraft, loadInteractive, saveCodeFor, saveDraft, saveInteractive } from './storage';
 import { useTheme } from './theme';
 import { ThemeToggle } from './theme-toggle';
 import { append } from './transcript';
@@ -20,12 +21,14 @@ import { append } from './transcript';
 const DEFAULT: Snapshot = { code: CATALOGUE[MAIN_LANGUAGE].example, stdin: '', language: MAIN_LANGUAGE };
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 const SAVE_DELAY_MS = 300;
-const NO_OUTPUT: Live = { runId: 0, segments: [] };
+const NO_OUTPUT: Live = { runId: 0, interactive: false, segments: [], input: 'over' };
 
 /** The run in flight: cancel() is the user's Cancel, drop() stops it for good without a word (the page moved on). */
 interface ActiveRun {
   cancel(): void;
   drop(): void;
+  send?(text: string): void;
+  eof?(): void;
 }
 
 export function Playground() {
@@ -35,6 +38,7 @@ export function Playground() {
   const [language, setLanguage] = useState(DEFAULT.language);
   const [view, setView] = useState<RunView>({ kind: 'idle' });
   const [live, setLive] = useState<Live>(NO_OUTPUT);
+  const [interactive, setInteractive] = useState(false);
   const [shared, setShared] = useState<{ url: string; copied: boolean } | null>(null);
   const [runKeys, setRunKeys] = useState('Ctrl+Enter');
   const [editorReady, setEditorReady] = useState(false);
@@ -47,6 +51,7 @@ export function Playground() {
   const editorRef = useRef<EditorHandle | null>(null);
   const activeRef = useRef<ActiveRun | null>(null);
   const runIdRef = useRef(0);
+  const interactiveRef = useRef(false);
   const snapshotRef = useRef<Snapshot>(DEFAULT);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const applyingShare = useRef(false);
@@ -92,6 +97,8 @@ export function Playground() {
     setInitial(start);
     setStdin(start.stdin);
     setLanguage(start.language);
+    interactiveRef.current = loadInteractive();
+    setInteractive(interactiveRef.current);
     if (/Mac|iPhone|iPad/.test(navigator.platform)) setRunKeys('⌘+Enter');
 
     // A share link pasted into this tab changes only the fragment: load it like a fresh page would.
@@ -123,9 +130,38 @@ export function Playground() {
     const snapshot = { ...snapshotRef.current, code: editor.getValue() };
     const runId = ++runIdRef.current;
     const mine = () => runIdRef.current === runId;
-    setLive({ runId, segments: [] });
-    setView({ kind: 'running', startedAt: performance.now(), stage: 'queued' });
+    const isInteractive = interactiveRef.current;
+    setLive({ runId, interactive: isInteractive, segments: [], input: 'open' });
+    setView({ kind: 'running', startedAt: performance.now(), stage: 'queued', stopping: false });
 
+    const onOutput = (stream: OutputStream, text: string) => {
+      if (mine()) setLive((l) => ({ ...l, segments: append(l.segments, stream, text) }));
+    };
+    const onStage = (stage: RunStage) => {
+      if (mine()) setView((v) => (v.kind === 'running' ? { ...v, stage } : v));
+    };
+    const finish = (outcome: RunOutcome) => {
+      if (!mine()) return; // cancelled or dropped: already said so
+      activeRef.current = null;
+      setLive((l) => ({ ...l, input: 'over' }));
+      setView(outcome);
+    };
+
+    if (isInteractive) {
+      const session = openSession(snapshot, { onStage, onOutput, onEnd: finish });
+      activeRef.current = {
+        // SIGKILL: the server answers with a cancelled result, which ends the run as any result does.
+        cancel() {
+          session.kill();
+          setLive((l) => ({ ...l, input: 'over' }));
+          setView((v) => (v.kind === 'running' ? { ...v, stopping: true } : v));
+        },
+        drop: () => session.close(),
+        send: (text) => session.send(text),
+        eof: () => session.eof(),
+      };
+      return;
+    }
     const controller = new AbortController();
     const stop = () => {
       // Aborting the request makes the server kill the container.
@@ -140,18 +176,37 @@ export function Playground() {
       },
       drop: stop,
     };
-    void streamRun(snapshot, controller.signal, (e) => {
-      if (!mine()) return;
-      if (e.type === 'stage') setView((v) => (v.kind === 'running' ? { ...v, stage: e.stage } : v));
-      else setLive((l) => ({ ...l, segments: append(l.segments, e.stream, e.text) }));
-    }).then((outcome) => {
-      if (!mine()) return; // cancelled or dropped: already said so
-      activeRef.current = null;
-      setView(outcome);
-    });
+    void streamRun(snapshot, controller.signal, (e) =>
+      e.type === 'stage' ? onStage(e.stage) : onOutput(e.stream, e.text),
+    ).then(finish);
   }, []);
 
   const cancel = useCallback(() => activeRef.current?.cancel(), []);
+
+  /** A line typed into the console: to the program with its newline, and into the transcript as input. */
+  const sendLine = useCallback((line: string) => {
+    const active = activeRef.current;
+    if (!active?.send) return;
+    active.send(line + '\n');
+    setLive((l) => ({ ...l, segments: append(l.segments, 'stdin', line + '\n') }));
+  }, []);
+
+  const endInput = useCallback((rest: string) => {
+    const active = activeRef.current;
+    if (!active?.eof) return;
+    if (rest) {
+      active.send?.(rest);
+      setLive((l) => ({ ...l, segments: append(l.segments, 'stdin', rest) }));
+    }
+    active.eof();
+    setLive((l) => ({ ...l, input: l.input === 'open' ? 'eof' : l.input }));
+  }, []);
+
+  function toggleInteractive(on: boolean) {
+    interactiveRef.current = on;
+    setInteractive(on);
+    saveInteractive(on);
+  }
 
   // Ctrl/Cmd+Enter anywhere on the page; inside the editor Monaco's own keybinding handles it.
   useEffect(() => {
@@ -272,12 +327,31 @@ export function Playground() {
             className={running ? 'btn run cancel' : 'btn run'}
             data-testid="run-button"
             onClick={running ? cancel : run}
-            disabled={!editorReady}
+            disabled={!editorReady || (running && view.stopping)}
             aria-keyshortcuts="Control+Enter Meta+Enter"
           >
-            {running ? 'Cancel' : 'Run'}
+            {running ? (view.stopping ? 'Stopping…' : 'Cancel') : 'Run'}
             {!running && <kbd aria-hidden="true">{runKeys}</kbd>}
           </button>
+          <label
+            className="switch"
+            title="Run the program in a console that takes its input as it runs"
+            data-disabled={running || undefined}
+          >
+            <input
+              type="checkbox"
+              role="switch"
+              data-testid="interactive-toggle"
+              checked={interactive}
+              onChange={(e) => toggleInteractive(e.target.checked)}
+              disabled={running}
+              aria-describedby="interactive-desc"
+            />
+            Interactive
+            <span id="interactive-desc" className="visually-hidden">
+              Run opens a console: the program&apos;s output as it comes, and a line to type its input.
+            </span>
+          </label>
         </div>
         {shared && <SharePanel url={shared.url} copied={shared.copied} onClose={closeShare} />}
       </header>
@@ -308,7 +382,11 @@ export function Playground() {
               <h2>
                 <label htmlFor="stdin">stdin</label>
               </h2>
-              <span className="muted">{languageInfo?.stdinHint ?? "the program's standard input"}</span>
+              <span className="muted" id="stdin-hint">
+                {interactive
+                  ? 'not used in interactive mode: type the input into the console'
+                  : (languageInfo?.stdinHint ?? "the program's standard input")}
+              </span>
             </div>
             <textarea
               id="stdin"
@@ -318,13 +396,18 @@ export function Playground() {
               rows={4}
               spellCheck={false}
               placeholder="Input for the program (optional)"
+              disabled={interactive}
+              aria-describedby="stdin-hint"
             />
           </section>
           <OutputPanel
             view={view}
             live={live}
+            interactiveMode={interactive}
             runKeys={runKeys}
             onGoto={(l, c) => editorRef.current?.revealAndFocus(l, c)}
+            onLine={sendLine}
+            onEof={endInput}
           />
         </div>
       </main>

@@ -8,6 +8,8 @@ export type RunOutcome =
   | { kind: 'result'; result: RunResult }
   | { kind: 'http-error'; status: number; message: string; retryAfterS: number | null }
   | { kind: 'network-error'; message: string }
+  /** An interactive run the server turned down after the connection opened (its `error` message). */
+  | { kind: 'refused'; message: string }
   | { kind: 'cancelled' };
 
 /** Where a run in flight is: waiting for its turn, compiling, or running the program. */
@@ -130,4 +132,5 @@ function errorText(e: unknown): string {
 }
 
 /** What the output panel shows: nothing yet, a run in flight, or how the last one ended. */
-export type RunView = { kind: 'idle' } | { kind: 'running'; startedAt: number; stage: RunStage } | RunOutcome;
+export type RunView =
+  { kind: 'idle' } | { kind: 'running'; startedAt: number; stage: RunStage; stopping: boolean } | RunOutcome;

@@ -1,4 +1,5 @@
-// The draft (code, stdin, language) lives in localStorage so a reload or a closed tab loses nothing.
+// The draft (code, stdin, language) and the page's settings live in localStorage so a reload or a
+// closed tab loses nothing.
 // Storage can be missing or full (private windows, quotas): every access is allowed to fail.
 import { asSnapshot, type Snapshot } from './share';
 
@@ -47,4 +48,15 @@ export function loadCodeFor(language: string): string | null {
 
 export function saveCodeFor(language: string, code: string): void {
   writeSetting(CODE_KEY + language, code);
+}
+
+const INTERACTIVE_KEY = 'webcompile:interactive';
+
+/** Whether Run opens an interactive console (remembered per browser; off unless chosen). */
+export function loadInteractive(): boolean {
+  return readSetting(INTERACTIVE_KEY) === 'on';
+}
+
+export function saveInteractive(on: boolean): void {
+  writeSetting(INTERACTIVE_KEY, on ? 'on' : null);
 }
