@@ -57,7 +57,15 @@ describe('buildResult', () => {
   it('an exit 0 is ok, with the measures from the agent and ours', () => {
     const r = build('python', null, sandbox('finished'));
     expect(r).toMatchObject({ status: 'ok', compile: null, message: '', timedOut: false, queueMs: 3, latencyMs: 100 });
-    expect(r.run).toEqual({ stdout: 'out\n', stderr: '', exitCode: 0, signal: null, ms: 40, cpuTimeMs: 12, memoryKb: 9000 });
+    expect(r.run).toEqual({
+      stdout: 'out\n',
+      stderr: '',
+      exitCode: 0,
+      signal: null,
+      ms: 40,
+      cpuTimeMs: 12,
+      memoryKb: 9000,
+    });
   });
 
   it('the kernel counts decide over the exit code: OOM kills are memory_limit, pids hits process_limit', () => {
