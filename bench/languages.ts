@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type Dockerode from 'dockerode';
 import type { Config } from '../lib/config/config';
-import { imageFor, LANGUAGES, limitsFor } from '../lib/core/languages';
+import { commandsFor, imageFor, LANGUAGES, limitsFor } from '../lib/core/languages';
 import { sandboxCreateOptions } from '../lib/engine/sandbox-spec';
 import { HELLO_WORLD } from '../lib/languages/hello-world';
 import { SampleWindow } from '../lib/observability/samples';
@@ -67,8 +67,9 @@ const NAIVE_COMPILE: Record<string, string[]> = {
 /** The language's naive compile and run, by exec in a running container of its image. */
 async function floorOnce(container: Dockerode.Container, language: string): Promise<void> {
   const l = LANGUAGES[language];
-  const compile = NAIVE_COMPILE[language] ?? l.compile;
-  const steps = [`cat > ${l.sourceFile}`, ...(compile ? [quote(compile)] : []), quote(l.run)];
+  const commands = commandsFor(l);
+  const compile = NAIVE_COMPILE[language] ?? commands.compile;
+  const steps = [`cat > ${l.sourceFile}`, ...(compile ? [quote(compile)] : []), quote(commands.run)];
   // /work is a link into the /tmp tmpfs in our images.
   const out = await execWithInput(
     container,
@@ -106,15 +107,15 @@ export async function languagesBench(
       const l = LANGUAGES[language];
       rows.push({
         language,
-        compiled: Boolean(l.compile),
+        compiled: l.compiled,
         p50: p(total, 50),
         p95: p(total, 95),
-        compileMs: l.compile ? p(compile, 50) : null,
+        compileMs: l.compiled ? p(compile, 50) : null,
         runMs: p(run, 50),
         floor: null,
       });
       console.error(
-        `  ${language}: p50 ${p(total, 50)} ms (compile ${l.compile ? p(compile, 50) : '–'}, run ${p(run, 50)})`,
+        `  ${language}: p50 ${p(total, 50)} ms (compile ${l.compiled ? p(compile, 50) : '–'}, run ${p(run, 50)})`,
       );
     }
   } finally {

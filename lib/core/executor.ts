@@ -23,7 +23,7 @@ import { ExecutionError } from './errors';
 import type { EventListener, ExecutionEvent } from './events';
 import type { LiveInput } from './live-input';
 import type { Images } from './images';
-import { LANGUAGES, limitsFor, type Language } from './languages';
+import { commandsFor, LANGUAGES, limitsFor, type Language } from './languages';
 import { ENGINE_UNAVAILABLE, fromPoolError, isEngineFailure } from './pool-errors';
 import type { ExecutionRequest } from './request';
 import { reportedExitCode, type CompileReport, type ExecutionResult } from './result';
@@ -104,7 +104,10 @@ export class Executor {
       });
     }
     if (this.closing) throw new ExecutionError('shutting_down', 'the service is shutting down');
-    if (req.files.length !== 1) throw new ExecutionError('invalid_request', 'exactly one source file is supported');
+    if (req.files.length === 0) throw new ExecutionError('invalid_request', 'a program needs at least one file');
+    if (req.files.length > 1 && req.files.some((f) => f.name === undefined)) {
+      throw new ExecutionError('invalid_request', 'every file of a program of several files needs a name');
+    }
     const language = LANGUAGES[req.language];
     const job: Job = {
       req,
@@ -149,6 +152,12 @@ export class Executor {
   private async inTurn(job: Job, pool: SandboxPool, waitLeft: number): Promise<ExecutionResult> {
     const { language, limits, req } = job;
     const sources = req.files.map((f) => ({ path: f.name ?? language.sourceFile, content: f.content }));
+    const commands = commandsFor(
+      language,
+      sources.map((f) => f.path),
+    );
+    // The arguments are the run's alone: the compile (and its cache key) never sees them.
+    const run = [...commands.run, ...(req.args ?? [])];
     const progress = new Progress(job, (output) => this.diagnostics(language, output));
     const finish = (warm: CompileStage | null, sandbox: SandboxRun | null, queueMs: number, warmSpentMs = 0) =>
       progress.settle(
@@ -166,11 +175,8 @@ export class Executor {
     // 1. Compile on a warm compiler (or take it from the cache), when the language has one.
     let sandboxJob: SandboxJob = {
       files: Object.fromEntries(sources.map((f) => [f.path, f.content])),
-      compile: language.compile,
-      run:
-        job.opts.live && language.lineBufferedEnv
-          ? ['env', ...language.lineBufferedEnv, ...language.run]
-          : language.run,
+      compile: commands.compile,
+      run: job.opts.live && language.lineBufferedEnv ? ['env', ...language.lineBufferedEnv, ...run] : run,
       stdin: req.stdin,
       input: job.opts.input,
       limits,
@@ -273,6 +279,7 @@ export class Executor {
     m.observe('run', r.run?.ms ?? null);
     m.observe('total', r.latencyMs);
     const source = job.req.files[0].content;
+    const codeBytes = job.req.files.reduce((sum, f) => sum + Buffer.byteLength(f.content), 0);
     this.d.logger.info({
       event: 'request',
       client: job.req.client,
@@ -287,8 +294,9 @@ export class Executor {
       cpuMs: r.run?.cpuTimeMs ?? null,
       memoryKb: r.run?.memoryKb ?? null,
       truncated: r.truncated,
-      codeBytes: Buffer.byteLength(source),
-      ...(this.d.config.logSource ? { code: source, stdin: job.req.stdin } : {}),
+      files: job.req.files.length,
+      codeBytes,
+      ...(this.d.config.logSource ? { code: String(source), stdin: job.req.stdin, args: job.req.args } : {}),
     });
   }
 }

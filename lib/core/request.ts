@@ -2,15 +2,21 @@
 // (lib/http) turn their requests into this.
 
 export interface SourceFile {
-  /** The file's name in /work; the language's own source file when absent. */
+  /** The file's path in /work (relative, `/` between folders); the language's own source file when absent. */
   name?: string;
-  content: string;
+  /** Text is written as UTF-8; bytes as they are (a data file). */
+  content: string | Buffer;
 }
 
 export interface ExecutionRequest {
   language: string;
-  /** The program. Today exactly one file: the language's source file. */
+  /**
+   * The program: the entry point first (the only file may leave its name out: the language's source
+   * file), then the files it builds with or reads, each with its own name. The front door checks them.
+   */
   files: SourceFile[];
+  /** The program's command-line arguments, appended to the language's run argv (no shell). */
+  args?: string[];
   stdin: string;
   limits: {
     /** Run time limit (the compile has its own, from the config); an interactive run's wall-clock limit. */

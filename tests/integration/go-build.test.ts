@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/config';
-import { imageFor, LANGUAGES, limitsFor } from '@/lib/core/languages';
+import { commandsFor, imageFor, LANGUAGES, limitsFor } from '@/lib/core/languages';
 import { FrameSplitter } from '@/lib/engine/demux';
 import { sandboxCreateOptions } from '@/lib/engine/sandbox-spec';
 import { readSeccompProfile } from '@/lib/engine/seccomp';
@@ -83,7 +83,7 @@ afterAll(async () => {
 
 describe('wc-go-build is go build', () => {
   it('is the Go compile step', () => {
-    expect(LANGUAGES.go.compile).toEqual(['wc-go-build']);
+    expect(commandsFor(LANGUAGES.go).compile).toEqual(['wc-go-build', 'main.go']);
   });
 
   it.each(PROGRAMS)('%s', async (_what, source, fast) => {

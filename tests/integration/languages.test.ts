@@ -2,7 +2,7 @@
 // world, a compile error where it compiles, and a runtime error. One server for the file, one ready
 // container per language.
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '@/lib/core/languages';
+import { commandsFor, LANGUAGES } from '@/lib/core/languages';
 import { HELLO_WORLD } from '@/lib/languages/hello-world';
 import { compile, GVISOR, useServer } from './helpers/server';
 
@@ -128,7 +128,7 @@ it('GET /api/languages lists every language with the version its image reports',
   expect(list.map((l) => l.id)).toEqual(Object.keys(LANGUAGES));
   for (const l of list) {
     expect(l.version, l.id).toMatch(/\d+\.\d+/);
-    expect(l.compiled, l.id).toBe(Boolean(LANGUAGES[l.id].compile));
+    expect(l.compiled, l.id).toBe(Boolean(commandsFor(LANGUAGES[l.id]).compile));
   }
 });
 

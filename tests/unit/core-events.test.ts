@@ -2,7 +2,7 @@
 // in the sandbox, on a warm compiler), and how output chunks are decoded on their way to the client.
 
 import { describe, expect, it, vi } from 'vitest';
-import { LANGUAGES } from '@/lib/core/languages';
+import { commandsFor, LANGUAGES } from '@/lib/core/languages';
 import {
   chunks,
   COMPILED_RUN,
@@ -70,7 +70,7 @@ describe('Executor events', () => {
       message: "unused variable 'x'",
     };
     expect(events[2]).toMatchObject({ type: 'compile_finished', exitCode: 0, cached: false, diagnostics: [warning] });
-    expect(core.jobs[0].job.compile).toEqual(LANGUAGES.c.compile);
+    expect(core.jobs[0].job.compile).toEqual(commandsFor(LANGUAGES.c).compile);
     expect(result).toMatchObject({ status: 'ok', diagnostics: [warning], run: { stdout: '42\n' } });
   });
 

@@ -3,7 +3,7 @@
 // the cache answers a repeated compile, and a busy or slow warm compiler hands the compile to the sandbox.
 
 import { describe, expect, it, vi } from 'vitest';
-import { LANGUAGES } from '@/lib/core/languages';
+import { commandsFor, LANGUAGES } from '@/lib/core/languages';
 import type { CompilerReply } from './helpers/fake-engine';
 import { eventTypes, makeCore, startAndRun, useFakeTimers } from './helpers/core-fixture';
 
@@ -71,7 +71,7 @@ describe('Executor with warm compilers', () => {
     await core.start();
     const s = core.submit(core.request('csharp', 'class P {}'));
     await vi.advanceTimersByTimeAsync(3000);
-    expect(core.jobs.map((j) => j.job.compile)).toEqual([LANGUAGES.csharp.compile]);
+    expect(core.jobs.map((j) => j.job.compile)).toEqual([commandsFor(LANGUAGES.csharp).compile]);
     await vi.advanceTimersByTimeAsync(1999);
     expect(s.outcome.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
@@ -86,11 +86,14 @@ describe('Executor with warm compilers', () => {
     const core = makeCore({ compiler: () => ({ afterMs: 20, exitCode: 255, messages: 'error CS0000: internal' }) });
     const first = await startAndRun(core, core.request('csharp', 'class P {}'));
     expect(first.outcome.result).toMatchObject({ status: 'ok', compile: { cached: false } });
-    expect(core.jobs.map((j) => j.job.compile)).toEqual([LANGUAGES.csharp.compile]);
+    expect(core.jobs.map((j) => j.job.compile)).toEqual([commandsFor(LANGUAGES.csharp).compile]);
     expect(core.metrics.warmFallbackCounts).toEqual({ busy: 0, timeout: 0, declined: 1 });
     await startAndRun(core, core.request('csharp', 'class P {}'));
     expect(core.compiles).toHaveLength(2); // asked again: nothing was cached
-    expect(core.jobs.map((j) => j.job.compile)).toEqual([LANGUAGES.csharp.compile, LANGUAGES.csharp.compile]);
+    expect(core.jobs.map((j) => j.job.compile)).toEqual([
+      commandsFor(LANGUAGES.csharp).compile,
+      commandsFor(LANGUAGES.csharp).compile,
+    ]);
   });
 
   it('no warm compiler free within the compiler wait: the sandbox compiles, with the whole compile limit', async () => {
@@ -106,7 +109,7 @@ describe('Executor with warm compilers', () => {
     expect(core.jobs).toEqual([]);
     await vi.advanceTimersByTimeAsync(100);
     expect(s.outcome.result).toMatchObject({ status: 'ok', compile: { cached: false } });
-    expect(core.jobs.map((j) => j.job.compile)).toEqual([LANGUAGES.csharp.compile]);
+    expect(core.jobs.map((j) => j.job.compile)).toEqual([commandsFor(LANGUAGES.csharp).compile]);
     expect(core.compiles.map((c) => c.source)).toEqual(['slow']);
     expect(core.metrics.warmFallbackCounts).toEqual({ busy: 1, timeout: 0, declined: 0 });
   });

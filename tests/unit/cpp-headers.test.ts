@@ -3,10 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { CXX_FLAGS, LANGUAGES } from '@/lib/core/languages';
+import { commandsFor, CXX_FLAGS, LANGUAGES } from '@/lib/core/languages';
 
 it("precompiles the C++ standard headers with the C++ compile's own flags", () => {
   const dockerfile = fs.readFileSync(path.resolve(__dirname, '../../images/cpp/Dockerfile'), 'utf8');
   expect(/F='([^']*)'/.exec(dockerfile)?.[1]).toBe(CXX_FLAGS.join(' '));
-  expect(LANGUAGES.cpp.compile!.slice(1, 1 + CXX_FLAGS.length)).toEqual(CXX_FLAGS);
+  for (const paths of [['main.cpp'], ['main.cpp', 'a.cc', 'b.cxx', 'a.h', 'b.hpp']]) {
+    expect(commandsFor(LANGUAGES.cpp, paths).compile!.slice(1, 1 + CXX_FLAGS.length)).toEqual(CXX_FLAGS);
+  }
 });

@@ -5,7 +5,7 @@ import ts from 'typescript';
 import { HELLO_WORLD } from '@/lib/languages/hello-world';
 import { describe, expect, it } from 'vitest';
 import { defaults } from '@/lib/config/config';
-import { LANGUAGES, limitsFor, MAIN_LANGUAGE } from '@/lib/core/languages';
+import { commandsFor, LANGUAGES, limitsFor, MAIN_LANGUAGE } from '@/lib/core/languages';
 import { CATALOGUE, LANGUAGE_IDS } from '@/lib/languages/catalogue';
 
 const images = path.join(__dirname, '../../images');
@@ -22,10 +22,10 @@ describe('the language registry', () => {
     const l = LANGUAGES[id];
     expect(l.id).toBe(id);
     expect(l.name && l.monaco && l.sourceFile && l.example).toBeTruthy();
-    expect(l.run.length).toBeGreaterThan(0);
+    expect(commandsFor(l).run.length).toBeGreaterThan(0);
     // Files land in /work by name: no folders, nothing hidden.
     expect(l.sourceFile).toMatch(/^[A-Za-z][\w.]*$/);
-    if (l.parseDiagnostics) expect(l.compile).toBeDefined();
+    if (l.parseDiagnostics) expect(commandsFor(l).compile).toBeDefined();
   });
 
   it.each(Object.keys(LANGUAGES))('%s: the Dockerfile builds offline, writes its version, runs as the runner', (id) => {
@@ -65,7 +65,7 @@ describe('the catalogue', () => {
   });
 
   it.each(LANGUAGE_IDS)('%s: says it is compiled exactly when the registry compiles it', (id) => {
-    expect(CATALOGUE[id].compiled).toBe(Boolean(LANGUAGES[id].compile));
+    expect(CATALOGUE[id].compiled).toBe(Boolean(commandsFor(LANGUAGES[id]).compile));
   });
 
   it.each(LANGUAGE_IDS)('%s: has a stdin hint and an examples menu that holds its sum program', (id) => {
