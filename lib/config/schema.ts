@@ -161,6 +161,18 @@ export const SETTINGS = {
   ),
   maxCodeBytes: plain('WEBCOMPILE_MAX_CODE_BYTES', 'largest source (413 beyond)', int(64 * 1024, 1)),
   maxStdinBytes: plain('WEBCOMPILE_MAX_STDIN_BYTES', 'largest stdin (413 beyond)', int(64 * 1024, 0)),
+  // The sandbox agent takes at most 256 arguments a step: a compile names every file, a run every argument.
+  maxFiles: plain(
+    'WEBCOMPILE_MAX_FILES',
+    'most files a request may send in `files` (together at most `WEBCOMPILE_MAX_CODE_BYTES`)',
+    int(32, 1, 200),
+  ),
+  maxArgs: plain('WEBCOMPILE_MAX_ARGS', 'most command-line arguments a request may give the program', int(64, 0, 200)),
+  maxArgsBytes: plain(
+    'WEBCOMPILE_MAX_ARGS_BYTES',
+    'largest command-line arguments, all together (413 beyond)',
+    int(16 * 1024, 0, 1024 * 1024),
+  ),
   memoryMb: plain(
     'WEBCOMPILE_MEMORY_MB',
     'sandbox memory limit (swap set equal: no swap); C++ and Rust get at least 512 for their compilers',

@@ -7,7 +7,7 @@ import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
 import { clientAddress } from './client-address';
-import { parseCompileRequest, type CompileRequest } from './compile-request';
+import { fileContent, parseCompileRequest, type CompileRequest } from './compile-request';
 import { streamCompile, wantsEventStream } from './compile-stream';
 import { corsHeaders } from './cors';
 import { toSeedResponse } from './seed-response';
@@ -64,7 +64,11 @@ export function refusal(e: unknown): ApiError {
 function toExecutionRequest(req: CompileRequest, client: string): ExecutionRequest {
   return {
     language: req.language,
-    files: [{ content: req.code }],
+    // `code` is the language's own source file; `files` are named, the entry point first.
+    files: req.files
+      ? req.files.map((f) => ({ name: f.name, content: fileContent(f) }))
+      : [{ content: req.code ?? '' }],
+    args: req.args,
     stdin: req.stdin,
     limits: { timeoutMs: req.timeoutMs },
     client,

@@ -3,6 +3,7 @@
 // which can also describe the body (JSON Schema, OpenAPI). Everything happens inside one try, so any
 // malformed input becomes a 4xx ApiError, never a 500.
 
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { Config } from '../config/config';
 import { LANGUAGES, MAIN_LANGUAGE } from '../core/languages';
@@ -10,14 +11,29 @@ import { ApiError } from './api-error';
 
 export type CompileRequest = z.output<ReturnType<typeof compileBodySchema>>;
 
-type Limits = Pick<Config, 'maxCodeBytes' | 'maxStdinBytes' | 'timeoutMs' | 'maxTimeoutMs' | 'languages'>;
+type Limits = Pick<
+  Config,
+  | 'maxCodeBytes'
+  | 'maxStdinBytes'
+  | 'timeoutMs'
+  | 'maxTimeoutMs'
+  | 'languages'
+  | 'maxFiles'
+  | 'maxArgs'
+  | 'maxArgsBytes'
+>;
+
+/** The longest file name (a path, folders included). */
+export const MAX_NAME_LENGTH = 255;
 
 /**
- * Room for field names, quoting and escapes around the code and stdin: JSON may write each byte as a
- * 6-character \u escape (control characters always are), a url-encoded form each byte as a 3-character %XX.
+ * Room for field names, quoting and escapes around the code (or files), stdin and args: JSON may
+ * write each byte as a 6-character \u escape (control characters always are), a url-encoded form
+ * each byte as a 3-character %XX; base64 is 4 characters for 3 bytes. Each file's name and each
+ * argument's quotes get their own room.
  */
 function bodyLimit(l: Limits): number {
-  return 6 * (l.maxCodeBytes + l.maxStdinBytes) + 64 * 1024;
+  return 6 * (l.maxCodeBytes + l.maxStdinBytes + l.maxArgsBytes) + 64 * 1024 + l.maxFiles * 2048 + l.maxArgs * 8;
 }
 
 async function readBody(request: Request, limit: number): Promise<Buffer> {
@@ -90,12 +106,65 @@ const tooLarge = (what: string, max: number) => ({
 
 const WHOLE_MS = 'field "timeoutMs" must be a whole number of milliseconds';
 
+/** A string with a lone surrogate has no UTF-8 form: it would arrive with U+FFFD in its place. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const shown = (name: string) => JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}...` : name);
+
+/** Why a file name is not a plain relative path (segments of letters, digits, ".", "_", "-"), or undefined. */
+export function fileNameProblem(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  if (name.startsWith('/')) return "is an absolute path; names are relative to the program's folder";
+  if (/[^A-Za-z0-9._/-]/.test(name)) return 'may hold only letters, digits, ".", "_", "-", and "/" between folders';
+  const segments = name.split('/');
+  if (segments.includes('..')) return 'has a ".." segment';
+  if (segments.includes('.')) return 'has a "." segment';
+  if (segments.includes('')) return 'has an empty segment';
+  // It would reach a compiler's command line as an option.
+  if (name.startsWith('-')) return 'starts with "-"';
+  return undefined;
+}
+
+/** The size of a file's content once decoded. */
+function decodedBytes(f: { content: string; encoding?: string }): number {
+  if (f.encoding !== 'base64') return Buffer.byteLength(f.content);
+  return (f.content.length / 4) * 3 - (f.content.endsWith('==') ? 2 : f.content.endsWith('=') ? 1 : 0);
+}
+
+/** A file's content as the program gets it: text as UTF-8, base64 decoded to its bytes. */
+export function fileContent(f: RequestFile): string | Buffer {
+  return f.encoding === 'base64' ? Buffer.from(f.content, 'base64') : f.content;
+}
+
+/** `files[2]` for an issue at ['files', 2, ...]. */
+const at = (path: PropertyKey[] | undefined, field: string) =>
+  path && path.length >= 2 ? `${field}[${String(path[1])}]` : field;
+
 // What does not depend on the limits is built once; compileBodySchema adds the limits.
 const code = z
   .string({ error: (issue) => (issue.input === undefined ? 'missing field "code"' : 'field "code" must be a string') })
   .refine((c) => c.trim() !== '', { error: 'field "code" is empty', abort: true });
 const language = z.string({ error: 'field "language" must be a string' });
 const stdin = z.string({ error: 'field "stdin" must be a string' });
+const file = z.object(
+  {
+    name: z.string({ error: (issue) => `${at(issue.path, 'files')}: "name" must be a string` }),
+    content: z.string({ error: (issue) => `${at(issue.path, 'files')}: "content" must be a string` }),
+    encoding: z
+      .enum(['utf8', 'base64'], {
+        error: (issue) => `${at(issue.path, 'files')}: "encoding" must be "utf8" or "base64"`,
+      })
+      .optional(),
+  },
+  { error: (issue) => `${at(issue.path, 'files')} must be an object like {"name": "main.py", "content": "..."}` },
+);
+/** One file of a request's `files`, as sent (its content still in its encoding). */
+export type RequestFile = z.output<typeof file>;
+
+const args = z.array(z.string({ error: (issue) => `${at(issue.path, 'args')} must be a string` }), {
+  error: 'field "args" must be an array of strings',
+});
 /** A form sends timeoutMs as a string ('' = the default); JSON may too. */
 const timeoutInput = z
   .union([z.number(), z.string()], { error: WHOLE_MS })
@@ -111,20 +180,103 @@ const wholeMs = z.number({ error: WHOLE_MS }).refine(Number.isInteger, { error: 
 export function compileBodySchema(l: Limits) {
   const enabled = l.languages.filter((id) => Object.hasOwn(LANGUAGES, id));
   const range = `field "timeoutMs" must be between 1 and ${l.maxTimeoutMs}`;
-  return z.object({
-    code: code.refine((c) => Buffer.byteLength(c) <= l.maxCodeBytes, tooLarge('code', l.maxCodeBytes)),
-    language: language
-      .refine((id) => enabled.includes(id), {
-        error: (issue) => `unknown language "${String(issue.input)}"; known: ${enabled.join(', ')}`,
-        params: { extra: { Reason: 'unknown_language', Languages: enabled } } satisfies IssueParams,
-      })
-      // A prefault is checked like a value sent: a config may leave the main language out.
-      .prefault(MAIN_LANGUAGE),
-    stdin: stdin.refine((s) => Buffer.byteLength(s) <= l.maxStdinBytes, tooLarge('stdin', l.maxStdinBytes)).default(''),
-    timeoutMs: timeoutInput.pipe(
-      wholeMs.min(1, { error: range }).max(l.maxTimeoutMs, { error: range }).default(l.timeoutMs),
-    ),
-  });
+  return z
+    .object({
+      code: code.refine((c) => Buffer.byteLength(c) <= l.maxCodeBytes, tooLarge('code', l.maxCodeBytes)).optional(),
+      files: z
+        .array(file, { error: 'field "files" must be an array of {"name", "content"} objects' })
+        .check((ctx) =>
+          checkFiles(ctx.value, l, (message, params) =>
+            ctx.issues.push({ code: 'custom', message, input: ctx.value, params }),
+          ),
+        )
+        .optional(),
+      language: language
+        .refine((id) => enabled.includes(id), {
+          error: (issue) => `unknown language "${String(issue.input)}"; known: ${enabled.join(', ')}`,
+          params: { extra: { Reason: 'unknown_language', Languages: enabled } } satisfies IssueParams,
+        })
+        // A prefault is checked like a value sent: a config may leave the main language out.
+        .prefault(MAIN_LANGUAGE),
+      stdin: stdin
+        .refine((s) => Buffer.byteLength(s) <= l.maxStdinBytes, tooLarge('stdin', l.maxStdinBytes))
+        .default(''),
+      timeoutMs: timeoutInput.pipe(
+        wholeMs.min(1, { error: range }).max(l.maxTimeoutMs, { error: range }).default(l.timeoutMs),
+      ),
+      args: args
+        .check((ctx) =>
+          checkArgs(ctx.value, l, (message, params) =>
+            ctx.issues.push({ code: 'custom', message, input: ctx.value, params }),
+          ),
+        )
+        .optional(),
+    })
+    .check((ctx) => {
+      const { code, files, language } = ctx.value;
+      const fail = (message: string) => ctx.issues.push({ code: 'custom', message, input: ctx.value });
+      if (code !== undefined && files !== undefined) fail('send either "code" or "files", not both');
+      else if (code === undefined && files === undefined) fail('missing field "code"');
+      else if (files) {
+        const problem = sourceProblem(files, LANGUAGES[language].sourceExtensions);
+        if (problem) fail(problem);
+      }
+    });
+}
+
+type Fail = (message: string, params?: IssueParams) => void;
+
+/** The checks of `files` that look at them together: count, names, encodings, total size. */
+function checkFiles(files: RequestFile[], l: Limits, fail: Fail): void {
+  if (files.length === 0) return fail('field "files" is empty');
+  if (files.length > l.maxFiles) return fail(`too many files: ${files.length} (at most ${l.maxFiles})`);
+  const names = new Set<string>();
+  let total = 0;
+  for (const f of files) {
+    const problem = fileNameProblem(f.name);
+    if (problem) return fail(`file name ${shown(f.name)} ${problem}`);
+    if (names.has(f.name)) return fail(`file ${shown(f.name)} is given twice`);
+    names.add(f.name);
+    if (f.encoding === 'base64' ? !BASE64.test(f.content) : LONE_SURROGATE.test(f.content)) {
+      return fail(
+        f.encoding === 'base64'
+          ? `file ${shown(f.name)}: "content" is not valid base64`
+          : `file ${shown(f.name)}: "content" is not valid Unicode text (a lone surrogate); send bytes as base64`,
+      );
+    }
+    total += decodedBytes(f);
+    if (total > l.maxCodeBytes) {
+      return fail(`files are larger than ${l.maxCodeBytes} bytes in all (at ${shown(f.name)})`, { status: 413 });
+    }
+  }
+  // The sandbox makes a folder of each name's folders: none may be a file.
+  for (const name of names) {
+    for (let i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
+      if (names.has(name.slice(0, i))) return fail(`file ${shown(name)} is inside the file ${shown(name.slice(0, i))}`);
+    }
+  }
+}
+
+/** A source file (the entry, or a file of one of the language's source extensions) must be UTF-8. */
+function sourceProblem(files: RequestFile[], extensions: readonly string[]): string | undefined {
+  const bad = files.find(
+    (f, i) =>
+      f.encoding === 'base64' &&
+      (i === 0 || extensions.some((e) => f.name.endsWith(e))) &&
+      !isUtf8(Buffer.from(f.content, 'base64')),
+  );
+  return bad && `file ${shown(bad.name)} is a source file and is not UTF-8`;
+}
+
+function checkArgs(list: string[], l: Limits, fail: Fail): void {
+  if (list.length > l.maxArgs) return fail(`too many args: ${list.length} (at most ${l.maxArgs})`);
+  let total = 0;
+  for (const [i, a] of list.entries()) {
+    if (a.includes('\0')) return fail(`args[${i}] holds a NUL character`);
+    if (LONE_SURROGATE.test(a)) return fail(`args[${i}] is not valid Unicode text (a lone surrogate)`);
+    total += Buffer.byteLength(a);
+  }
+  if (total > l.maxArgsBytes) return fail(`args are larger than ${l.maxArgsBytes} bytes in all`, { status: 413 });
 }
 
 /** Built once per limits object: the server passes the same config to every request. */

@@ -186,7 +186,7 @@ describe('parseCompileRequest error texts', () => {
   });
 
   it('says how large a body may be', async () => {
-    const limit = 6 * (100 + 50) + 64 * 1024;
+    const limit = 6 * (100 + 50 + limits.maxArgsBytes) + 64 * 1024 + limits.maxFiles * 2048 + limits.maxArgs * 8;
     expect(await refusal(json('x'.repeat(limit + 1)))).toEqual([413, `request body too large (limit ${limit} bytes)`]);
     const declared = new Request('http://x', {
       method: 'POST',
@@ -244,9 +244,17 @@ describe('compileBodySchema', () => {
     const input = z.toJSONSchema(schema, { io: 'input' });
     expect(input).toMatchObject({
       type: 'object',
-      required: ['code'],
       properties: {
         code: { type: 'string' },
+        files: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'content'],
+            properties: { encoding: { enum: ['utf8', 'base64'] } },
+          },
+        },
+        args: { type: 'array', items: { type: 'string' } },
         language: { type: 'string', default: 'csharp' },
         stdin: { type: 'string', default: '' },
         timeoutMs: { type: ['number', 'string'] },
