@@ -55,10 +55,13 @@ async function sh(script: string): Promise<string> {
 }
 
 /** Compiles with `build`, runs what it made; the compile's output and exit code, the run's, and whether GOCACHE was made. */
-function compileAndRun(source: string, build: string): Promise<string> {
-  const b64 = Buffer.from(source).toString('base64');
+function compileAndRun(source: string | Record<string, string>, build: string): Promise<string> {
+  const files = typeof source === 'string' ? { 'main.go': source } : source;
+  const write = Object.entries(files)
+    .map(([name, content]) => `echo ${Buffer.from(content).toString('base64')} | base64 -d > ${name}`)
+    .join(' && ');
   return sh(
-    `rm -rf /tmp/work "$GOCACHE" && mkdir -p /tmp/work && cd /tmp/work && echo ${b64} | base64 -d > main.go && ` +
+    `rm -rf /tmp/work "$GOCACHE" && mkdir -p /tmp/work && cd /tmp/work && ${write} && ` +
       `{ ${build}; echo "compile exit $?"; } 2>&1; ` +
       `if [ -e main ]; then ./main 2>&1; echo "run exit $?"; fi; ` +
       `if [ -d "$GOCACHE" ]; then echo "GOCACHE made"; fi`,
@@ -92,6 +95,48 @@ describe('wc-go-build is go build', () => {
     expect(ours.replace('GOCACHE made\n', '')).toBe(theirs.replace('GOCACHE made\n', ''));
     expect(theirs).toContain('GOCACHE made'); // go build always makes its cache
     // the fast path never starts the go command, so it makes no cache
+    expect(ours.includes('GOCACHE made')).toBe(!fast);
+  });
+
+  /** [what, the files of one package main, takes the fast path] */
+  const SEVERAL: [string, Record<string, string>, boolean][] = [
+    [
+      'a program of several files',
+      {
+        'main.go': main('func main() {\n\tfmt.Println(twice(21))\n\tpanic(half(3))\n}'),
+        'util.go': 'package main\n\nfunc twice(x int) int { return 2 * x }\n',
+        'half.go': 'package main\n\nfunc half(x int) int { return x / 2 }\n',
+      },
+      true,
+    ],
+    [
+      'a compile error in the second file',
+      {
+        'main.go': main('func main() {\n\tfmt.Println(twice(21))\n}'),
+        'util.go': 'package main\n\nfunc twice(x int) int { return 2 * y }\n',
+      },
+      false,
+    ],
+    [
+      'an embedded file in the second file',
+      {
+        'main.go': main('func main() {\n\tfmt.Print(greeting, twice(21))\n}'),
+        'embed.go':
+          'package main\n\nimport _ "embed"\n\n//go:embed hello.txt\nvar greeting string\n\nfunc twice(x int) int { return 2 * x }\n',
+        'hello.txt': 'hi\n',
+      },
+      false,
+    ],
+  ];
+
+  it.each(SEVERAL)('%s', async (_what, files, fast) => {
+    const names = Object.keys(files)
+      .filter((n) => n.endsWith('.go'))
+      .join(' ');
+    const ours = await compileAndRun(files, `wc-go-build ${names}`);
+    const theirs = await compileAndRun(files, `go build -o main ${names}`);
+    expect(ours.replace('GOCACHE made\n', '')).toBe(theirs.replace('GOCACHE made\n', ''));
+    expect(ours).toMatch(fast ? /run exit 2/ : /compile exit [12]|run exit 0/);
     expect(ours.includes('GOCACHE made')).toBe(!fast);
   });
 });
