@@ -112,7 +112,12 @@ export class Executor {
     const job: Job = {
       req,
       language,
-      limits: { ...limitsFor(this.d.config, language), timeoutMs: req.limits.timeoutMs, idleMs: req.limits.idleMs },
+      limits: {
+        ...limitsFor(this.d.config, language),
+        timeoutMs: req.limits.timeoutMs,
+        idleMs: req.limits.idleMs,
+        ...(req.limits.compileTimeoutMs ? { compileTimeoutMs: req.limits.compileTimeoutMs } : {}),
+      },
       opts,
       receivedAt,
       emit: (e) => {

@@ -23,6 +23,8 @@ export interface ExecutionRequest {
     timeoutMs: number;
     /** An interactive run ends after this long with neither input nor output. */
     idleMs?: number;
+    /** The compile's limit when the front door lowers it (at most the configured one, which it checks). */
+    compileTimeoutMs?: number;
   };
   /** Who asks (an address): one client's requests wait their turn behind each other, not behind everyone's. */
   client: string;

@@ -165,6 +165,17 @@ describe('Executor events at the edges of a compile', () => {
     expect(s.events[2]).toMatchObject({ type: 'compile_finished', exitCode: null, ms: 1000, cached: false });
   });
 
+  it("a request's own lower compile limit is the one that applies", async () => {
+    const core = makeCore({ agent: (a) => a.after(5, () => a.started()), config: { compileTimeoutMs: 5000 } });
+    const s = await startAndRun(
+      core,
+      core.request('c', 'program', { limits: { timeoutMs: 1000, compileTimeoutMs: 700 } }),
+      2000,
+    );
+    expect((await s.promise).status).toBe('compile_timeout');
+    expect(s.events[2]).toMatchObject({ type: 'compile_finished', exitCode: null, ms: 700 });
+  });
+
   it('compile_started comes once the sandbox that compiles is taken, not while the request waits for one', async () => {
     const core = makeCore({ agent: compileThenRun(''), pool: { size: 1, maxTotal: 1 } });
     await core.start();
