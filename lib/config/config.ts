@@ -77,6 +77,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxContainers: s.maxContainers ?? Math.max(MIN_DEFAULT_MAX_CONTAINERS, ready + s.poolSize),
   };
   if (c.timeoutMs > c.maxTimeoutMs) throw new Error('WEBCOMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_TIMEOUT_MS');
+  if (c.compileTimeoutMs > c.maxCompileTimeoutMs) {
+    throw new Error('WEBCOMPILE_COMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_COMPILE_TIMEOUT_MS');
+  }
   // Below this, a pool could wait forever for a slot that other pools' idle containers hold.
   if (c.maxContainers < ready) {
     throw new Error(

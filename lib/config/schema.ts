@@ -123,7 +123,16 @@ export const SETTINGS = {
   dockerSocket: plain('WEBCOMPILE_DOCKER_SOCKET', 'Docker engine socket', text('/var/run/docker.sock')),
   timeoutMs: plain('WEBCOMPILE_TIMEOUT_MS', 'run time limit when the request names none', int(5000, 1)),
   maxTimeoutMs: plain('WEBCOMPILE_MAX_TIMEOUT_MS', 'largest `timeoutMs` a request may ask for', int(20000, 1)),
-  compileTimeoutMs: plain('WEBCOMPILE_COMPILE_TIMEOUT_MS', 'compile time limit', int(10000, 1)),
+  compileTimeoutMs: plain(
+    'WEBCOMPILE_COMPILE_TIMEOUT_MS',
+    'compile time limit when the request names none',
+    int(10000, 1),
+  ),
+  maxCompileTimeoutMs: plain(
+    'WEBCOMPILE_MAX_COMPILE_TIMEOUT_MS',
+    'largest `limits.compileTimeoutMs` a request may ask for',
+    int(30000, 1),
+  ),
   interactiveTimeoutMs: plain(
     'WEBCOMPILE_INTERACTIVE_TIMEOUT_MS',
     'wall-clock limit of an interactive run (WebSocket), waiting for input included',

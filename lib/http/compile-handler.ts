@@ -70,7 +70,10 @@ function toExecutionRequest(req: CompileRequest, client: string): ExecutionReque
       : [{ content: req.code ?? '' }],
     args: req.args,
     stdin: req.stdin,
-    limits: { timeoutMs: req.timeoutMs },
+    limits: {
+      timeoutMs: req.limits?.timeoutMs ?? req.timeoutMs,
+      ...(req.limits?.compileTimeoutMs ? { compileTimeoutMs: req.limits.compileTimeoutMs } : {}),
+    },
     client,
   };
 }

@@ -17,6 +17,8 @@ type Limits = Pick<
   | 'maxStdinBytes'
   | 'timeoutMs'
   | 'maxTimeoutMs'
+  | 'compileTimeoutMs'
+  | 'maxCompileTimeoutMs'
   | 'languages'
   | 'maxFiles'
   | 'maxArgs'
@@ -173,6 +175,8 @@ const timeoutInput = z
 // Not .int(): it calls an unsafe integer not whole, where the message for it has been "out of range".
 const wholeMs = z.number({ error: WHOLE_MS }).refine(Number.isInteger, { error: WHOLE_MS, abort: true });
 
+const rangeOf = (field: string, max: number) => `field "${field}" must be between 1 and ${max}`;
+
 /**
  * The body of a compile request under the config's limits. Fields are checked in this order and the
  * first failure is the answer, so each message is what it was before the schema.
@@ -204,6 +208,22 @@ export function compileBodySchema(l: Limits) {
       timeoutMs: timeoutInput.pipe(
         wholeMs.min(1, { error: range }).max(l.maxTimeoutMs, { error: range }).default(l.timeoutMs),
       ),
+      limits: z
+        .object(
+          {
+            timeoutMs: wholeMs
+              .min(1, { error: rangeOf('limits.timeoutMs', l.maxTimeoutMs) })
+              .max(l.maxTimeoutMs, { error: rangeOf('limits.timeoutMs', l.maxTimeoutMs) })
+              .optional(),
+            compileTimeoutMs: wholeMs
+              .min(1, { error: rangeOf('limits.compileTimeoutMs', l.maxCompileTimeoutMs) })
+              .max(l.maxCompileTimeoutMs, { error: rangeOf('limits.compileTimeoutMs', l.maxCompileTimeoutMs) })
+              .optional(),
+          },
+          { error: 'field "limits" must be an object like {"timeoutMs": 2000, "compileTimeoutMs": 5000}' },
+        )
+        .strict()
+        .optional(),
       args: args
         .check((ctx) =>
           checkArgs(ctx.value, l, (message, params) =>
@@ -287,7 +307,14 @@ function validate(f: Record<string, unknown>, l: Limits): CompileRequest {
   if (!schema) schemas.set(l, (schema = compileBodySchema(l)));
   // Without zod's compiled fast path: it takes milliseconds to compile and saves microseconds a parse.
   const parsed = schema.safeParse(f, { jitless: true });
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // Two names for one limit: the schema fills in a top-level timeoutMs, so this looks at what was sent.
+    const sent = (f.limits as { timeoutMs?: unknown } | undefined)?.timeoutMs;
+    if (sent !== undefined && f.timeoutMs !== undefined && f.timeoutMs !== '') {
+      throw new ApiError(400, 'send either "timeoutMs" or "limits.timeoutMs", not both');
+    }
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const p: IssueParams = (issue.code === 'custom' && issue.params) || {};
   throw new ApiError(p.status ?? 400, issue.message, {}, p.extra ?? {});

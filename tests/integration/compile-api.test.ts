@@ -1,5 +1,7 @@
 // POST /api/compile end to end: real server, real engine, real containers.
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { compile, SUM, useServer } from './helpers/server';
 
 const server = useServer();
@@ -125,5 +127,23 @@ class P { static void Main() { Console.OutputEncoding = Encoding.UTF8; Console.W
       { headers: { 'content-type': 'application/json', Origin: 'https://example.org' } },
     );
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it("limits.timeoutMs and limits.compileTimeoutMs are the run's own limits", async () => {
+    const loop = await compile(server, {
+      code: 'class P { static void Main() { while (true) {} } }',
+      limits: { timeoutMs: 1200 },
+    });
+    expect(loop.body).toMatchObject({ Status: 'timeout', Timeout: true });
+    expect(loop.body.ErrorString).toContain('longer than 1200 ms');
+    const slow = await compile(server, {
+      code: fs.readFileSync(path.resolve(__dirname, '../fixtures/hostile/slow-compile.cs'), 'utf8'),
+      limits: { compileTimeoutMs: 1500 },
+    });
+    expect(slow.body).toMatchObject({ Status: 'compile_timeout', Timeout: true, CompileMS: 1500 });
+    expect(slow.body.ErrorString).toContain('longer than 1500 ms');
+    const over = await compile(server, { code: SUM, limits: { compileTimeoutMs: 10_000_000 } });
+    expect(over.status).toBe(400);
+    expect(over.body.ErrorString).toMatch(/^field "limits.compileTimeoutMs" must be between 1 and \d+$/);
   });
 });

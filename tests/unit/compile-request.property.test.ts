@@ -467,7 +467,7 @@ function deliver(
 /** What a request the parser accepted must satisfy under the config. */
 function expectValid(r: CompileRequest, c: Config) {
   // Random bodies may (rarely) hold valid files or args instead of code.
-  const optional = ['code', 'files', 'args'];
+  const optional = ['code', 'files', 'args', 'limits'];
   expect(
     Object.keys(r)
       .filter((k) => !optional.includes(k))

@@ -1,0 +1,71 @@
+// The body's per-run `limits` (lib/http/compile-request.ts): timeoutMs and compileTimeoutMs, each
+// within its setting's maximum; a limit past it is a 400 that says the maximum.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '@/lib/config/config';
+import { ApiError } from '@/lib/http/api-error';
+import { parseCompileRequest } from '@/lib/http/compile-request';
+
+const limits = { ...loadConfig({}), maxTimeoutMs: 20000, maxCompileTimeoutMs: 30000 };
+
+const parse = (body: Record<string, unknown>) =>
+  parseCompileRequest(
+    new Request('http://x/api/compile', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
+    limits,
+  );
+
+async function refusal(body: Record<string, unknown>): Promise<[number, string]> {
+  const e = await parse(body).then(
+    () => new Error('accepted'),
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ApiError);
+  return [(e as ApiError).status, (e as ApiError).message];
+}
+
+describe('limits', () => {
+  it('are read when given, and absent otherwise', async () => {
+    expect((await parse({ code: 'x', limits: { timeoutMs: 1500, compileTimeoutMs: 25000 } })).limits).toEqual({
+      timeoutMs: 1500,
+      compileTimeoutMs: 25000,
+    });
+    expect((await parse({ code: 'x' })).limits).toBeUndefined();
+    expect((await parse({ code: 'x', limits: {} })).limits).toEqual({});
+  });
+
+  it('past the maximum is a 400 naming it', async () => {
+    expect(await refusal({ code: 'x', limits: { timeoutMs: 20001 } })).toEqual([
+      400,
+      'field "limits.timeoutMs" must be between 1 and 20000',
+    ]);
+    expect(await refusal({ code: 'x', limits: { compileTimeoutMs: 30001 } })).toEqual([
+      400,
+      'field "limits.compileTimeoutMs" must be between 1 and 30000',
+    ]);
+    expect(await refusal({ code: 'x', limits: { compileTimeoutMs: 0 } })).toEqual([
+      400,
+      'field "limits.compileTimeoutMs" must be between 1 and 30000',
+    ]);
+  });
+
+  it('must be whole milliseconds, in an object of known fields', async () => {
+    expect((await refusal({ code: 'x', limits: { timeoutMs: 1.5 } }))[0]).toBe(400);
+    expect((await refusal({ code: 'x', limits: { timeoutMs: '100' } }))[0]).toBe(400);
+    expect(await refusal({ code: 'x', limits: 5 })).toEqual([
+      400,
+      'field "limits" must be an object like {"timeoutMs": 2000, "compileTimeoutMs": 5000}',
+    ]);
+    expect((await refusal({ code: 'x', limits: { memoryMb: 64 } }))[0]).toBe(400);
+  });
+
+  it('timeoutMs may be given once: at the top or in limits', async () => {
+    expect(await refusal({ code: 'x', timeoutMs: 1000, limits: { timeoutMs: 1000 } })).toEqual([
+      400,
+      'send either "timeoutMs" or "limits.timeoutMs", not both',
+    ]);
+    expect((await parse({ code: 'x', timeoutMs: 1000, limits: { compileTimeoutMs: 2000 } })).timeoutMs).toBe(1000);
+  });
+});
