@@ -34,11 +34,11 @@ export const MAX_NAME_LENGTH = 255;
  * each byte as a 3-character %XX; base64 is 4 characters for 3 bytes. Each file's name and each
  * argument's quotes get their own room.
  */
-function bodyLimit(l: Limits): number {
+export function bodyLimit(l: Limits): number {
   return 6 * (l.maxCodeBytes + l.maxStdinBytes + l.maxArgsBytes) + 64 * 1024 + l.maxFiles * 2048 + l.maxArgs * 8;
 }
 
-async function readBody(request: Request, limit: number): Promise<Buffer> {
+export async function readBody(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
     throw new ApiError(413, `request body too large (${declared} bytes; limit ${limit})`);

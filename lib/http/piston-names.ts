@@ -9,6 +9,9 @@ const ALIASES: Record<string, string> = {
   cs: 'csharp',
   'c#': 'csharp',
   mono: 'csharp',
+  'mono-csharp': 'csharp',
+  'mono-c#': 'csharp',
+  'mono-cs': 'csharp',
   'csharp.net': 'csharp',
   gcc: 'c',
   js: 'javascript',
@@ -22,20 +25,65 @@ const ALIASES: Record<string, string> = {
   py3: 'python',
   python3: 'python',
   rb: 'ruby',
+  ruby3: 'ruby',
   rs: 'rust',
   golang: 'go',
   sh: 'bash',
   pl: 'perl',
 };
 
+/**
+ * The aliases Piston's packages give each of our languages (packages/<name>/<version>/metadata.json
+ * of the version nearest ours), and the package (`runtime`) where one package provides several
+ * languages. Python's alias names its minor version (python3.11).
+ */
+const PACKAGE_ALIASES: Record<string, readonly string[]> = {
+  csharp: ['mono', 'mono-csharp', 'mono-c#', 'mono-cs', 'c#', 'cs'],
+  python: ['py', 'py3', 'python3'],
+  javascript: ['node-javascript', 'node-js', 'javascript', 'js'],
+  typescript: ['ts', 'node-ts', 'tsc'],
+  c: ['gcc'],
+  cpp: ['cpp', 'g++'],
+  go: ['go', 'golang'],
+  java: [],
+  rust: ['rs'],
+  ruby: ['ruby3', 'rb'],
+  php: [],
+  bash: ['sh'],
+  lua: [],
+  perl: ['pl'],
+};
+const PACKAGE: Record<string, string> = { csharp: 'mono', javascript: 'node', c: 'gcc', cpp: 'gcc' };
+
+/** The aliases GET /api/v2/runtimes lists for one of our languages at its version (x.y.z). */
+export function pistonAliases(id: string, version: string): string[] {
+  const aliases = [...(PACKAGE_ALIASES[id] ?? [])];
+  if (id === 'python' && version) aliases.push(`python${version.split('.').slice(0, 2).join('.')}`);
+  return aliases;
+}
+
+/** The Piston package that provides a language, where it provides several (`runtime` of /api/v2/runtimes). */
+export function pistonRuntime(id: string): string | undefined {
+  return PACKAGE[id];
+}
+
 /** The name Piston gives one of our languages. */
 export function pistonName(id: string): string {
   return PISTON_NAME[id] ?? id;
 }
 
-/** Our id for a Piston language name or alias (or our own id), if it is one of `enabled`. */
-export function languageFromPiston(name: string, enabled: readonly string[]): string | undefined {
-  const id = enabled.includes(name) ? name : ALIASES[name.toLowerCase()];
+/**
+ * Our id for a Piston language name or alias (or our own id), if it is one of `enabled`; with the
+ * languages' versions, a versioned alias (python3.11) too.
+ */
+export function languageFromPiston(
+  name: string,
+  enabled: readonly string[],
+  versions: Record<string, string> = {},
+): string | undefined {
+  const id = enabled.includes(name)
+    ? name
+    : (ALIASES[name.toLowerCase()] ?? enabled.find((e) => pistonAliases(e, versions[e] ?? '').includes(name)));
   return id && enabled.includes(id) ? id : undefined;
 }
 
