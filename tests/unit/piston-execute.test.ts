@@ -2,13 +2,10 @@
 // encodings, the entry), stdin and args (lib/http/piston-init.ts), and our results as Piston's stages
 // (lib/http/piston-execute.ts).
 import { describe, expect, it } from 'vitest';
-import { vi } from 'vitest';
 import { parsePistonExecute, PistonInitError, type ExecuteContext } from '@/lib/http/piston-init';
 import { pistonAliases, pistonRuntime, languageFromPiston } from '@/lib/http/piston-names';
 import type { ExecutionResult, RunReport, CompileReport } from '@/lib/core/result';
-
-vi.mock('server-only', () => ({}));
-const { toPistonResponse, signalName } = await import('@/lib/http/piston-execute');
+import { signalName, toPistonResponse } from '@/lib/http/piston-execute';
 
 const ctx: ExecuteContext = {
   enabled: ['python', 'c', 'java', 'csharp'],
