@@ -16,7 +16,7 @@ import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { clientAddress } from './client-address';
 import { parsePistonInit, PistonInitError, SIGNALS } from './piston-init';
-import { semverOf } from './piston-names';
+import { semverOf, signalName } from './piston-names';
 import { toSeedResponse } from './seed-response';
 
 export const CLOSE = {
@@ -226,29 +226,4 @@ function runExit(r: ExecutionResult): { code: number | null; signal: string | nu
   if (!run || run.exitCode === null) return { code: null, signal: 'SIGKILL' };
   if (run.signal !== null) return { code: null, signal: signalName(run.signal) };
   return { code: run.exitCode, signal: null };
-}
-
-const SIGNAL_NAMES: Record<number, string> = {
-  1: 'SIGHUP',
-  2: 'SIGINT',
-  3: 'SIGQUIT',
-  4: 'SIGILL',
-  5: 'SIGTRAP',
-  6: 'SIGABRT',
-  7: 'SIGBUS',
-  8: 'SIGFPE',
-  9: 'SIGKILL',
-  10: 'SIGUSR1',
-  11: 'SIGSEGV',
-  12: 'SIGUSR2',
-  13: 'SIGPIPE',
-  14: 'SIGALRM',
-  15: 'SIGTERM',
-  24: 'SIGXCPU',
-  25: 'SIGXFSZ',
-  31: 'SIGSYS',
-};
-
-function signalName(n: number): string {
-  return SIGNAL_NAMES[n] ?? `SIG${n}`;
 }

@@ -14,7 +14,7 @@ import { clientAddress } from './client-address';
 import { bodyLimit, readBody } from './compile-request';
 import { corsHeaders } from './cors';
 import { parsePistonExecute, PistonInitError, type PistonJob } from './piston-init';
-import { pistonAliases, pistonName, pistonRuntime, semverOf } from './piston-names';
+import { pistonAliases, pistonName, pistonRuntime, semverOf, signalName } from './piston-names';
 import { REASON_STATUS, RETRY_AFTER_S } from './reasons';
 
 /** One stage (compile or run) as Piston reports it. */
@@ -185,21 +185,6 @@ export function handlePistonWrongMethod(allow: string) {
 export interface OutputChunk {
   stream: 'stdout' | 'stderr';
   text: string;
-}
-
-/** Piston's (isolate's) signal names by number. */
-const SIGNAL_NAMES = [
-  ...'HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS'.split(
-    ' ',
-  ),
-];
-export function signalName(n: number): string {
-  if (n >= 1 && n <= 31) return `SIG${SIGNAL_NAMES[n - 1]}`;
-  if (n === 34) return 'SIGRTMIN';
-  if (n >= 35 && n <= 49) return `SIGRTMIN+${n - 34}`;
-  if (n >= 50 && n <= 63) return `SIGRTMAX-${64 - n}`;
-  if (n === 64) return 'SIGRTMAX';
-  return `SIG${n}`;
 }
 
 /** isolate's words for a time limit of the wall clock, as Piston passes them on. */

@@ -101,3 +101,18 @@ export function versionMatches(selector: string, version: string): boolean {
   if (want.length > 3 || want.some((p) => !/^(\d+|x|\*)$/.test(p))) return false;
   return want.every((p, i) => p === 'x' || p === '*' || Number(p) === Number(have[i]));
 }
+
+/** Piston's (isolate's) signal names by number. */
+const SIGNAL_NAMES = [
+  ...'HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS'.split(
+    ' ',
+  ),
+];
+export function signalName(n: number): string {
+  if (n >= 1 && n <= 31) return `SIG${SIGNAL_NAMES[n - 1]}`;
+  if (n === 34) return 'SIGRTMIN';
+  if (n >= 35 && n <= 49) return `SIGRTMIN+${n - 34}`;
+  if (n >= 50 && n <= 63) return `SIGRTMAX-${64 - n}`;
+  if (n === 64) return 'SIGRTMAX';
+  return `SIG${n}`;
+}

@@ -4,31 +4,14 @@
 // WEBCOMPILE_MAX_ARGS_BYTES.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/config';
-import { ApiError } from '@/lib/http/api-error';
 import { fileContent, parseCompileRequest, type CompileRequest } from '@/lib/http/compile-request';
+import { post, refusalOf } from './helpers/compile-body';
 
 const limits = { ...loadConfig({}), maxCodeBytes: 100, maxFiles: 4, maxArgs: 3, maxArgsBytes: 20 };
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
 
-function post(body: unknown): Request {
-  return new Request('http://x/api/compile', {
-    method: 'POST',
-    body: JSON.stringify(body),
-    headers: { 'content-type': 'application/json' },
-  });
-}
-
 const parse = (body: Record<string, unknown>) => parseCompileRequest(post(body), limits);
-
-/** The status and ErrorString a body is refused with. */
-async function refusal(body: Record<string, unknown>): Promise<[number, string]> {
-  const e = await parse(body).then(
-    () => new Error('accepted'),
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ApiError);
-  return [(e as ApiError).status, (e as ApiError).message];
-}
+const refusal = (body: Record<string, unknown>) => refusalOf(parse(body));
 
 const py = (name: string, content = 'print(1)') => ({ name, content });
 

@@ -2,29 +2,13 @@
 // within its setting's maximum; a limit past it is a 400 that says the maximum.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/config';
-import { ApiError } from '@/lib/http/api-error';
 import { parseCompileRequest } from '@/lib/http/compile-request';
+import { post, refusalOf } from './helpers/compile-body';
 
 const limits = { ...loadConfig({}), maxTimeoutMs: 20000, maxCompileTimeoutMs: 30000 };
 
-const parse = (body: Record<string, unknown>) =>
-  parseCompileRequest(
-    new Request('http://x/api/compile', {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    }),
-    limits,
-  );
-
-async function refusal(body: Record<string, unknown>): Promise<[number, string]> {
-  const e = await parse(body).then(
-    () => new Error('accepted'),
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ApiError);
-  return [(e as ApiError).status, (e as ApiError).message];
-}
+const parse = (body: Record<string, unknown>) => parseCompileRequest(post(body), limits);
+const refusal = (body: Record<string, unknown>) => refusalOf(parse(body));
 
 describe('limits', () => {
   it('are read when given, and absent otherwise', async () => {

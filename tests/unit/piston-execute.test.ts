@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePistonExecute, PistonInitError, type ExecuteContext } from '@/lib/http/piston-init';
 import { pistonAliases, pistonRuntime, languageFromPiston } from '@/lib/http/piston-names';
 import type { ExecutionResult, RunReport, CompileReport } from '@/lib/core/result';
-import { signalName, toPistonResponse } from '@/lib/http/piston-execute';
+import { toPistonResponse } from '@/lib/http/piston-execute';
+import { signalName } from '@/lib/http/piston-names';
 
 const ctx: ExecuteContext = {
   enabled: ['python', 'c', 'java', 'csharp'],
