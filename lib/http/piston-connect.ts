@@ -16,7 +16,7 @@ import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { clientAddress } from './client-address';
 import { parsePistonInit, PistonInitError, SIGNALS } from './piston-init';
-import { semverOf, signalName } from './piston-names';
+import { signalName, versionsOf } from './piston-names';
 import { toSeedResponse } from './seed-response';
 
 export const CLOSE = {
@@ -119,8 +119,7 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
   const start = async (raw: Record<string, unknown>) => {
     state = 'starting';
     const enabled = rt.executor.enabledLanguages();
-    const infos = await Promise.all(enabled.map((id) => rt.images.info(id)));
-    const versions = Object.fromEntries(enabled.map((id, i) => [id, semverOf(infos[i]?.version ?? null)]));
+    const versions = await versionsOf(rt.images, enabled);
     if (state !== 'starting') return; // the socket closed meanwhile
     const init = parsePistonInit(raw, {
       enabled,

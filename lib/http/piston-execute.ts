@@ -14,7 +14,7 @@ import { clientAddress } from './client-address';
 import { bodyLimit, readBody } from './compile-request';
 import { corsHeaders } from './cors';
 import { parsePistonExecute, PistonInitError, type PistonJob } from './piston-init';
-import { pistonAliases, pistonName, pistonRuntime, semverOf, signalName } from './piston-names';
+import { pistonAliases, pistonName, pistonRuntime, signalName, versionsOf } from './piston-names';
 import { REASON_STATUS, RETRY_AFTER_S } from './reasons';
 
 /** One stage (compile or run) as Piston reports it. */
@@ -42,11 +42,9 @@ export interface PistonResponse {
 const noStore = { 'Cache-Control': 'no-store' };
 
 /** Each enabled language's version, x.y.z from its image's label. */
-async function versions(): Promise<Record<string, string>> {
+function versions(): Promise<Record<string, string>> {
   const rt = getRuntime();
-  const enabled = rt.executor.enabledLanguages();
-  const infos = await Promise.all(enabled.map((id) => rt.images.info(id)));
-  return Object.fromEntries(enabled.map((id, i) => [id, semverOf(infos[i]?.version ?? null)]));
+  return versionsOf(rt.images, rt.executor.enabledLanguages());
 }
 
 export async function handlePistonRuntimes(): Promise<Response> {

@@ -93,6 +93,15 @@ export function semverOf(label: string | null): string {
   return m ? `${m[1]}.${m[2]}.${m[3] ?? '0'}` : '0.0.0';
 }
 
+/** Each of `languages`' versions (x.y.z), from what the images' labels say. */
+export async function versionsOf(
+  images: { info(language: string): Promise<{ version: string | null } | null> },
+  languages: readonly string[],
+): Promise<Record<string, string>> {
+  const infos = await Promise.all(languages.map((id) => images.info(id)));
+  return Object.fromEntries(languages.map((id, i) => [id, semverOf(infos[i]?.version ?? null)]));
+}
+
 /** Piston's version selector: "*" or a prefix of components ("3", "3.11", "3.11.2"), x for any. */
 export function versionMatches(selector: string, version: string): boolean {
   if (selector === '*' || selector === 'latest') return true;
