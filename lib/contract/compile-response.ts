@@ -13,7 +13,26 @@ export type RunStatus =
   | 'memory_limit'
   | 'output_limit'
   | 'process_limit'
-  | 'cancelled';
+  | 'cancelled'
+  /** Only with `tests`: a test ran fine and printed something else than its expected output. */
+  | 'wrong_answer';
+
+/** One test of a request's `tests`: its own run in its own sandbox, of the program compiled once. */
+export interface TestResult {
+  Status: RunStatus;
+  /** The test's stdout (what is compared with its expected output). */
+  Output: string;
+  /** The test's stderr, then WebCompile's own note. */
+  ErrorString: string;
+  ExitCode: number | null;
+  Timeout: boolean;
+  Truncated: boolean;
+  RunMS: number | null;
+  CpuTimeMS: number | null;
+  MemoryKB: number | null;
+  /** Null for a test without an expected output. */
+  Passed: boolean | null;
+}
 
 export interface RunResult {
   Output: string;
@@ -32,6 +51,12 @@ export interface RunResult {
   CpuTimeMS: number | null;
   MemoryKB: number | null;
   Language: string;
+  /**
+   * Only for a request with `tests`: one per test, in order (none after a failed compile). Status is
+   * then `ok` when every test ran fine and passed, else the first other test Status; Output,
+   * ErrorString and ExitCode are the compile's.
+   */
+  Tests?: TestResult[];
 }
 
 export const STATUS_TEXT: Record<RunStatus, string> = {
@@ -45,4 +70,5 @@ export const STATUS_TEXT: Record<RunStatus, string> = {
   output_limit: 'Output limit exceeded',
   process_limit: 'Process limit reached',
   cancelled: 'Cancelled',
+  wrong_answer: 'Wrong answer',
 };
