@@ -182,6 +182,17 @@ export const SETTINGS = {
     'largest command-line arguments, all together (413 beyond)',
     int(16 * 1024, 0, 1024 * 1024),
   ),
+  maxTests: plain('WEBCOMPILE_MAX_TESTS', 'most test cases a request may send in `tests`', int(32, 1, 1000)),
+  maxTestsBytes: plain(
+    'WEBCOMPILE_MAX_TESTS_BYTES',
+    "largest `tests`: every test's stdin, arguments and expected output together (413 beyond)",
+    int(1024 * 1024, 0, 64 * 1024 * 1024),
+  ),
+  testParallelism: plain(
+    'WEBCOMPILE_TEST_PARALLELISM',
+    "most sandboxes one request's tests take at once (each takes its turn in the pool's line)",
+    int(2, 1, 64),
+  ),
   memoryMb: plain(
     'WEBCOMPILE_MEMORY_MB',
     'sandbox memory limit (swap set equal: no swap); C++ and Rust get at least 512 for their compilers',

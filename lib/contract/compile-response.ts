@@ -53,8 +53,8 @@ export interface RunResult {
   Language: string;
   /**
    * Only for a request with `tests`: one per test, in order (none after a failed compile). Status is
-   * then `ok` when every test ran fine and passed, else the first other test Status; Output,
-   * ErrorString and ExitCode are the compile's.
+   * then `ok` when every test ran fine and passed, else the first other test Status; Output is
+   * empty, ErrorString and ExitCode are the compile's, RunMS, CpuTimeMS and MemoryKB null.
    */
   Tests?: TestResult[];
 }

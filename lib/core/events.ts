@@ -3,7 +3,7 @@
 // a streaming one forwards each event as it comes.
 
 import type { Diagnostic } from '../contract/diagnostic';
-import type { ExecutionResult } from './result';
+import type { ExecutionResult, TestOutcome } from './result';
 
 export type ExecutionEvent =
   | { type: 'queued' }
@@ -21,6 +21,8 @@ export type ExecutionEvent =
   /** Program output within the cap, decoded as UTF-8 (a character cut between chunks waits for its rest). */
   | { type: 'stdout'; chunk: string }
   | { type: 'stderr'; chunk: string }
+  /** A request with tests: one of them has ended (they may end in any order). */
+  | { type: 'test_finished'; index: number; outcome: TestOutcome }
   | { type: 'exited'; result: ExecutionResult };
 
 export type EventListener = (event: ExecutionEvent) => void;

@@ -18,17 +18,18 @@ import type { Metrics } from '../observability/metrics';
 import type { ClientGate } from '../pool/client-gate';
 import type { SandboxPool } from '../pool/sandbox-pool';
 import { errorMessage } from '../util/error-message';
-import { AgentProtocolError } from './agent-protocol';
+import { AgentProtocolError, type JobFile } from './agent-protocol';
 import { ExecutionError } from './errors';
 import type { EventListener, ExecutionEvent } from './events';
 import type { LiveInput } from './live-input';
 import type { Images } from './images';
 import { commandsFor, LANGUAGES, limitsFor, type Language } from './languages';
 import { ENGINE_UNAVAILABLE, fromPoolError, isEngineFailure } from './pool-errors';
-import type { ExecutionRequest } from './request';
+import type { ExecutionRequest, TestCase } from './request';
 import { reportedExitCode, type CompileReport, type ExecutionResult } from './result';
 import { buildResult, compileLimitSpent, type CompileStage } from './result-builder';
 import { runInSandbox, type RunLimits, type SandboxHooks, type SandboxJob, type SandboxRun } from './sandbox-run';
+import { runTestCases } from './test-cases';
 import { StreamDecoder } from './text';
 import { warmCompile } from './warm-compile';
 
@@ -57,6 +58,16 @@ export interface ExecuteOptions {
   live?: boolean;
   /** When the request arrived (performance.now()), for the latency; now by default. */
   receivedAt?: number;
+}
+
+/** The sources of a job's program, with the commands that build and run them. */
+function programOf(job: Job) {
+  const sources = job.req.files.map((f) => ({ path: f.name ?? job.language.sourceFile, content: f.content }));
+  const commands = commandsFor(
+    job.language,
+    sources.map((f) => f.path),
+  );
+  return { sources, commands };
 }
 
 /** One request on its way through the core. */
@@ -155,12 +166,9 @@ export class Executor {
   }
 
   private async inTurn(job: Job, pool: SandboxPool, waitLeft: number): Promise<ExecutionResult> {
+    if (job.req.tests) return this.testsInTurn(job, pool, waitLeft, job.req.tests);
     const { language, limits, req } = job;
-    const sources = req.files.map((f) => ({ path: f.name ?? language.sourceFile, content: f.content }));
-    const commands = commandsFor(
-      language,
-      sources.map((f) => f.path),
-    );
+    const { sources, commands } = programOf(job);
     // The arguments are the run's alone: the compile (and its cache key) never sees them.
     const run = [...commands.run, ...(req.args ?? [])];
     const progress = new Progress(job, (output) => this.diagnostics(language, output));
@@ -189,61 +197,124 @@ export class Executor {
     };
     let warm: CompileStage | null = null;
     let warmSpentMs = 0;
-    const compilers = this.d.compilers.get(language.id);
-    if (language.warm && compilers) {
-      progress.compileStarted();
-      const image = await this.d.images.info(language.id);
-      const timeoutMs = Math.min(warmCompileTimeoutFor(this.d.config, language.id), limits.compileTimeoutMs);
-      const outcome = await warmCompile(
-        { compilers, cache: this.d.compileCache, metrics: this.d.metrics, logger: this.d.logger },
-        {
-          language,
-          files: sources,
-          imageId: image?.id ?? '',
-          timeoutMs,
-          waitMs: this.d.config.compilerWaitMs,
-          outputLimitBytes: limits.outputLimitBytes,
-          client: req.client,
-          signal: job.opts.signal,
-        },
-      );
-      if (outcome.kind === 'fallback') {
-        // The sandbox compiles, within what is left of the compile limit.
-        warmSpentMs = outcome.spentMs;
-        const rest = limits.compileTimeoutMs - warmSpentMs;
-        if (rest <= 0) return finish(compileLimitSpent(limits), null, 0);
-        sandboxJob = { ...sandboxJob, limits: { ...limits, compileTimeoutMs: rest } };
-      } else {
-        warm = outcome.stage;
-        progress.compileFinished(warm.report);
-        if (warm.failed) return finish(warm, null, 0);
-        // The sources stay beside what was made of them, as when the sandbox compiles.
-        const artifacts = outcome.artifacts.map((a) => [a.path, { content: a.content, mode: a.mode }]);
-        sandboxJob = {
-          ...sandboxJob,
-          files: { ...sandboxJob.files, ...Object.fromEntries(artifacts) },
-          compile: undefined,
-        };
-      }
+    const outcome = await this.warmStage(job, progress, sources);
+    if (outcome?.kind === 'fallback') {
+      // The sandbox compiles, within what is left of the compile limit.
+      warmSpentMs = outcome.spentMs;
+      const rest = limits.compileTimeoutMs - warmSpentMs;
+      if (rest <= 0) return finish(compileLimitSpent(limits), null, 0);
+      sandboxJob = { ...sandboxJob, limits: { ...limits, compileTimeoutMs: rest } };
+    } else if (outcome) {
+      warm = outcome.stage;
+      if (warm.failed) return finish(warm, null, 0);
+      // The sources stay beside what was made of them, as when the sandbox compiles.
+      sandboxJob = { ...sandboxJob, files: { ...sandboxJob.files, ...outcome.files }, compile: undefined };
     }
 
     // 2. Run (and compile, without a warm compile) in a fresh sandbox. QueueMS is the wait for it.
+    let hooks: ReturnType<Progress['sandboxHooks']> | undefined;
+    const { run: ran, queueMs } = await this.runFresh(job, pool, sandboxJob, waitLeft, (queueMs) => {
+      if (sandboxJob.compile) progress.compileStarted();
+      else progress.runStarted(queueMs);
+      hooks = progress.sandboxHooks(warmSpentMs, queueMs);
+      return hooks;
+    });
+    hooks?.flush?.();
+    return finish(warm, ran, queueMs, warmSpentMs);
+  }
+
+  /** A request with tests (lib/core/test-cases.ts): compiled once, each test in a sandbox of its own. */
+  private testsInTurn(job: Job, pool: SandboxPool, waitLeft: number, tests: TestCase[]): Promise<ExecutionResult> {
+    const { sources, commands } = programOf(job);
+    const progress = new Progress(job, (output) => this.diagnostics(job.language, output));
+    return runTestCases({
+      language: job.language,
+      limits: job.limits,
+      tests,
+      files: Object.fromEntries(sources.map((f) => [f.path, f.content])),
+      compile: commands.compile,
+      run: commands.run,
+      stdin: job.req.stdin,
+      args: job.req.args ?? [],
+      signal: job.opts.signal,
+      parallelism: this.d.config.testParallelism,
+      // A tar archive of /work: its files, and a header of 512 bytes (and padding) each.
+      archiveLimitBytes: this.d.config.workTmpfsMb * 1024 * 1024 + 1024 * 1024,
+      receivedAt: job.receivedAt,
+      warmStage: () => this.warmStage(job, progress, sources),
+      runFresh: (sandboxJob, started) => this.runFresh(job, pool, sandboxJob, waitLeft, started),
+      progress: {
+        compileStarted: () => progress.compileStarted(),
+        compileFinished: (report) => progress.compileFinished(report),
+        runStarted: (queueMs) => progress.runStarted(queueMs),
+        testFinished: (index, outcome) => job.emit({ type: 'test_finished', index, outcome }),
+      },
+    });
+  }
+
+  /**
+   * The warm compile of a language that has warm compilers (null for one that has none): compiled
+   * (its artifacts as job files), failed, or the sandbox is to compile instead.
+   */
+  private async warmStage(
+    job: Job,
+    progress: Progress,
+    sources: { path: string; content: string | Buffer }[],
+  ): Promise<
+    | { kind: 'compiled'; stage: CompileStage; files: Record<string, JobFile> }
+    | { kind: 'fallback'; spentMs: number }
+    | null
+  > {
+    const { language, limits, req } = job;
+    const compilers = this.d.compilers.get(language.id);
+    if (!language.warm || !compilers) return null;
+    progress.compileStarted();
+    const image = await this.d.images.info(language.id);
+    const timeoutMs = Math.min(warmCompileTimeoutFor(this.d.config, language.id), limits.compileTimeoutMs);
+    const outcome = await warmCompile(
+      { compilers, cache: this.d.compileCache, metrics: this.d.metrics, logger: this.d.logger },
+      {
+        language,
+        files: sources,
+        imageId: image?.id ?? '',
+        timeoutMs,
+        waitMs: this.d.config.compilerWaitMs,
+        outputLimitBytes: limits.outputLimitBytes,
+        client: req.client,
+        signal: job.opts.signal,
+      },
+    );
+    if (outcome.kind === 'fallback') return outcome;
+    this.d.metrics.compiled(outcome.stage.report.cached ? 'cached' : 'warm');
+    progress.compileFinished(outcome.stage.report);
+    const files = outcome.artifacts.map((a) => [a.path, { content: a.content, mode: a.mode }]);
+    return { kind: 'compiled', stage: outcome.stage, files: Object.fromEntries(files) };
+  }
+
+  /**
+   * Runs a job in a fresh sandbox: one found dead before the program ran is replaced (twice at most),
+   * an engine failure is refused. `started` is told the wait once a sandbox is taken and gives the hooks.
+   */
+  private async runFresh(
+    job: Job,
+    pool: SandboxPool,
+    sandboxJob: SandboxJob,
+    waitLeft: number,
+    started: (queueMs: number) => SandboxHooks,
+  ): Promise<{ run: SandboxRun; queueMs: number }> {
     let queueMs = 0;
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
       const sandbox = await pool
-        .acquire({ signal: job.opts.signal, client: req.client, timeoutMs: waitLeft })
+        .acquire({ signal: sandboxJob.signal, client: job.req.client, timeoutMs: waitLeft })
         .catch((e) => {
           throw fromPoolError(e);
         });
       queueMs += performance.now() - t0;
-      if (sandboxJob.compile) progress.compileStarted();
-      else progress.runStarted(queueMs);
       try {
-        const hooks = progress.sandboxHooks(warmSpentMs, queueMs);
-        const run = await runInSandbox(this.d.engine, sandbox.id, sandboxJob, hooks);
-        hooks.flush?.();
-        return finish(warm, run, queueMs, warmSpentMs);
+        const run = await runInSandbox(this.d.engine, sandbox.id, sandboxJob, started(queueMs));
+        if (sandboxJob.compile) this.d.metrics.compiled('sandbox');
+        return { run, queueMs };
       } catch (e) {
         if (e instanceof ContainerGoneError && attempt < GONE_RETRIES) {
           this.d.logger.warn({ event: 'container_gone', id: sandbox.id, attempt });
@@ -281,7 +352,7 @@ export class Executor {
     m.answered(r.status);
     m.observe('queue', r.queueMs);
     m.observe('compile', r.compile?.cached ? null : (r.compile?.ms ?? null));
-    m.observe('run', r.run?.ms ?? null);
+    for (const run of r.tests ? r.tests.map((t) => t.run) : [r.run]) m.observe('run', run?.ms ?? null);
     m.observe('total', r.latencyMs);
     const source = job.req.files[0].content;
     const codeBytes = job.req.files.reduce((sum, f) => sum + Buffer.byteLength(f.content), 0);
@@ -300,6 +371,7 @@ export class Executor {
       memoryKb: r.run?.memoryKb ?? null,
       truncated: r.truncated,
       files: job.req.files.length,
+      ...(r.tests ? { tests: r.tests.length, passed: r.tests.filter((t) => t.passed).length } : {}),
       codeBytes,
       ...(this.d.config.logSource ? { code: String(source), stdin: job.req.stdin, args: job.req.args } : {}),
     });

@@ -26,6 +26,17 @@ export interface ExecutionRequest {
     /** The compile's limit when the front door lowers it (at most the configured one, which it checks). */
     compileTimeoutMs?: number;
   };
+  /**
+   * Test cases: the program is compiled once and each test runs in a fresh sandbox of its own, with
+   * its stdin and args (the request's, where it gives none), checked against its expected output.
+   */
+  tests?: TestCase[];
   /** Who asks (an address): one client's requests wait their turn behind each other, not behind everyone's. */
   client: string;
+}
+
+export interface TestCase {
+  stdin?: string;
+  args?: string[];
+  expectedOutput?: string;
 }

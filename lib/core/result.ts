@@ -47,6 +47,20 @@ export interface ExecutionResult {
   queueMs: number;
   /** From the moment the request arrived to the answer. */
   latencyMs: number;
+  /** A request with tests: one outcome per test, in order; none when the compile failed. */
+  tests?: TestOutcome[];
+}
+
+/** How one test went: its run's verdict, then the check of its output. */
+export interface TestOutcome {
+  /** The run's status, or `wrong_answer` when it ran fine and its stdout is not the expected output. */
+  status: ExecutionStatus;
+  run: RunReport | null;
+  message: string;
+  timedOut: boolean;
+  truncated: boolean;
+  /** Null for a test without an expected output. */
+  passed: boolean | null;
 }
 
 /** The exit code a client is told: the program's when it ran, else the compiler's; none for a run the client left. */

@@ -70,6 +70,7 @@ function toExecutionRequest(req: CompileRequest, client: string): ExecutionReque
       : [{ content: req.code ?? '' }],
     args: req.args,
     stdin: req.stdin,
+    ...(req.tests ? { tests: req.tests } : {}),
     limits: {
       timeoutMs: req.limits?.timeoutMs ?? req.timeoutMs,
       ...(req.limits?.compileTimeoutMs ? { compileTimeoutMs: req.limits.compileTimeoutMs } : {}),

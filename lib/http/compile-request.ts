@@ -23,6 +23,8 @@ type Limits = Pick<
   | 'maxFiles'
   | 'maxArgs'
   | 'maxArgsBytes'
+  | 'maxTests'
+  | 'maxTestsBytes'
 >;
 
 /** The longest file name (a path, folders included). */
@@ -35,7 +37,13 @@ export const MAX_NAME_LENGTH = 255;
  * argument's quotes get their own room.
  */
 export function bodyLimit(l: Limits): number {
-  return 6 * (l.maxCodeBytes + l.maxStdinBytes + l.maxArgsBytes) + 64 * 1024 + l.maxFiles * 2048 + l.maxArgs * 8;
+  return (
+    6 * (l.maxCodeBytes + l.maxStdinBytes + l.maxArgsBytes + l.maxTestsBytes) +
+    64 * 1024 +
+    l.maxFiles * 2048 +
+    l.maxArgs * 8 +
+    l.maxTests * (256 + l.maxArgs * 8)
+  );
 }
 
 export async function readBody(request: Request, limit: number): Promise<Buffer> {
@@ -167,6 +175,30 @@ export type RequestFile = z.output<typeof file>;
 const args = z.array(z.string({ error: (issue) => `${at(issue.path, 'args')} must be a string` }), {
   error: 'field "args" must be an array of strings',
 });
+const test = z
+  .object(
+    {
+      stdin: z.string({ error: (issue) => `${at(issue.path, 'tests')}: "stdin" must be a string` }).optional(),
+      args: z
+        .array(z.string({ error: (issue) => `${at(issue.path, 'tests')}: "args" must be an array of strings` }), {
+          error: (issue) => `${at(issue.path, 'tests')}: "args" must be an array of strings`,
+        })
+        .optional(),
+      expectedOutput: z
+        .string({ error: (issue) => `${at(issue.path, 'tests')}: "expectedOutput" must be a string` })
+        .optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `${at(issue.path, 'tests')}: unknown field ${shown(String(issue.keys[0]))}; a test has "stdin", "args" and "expectedOutput"`
+          : `${at(issue.path, 'tests')} must be an object like {"stdin": "1 2", "expectedOutput": "3"}`,
+    },
+  )
+  .strict();
+/** One test of a request's `tests`, as sent. */
+export type RequestTest = z.output<typeof test>;
+
 /** A form sends timeoutMs as a string ('' = the default); JSON may too. */
 const timeoutInput = z
   .union([z.number(), z.string()], { error: WHOLE_MS })
@@ -231,6 +263,14 @@ export function compileBodySchema(l: Limits) {
           ),
         )
         .optional(),
+      tests: z
+        .array(test, { error: 'field "tests" must be an array of {"stdin", "expectedOutput"} objects' })
+        .check((ctx) =>
+          checkTests(ctx.value, l, (message, params) =>
+            ctx.issues.push({ code: 'custom', message, input: ctx.value, params }),
+          ),
+        )
+        .optional(),
     })
     .check((ctx) => {
       const { code, files, language } = ctx.value;
@@ -288,15 +328,34 @@ function sourceProblem(files: RequestFile[], extensions: readonly string[]): str
   return bad && `file ${shown(bad.name)} is a source file and is not UTF-8`;
 }
 
-function checkArgs(list: string[], l: Limits, fail: Fail): void {
-  if (list.length > l.maxArgs) return fail(`too many args: ${list.length} (at most ${l.maxArgs})`);
+function checkArgs(list: string[], l: Limits, fail: Fail, field = 'args'): void {
+  if (list.length > l.maxArgs) return fail(`too many ${field}: ${list.length} (at most ${l.maxArgs})`);
   let total = 0;
   for (const [i, a] of list.entries()) {
-    if (a.includes('\0')) return fail(`args[${i}] holds a NUL character`);
-    if (LONE_SURROGATE.test(a)) return fail(`args[${i}] is not valid Unicode text (a lone surrogate)`);
+    if (a.includes('\0')) return fail(`${field}[${i}] holds a NUL character`);
+    if (LONE_SURROGATE.test(a)) return fail(`${field}[${i}] is not valid Unicode text (a lone surrogate)`);
     total += Buffer.byteLength(a);
   }
-  if (total > l.maxArgsBytes) return fail(`args are larger than ${l.maxArgsBytes} bytes in all`, { status: 413 });
+  if (total > l.maxArgsBytes) return fail(`${field} are larger than ${l.maxArgsBytes} bytes in all`, { status: 413 });
+}
+
+/** Count, each test's stdin and args as the request's own, and all of them together. */
+function checkTests(tests: RequestTest[], l: Limits, fail: Fail): void {
+  if (tests.length === 0) return fail('field "tests" is empty');
+  if (tests.length > l.maxTests) return fail(`too many tests: ${tests.length} (at most ${l.maxTests})`);
+  let total = 0;
+  for (const [i, t] of tests.entries()) {
+    const stdinBytes = Buffer.byteLength(t.stdin ?? '');
+    if (stdinBytes > l.maxStdinBytes) {
+      return fail(`tests[${i}]: stdin is larger than ${l.maxStdinBytes} bytes`, { status: 413 });
+    }
+    let failed = false;
+    if (t.args) checkArgs(t.args, l, (m, p) => ((failed = true), fail(m, p)), `tests[${i}].args`);
+    if (failed) return;
+    total += stdinBytes + Buffer.byteLength(t.expectedOutput ?? '');
+    total += (t.args ?? []).reduce((sum, a) => sum + Buffer.byteLength(a), 0);
+  }
+  if (total > l.maxTestsBytes) return fail(`tests are larger than ${l.maxTestsBytes} bytes in all`, { status: 413 });
 }
 
 /** Built once per limits object: the server passes the same config to every request. */

@@ -9,7 +9,7 @@ import type { ExecutionEvent } from '../core/events';
 import type { ExecutionRequest } from '../core/request';
 import type { Executor } from '../core/executor';
 import type { ApiError } from './api-error';
-import { toSeedResponse } from './seed-response';
+import { toSeedResponse, toTestResult } from './seed-response';
 
 export const EVENT_STREAM = 'text/event-stream';
 
@@ -38,6 +38,8 @@ function payload(e: ExecutionEvent): unknown {
     case 'stdout':
     case 'stderr':
       return { chunk: e.chunk };
+    case 'test_finished':
+      return { Index: e.index, ...toTestResult(e.outcome) };
     case 'exited':
       return toSeedResponse(e.result);
   }

@@ -39,6 +39,7 @@ export function statsBody() {
     containers: m.containerEvents,
     engineErrors: m.engineErrors,
     warmCompileFallbacks: m.warmFallbackCounts,
+    compiles: m.compiles,
     history: m.history,
   };
 }

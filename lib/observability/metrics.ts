@@ -46,10 +46,16 @@ export class Metrics {
   readonly rejections: Record<string, number> = {};
   readonly containerEvents = { created: 0, destroyed: 0, failed: 0 };
   engineErrors = 0;
+  /** Compiles done, by where: in a sandbox, on a warm compiler, or taken from the compile cache. */
+  readonly compiles = { sandbox: 0, warm: 0, cached: 0 };
   /** Compiles the sandbox took over from the warm compilers, by why. */
   readonly warmFallbackCounts = { busy: 0, timeout: 0, declined: 0 };
   readonly history: HistoryPoint[] = [];
   private requestsSinceTick = 0;
+
+  compiled(where: keyof Metrics['compiles']): void {
+    this.compiles[where]++;
+  }
 
   constructor(counts: () => ContainerCounts) {
     const r = this.registry;

@@ -186,7 +186,12 @@ describe('parseCompileRequest error texts', () => {
   });
 
   it('says how large a body may be', async () => {
-    const limit = 6 * (100 + 50 + limits.maxArgsBytes) + 64 * 1024 + limits.maxFiles * 2048 + limits.maxArgs * 8;
+    const limit =
+      6 * (100 + 50 + limits.maxArgsBytes + limits.maxTestsBytes) +
+      64 * 1024 +
+      limits.maxFiles * 2048 +
+      limits.maxArgs * 8 +
+      limits.maxTests * (256 + limits.maxArgs * 8);
     expect(await refusal(json('x'.repeat(limit + 1)))).toEqual([413, `request body too large (limit ${limit} bytes)`]);
     const declared = new Request('http://x', {
       method: 'POST',
