@@ -83,16 +83,17 @@ export async function runTestCases(c: TestsContext): Promise<ExecutionResult> {
       c.progress.testFinished(index, outcomes[index]);
     }
   };
+  // The first refusal is the answer: the others it caused (a wait for a sandbox cut short) are not.
+  let refusal: { error: unknown } | null = null;
   try {
     const workers = Array.from({ length: Math.min(c.parallelism, c.tests.length) }, () =>
-      worker().catch((e) => {
+      worker().catch((error: unknown) => {
+        refusal ??= { error };
         abort.abort();
-        throw e;
       }),
     );
-    const settled = await Promise.allSettled(workers);
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    await Promise.all(workers);
+    if (refusal) throw (refusal as { error: unknown }).error;
   } finally {
     c.signal?.removeEventListener('abort', onAbort);
   }

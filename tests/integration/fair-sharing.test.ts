@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileBomb } from './helpers/programs';
+import { streamCompile } from './helpers/live';
 import { compileFrom, eventually, GVISOR, useServer, type CompileAnswer } from './helpers/server';
 
 const FLOODER = '127.0.0.1';
@@ -106,5 +107,46 @@ describe('a client that floods C# with slow compiles', () => {
     expect(r.body).toMatchObject({ Status: 'compile_error', Output: '', Timeout: false });
     expect(r.body.ErrorString).toContain('error CS0121: The call is ambiguous');
     expect((await stats(server)).warmCompileFallbacks.timeout).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('a client whose tests ask for more sandboxes than the pool has', () => {
+  // Eight busy loops, each stopped by its time limit, eight at once: two sandboxes run them and six
+  // wait in the pool's line. The victim arrives then, and the line takes clients in turn.
+  const server = useServer({
+    WEBCOMPILE_LANGUAGES: 'python',
+    WEBCOMPILE_LANGUAGE_POOL_SIZE: '2',
+    WEBCOMPILE_TEST_PARALLELISM: '8',
+    // No sandbox beyond the two: the line, not a new container, decides who runs next.
+    WEBCOMPILE_MAX_CONTAINERS: '2',
+    WEBCOMPILE_ACQUIRE_TIMEOUT_MS: '60000',
+  });
+
+  it("another client's run takes the first sandbox freed, not the last", async () => {
+    let finished = 0;
+    const tests = streamCompile(
+      server,
+      {
+        language: 'python',
+        code: 'while True:\n    pass\n',
+        limits: { timeoutMs: 3000 },
+        tests: Array.from({ length: 8 }, () => ({})),
+      },
+      (e) => {
+        if (e.event === 'test_finished') finished++;
+      },
+      flood.signal,
+    ).catch(() => null); // aborted at the end of the test
+    await eventually(
+      async () => (await stats(server)).pools.python.waiting >= 6,
+      20_000,
+      'the tests to hold both sandboxes and wait for six',
+    );
+    const victim = await compileFrom(server, { language: 'python', code: 'print("hello")' }, { localAddress: VICTIM });
+    const finishedBeforeVictim = finished;
+    expect(victim.body).toMatchObject({ Status: 'ok', Output: 'hello\n' });
+    // Served in turn, the victim had the first round's sandbox; first come first served, the seventh.
+    expect(finishedBeforeVictim).toBeLessThanOrEqual(2);
+    void tests;
   });
 });
