@@ -198,6 +198,12 @@ export const SETTINGS = {
     'sandbox memory limit (swap set equal: no swap); C++ and Rust get at least 512 for their compilers',
     int(256, 16),
   ),
+  maxMemoryMb: plain(
+    'WEBCOMPILE_MAX_MEMORY_MB',
+    "largest `limits.memoryMb` a request may ask for (its run's memory limit, set on the sandbox before the " +
+      'run; not with gVisor, whose sandboxes cannot change it)',
+    int(1024, 16),
+  ),
   cpus: plain('WEBCOMPILE_CPUS', 'sandbox CPU quota', decimal(1, 0.01)),
   pidsLimit: plain('WEBCOMPILE_PIDS_LIMIT', 'sandbox processes and threads', int(64, 8)),
   workTmpfsMb: plain(

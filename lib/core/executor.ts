@@ -29,6 +29,7 @@ import type { ExecutionRequest, TestCase } from './request';
 import { reportedExitCode, type CompileReport, type ExecutionResult } from './result';
 import { buildResult, compileLimitSpent, type CompileStage } from './result-builder';
 import { runInSandbox, type RunLimits, type SandboxHooks, type SandboxJob, type SandboxRun } from './sandbox-run';
+import { compileApart } from './compile-apart';
 import { runTestCases } from './test-cases';
 import { StreamDecoder } from './text';
 import { warmCompile } from './warm-compile';
@@ -74,7 +75,10 @@ function programOf(job: Job) {
 interface Job {
   req: ExecutionRequest;
   language: Language;
+  /** The run's limits (its memory the request's, when it names one). */
   limits: RunLimits;
+  /** A compile's in the sandbox: the sandbox's own memory, whatever the run gets. */
+  compileLimits: RunLimits;
   opts: ExecuteOptions;
   receivedAt: number;
   emit: (e: ExecutionEvent) => void;
@@ -120,15 +124,20 @@ export class Executor {
       throw new ExecutionError('invalid_request', 'every file of a program of several files needs a name');
     }
     const language = LANGUAGES[req.language];
+    const sandboxLimits = {
+      ...limitsFor(this.d.config, language),
+      ...(req.limits.compileTimeoutMs ? { compileTimeoutMs: req.limits.compileTimeoutMs } : {}),
+    };
     const job: Job = {
       req,
       language,
       limits: {
-        ...limitsFor(this.d.config, language),
+        ...sandboxLimits,
         timeoutMs: req.limits.timeoutMs,
         idleMs: req.limits.idleMs,
-        ...(req.limits.compileTimeoutMs ? { compileTimeoutMs: req.limits.compileTimeoutMs } : {}),
+        ...(req.limits.memoryMb ? { memoryMb: req.limits.memoryMb } : {}),
       },
+      compileLimits: sandboxLimits,
       opts,
       receivedAt,
       emit: (e) => {
@@ -210,6 +219,24 @@ export class Executor {
       // The sources stay beside what was made of them, as when the sandbox compiles.
       sandboxJob = { ...sandboxJob, files: { ...sandboxJob.files, ...outcome.files }, compile: undefined };
     }
+    if (sandboxJob.compile && req.limits.memoryMb) {
+      // The run's memory limit is set on its sandbox, which the compiler must not be held to.
+      progress.compileStarted();
+      const apart = await compileApart({
+        language,
+        limits: { ...job.compileLimits, compileTimeoutMs: sandboxJob.limits.compileTimeoutMs },
+        files: sandboxJob.files,
+        compile: sandboxJob.compile,
+        warmSpentMs,
+        archiveLimitBytes: this.archiveLimitBytes(),
+        signal: job.opts.signal,
+        runFresh: (j, started) => this.runFresh(job, pool, j, waitLeft, started),
+      });
+      if (apart.kind === 'failed') return finish(null, apart.run, apart.queueMs, warmSpentMs);
+      warm = apart.stage;
+      progress.compileFinished(warm.report);
+      sandboxJob = { ...sandboxJob, files: apart.files, compile: undefined };
+    }
 
     // 2. Run (and compile, without a warm compile) in a fresh sandbox. QueueMS is the wait for it.
     let hooks: ReturnType<Progress['sandboxHooks']> | undefined;
@@ -230,6 +257,7 @@ export class Executor {
     return runTestCases({
       language: job.language,
       limits: job.limits,
+      compileLimits: job.compileLimits,
       tests,
       files: Object.fromEntries(sources.map((f) => [f.path, f.content])),
       compile: commands.compile,
@@ -238,8 +266,7 @@ export class Executor {
       args: job.req.args ?? [],
       signal: job.opts.signal,
       parallelism: this.d.config.testParallelism,
-      // A tar archive of /work: its files, and a header of 512 bytes (and padding) each.
-      archiveLimitBytes: this.d.config.workTmpfsMb * 1024 * 1024 + 1024 * 1024,
+      archiveLimitBytes: this.archiveLimitBytes(),
       receivedAt: job.receivedAt,
       warmStage: () => this.warmStage(job, progress, sources),
       runFresh: (sandboxJob, started) => this.runFresh(job, pool, sandboxJob, waitLeft, started),
@@ -250,6 +277,11 @@ export class Executor {
         testFinished: (index, outcome) => job.emit({ type: 'test_finished', index, outcome }),
       },
     });
+  }
+
+  /** A tar archive of /work: its files, and a header of 512 bytes (and padding) each. */
+  private archiveLimitBytes(): number {
+    return this.d.config.workTmpfsMb * 1024 * 1024 + 1024 * 1024;
   }
 
   /**
@@ -312,6 +344,9 @@ export class Executor {
         });
       queueMs += performance.now() - t0;
       try {
+        // A run with a memory limit of its own; a compile keeps the sandbox's (it never has one here).
+        const memoryMb = job.req.limits.memoryMb;
+        if (memoryMb && !sandboxJob.compile) await this.d.engine.setMemoryLimit(sandbox.id, memoryMb);
         const run = await runInSandbox(this.d.engine, sandbox.id, sandboxJob, started(queueMs));
         if (sandboxJob.compile) this.d.metrics.compiled('sandbox');
         return { run, queueMs };

@@ -25,6 +25,11 @@ export interface ExecutionRequest {
     idleMs?: number;
     /** The compile's limit when the front door lowers it (at most the configured one, which it checks). */
     compileTimeoutMs?: number;
+    /**
+     * The run's memory limit in MiB, set on its sandbox before the run (a compile in the sandbox then
+     * gets a sandbox of its own, with the configured memory). The front door checks the engine can.
+     */
+    memoryMb?: number;
   };
   /**
    * Test cases: the program is compiled once and each test runs in a fresh sandbox of its own, with

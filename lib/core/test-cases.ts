@@ -1,30 +1,27 @@
 // A request with test cases: the program is compiled once, then every test runs in a fresh sandbox of
 // its own (a few at once, each taking its turn in the pool's line like any request), and its stdout is
 // checked against its expected output. Where the language compiles in the sandbox, the compile runs
-// in a sandbox of its own whose run step archives /work (`tar`), and every test's sandbox gets what it
-// made; a warm compiler's artifacts are used as they are. A failed compile answers once, with no test.
+// in a sandbox of its own, and every test's sandbox gets what it
+// made (lib/core/compile-apart.ts); a warm compiler's artifacts are used as they are. A failed compile
+// answers once, with no test.
 
-import { ExecutionError } from './errors';
 import type { JobFile } from './agent-protocol';
+import { compileApart } from './compile-apart';
 import { outputMatches } from './expected-output';
 import type { Language } from './languages';
 import type { TestCase } from './request';
 import type { CompileReport, ExecutionResult, ExecutionStatus, TestOutcome } from './result';
 import { buildResult, compileLimitSpent, type CompileStage } from './result-builder';
 import type { RunLimits, SandboxHooks, SandboxJob, SandboxRun } from './sandbox-run';
-import { readTarFiles, TarError } from '../util/tar-files';
-
-/** The run step of the compile's sandbox: everything in /work, as a tar archive on stdout. */
-const ARCHIVE_WORK = ['tar', '-c', '-f', '-', '.'];
-/** How long archiving what the compile made may take. */
-const ARCHIVE_TIMEOUT_MS = 10_000;
 
 export type WarmStage =
   { kind: 'compiled'; stage: CompileStage; files: Record<string, JobFile> } | { kind: 'fallback'; spentMs: number };
 
 export interface TestsContext {
   language: Language;
+  /** The runs' limits, and the compile's (its memory is the sandbox's, whatever the runs get). */
   limits: RunLimits;
+  compileLimits: RunLimits;
   tests: TestCase[];
   /** The program's sources as job files, and how it is built and run. */
   files: Record<string, JobFile>;
@@ -149,7 +146,7 @@ async function compileOnce(c: TestsContext): Promise<Compiled> {
   const answer = (warm: CompileStage | null, sandbox: SandboxRun | null, queueMs: number, warmSpentMs = 0) => {
     const result = buildResult({
       language: c.language,
-      limits: c.limits,
+      limits: c.compileLimits,
       warm,
       warmSpentMs,
       sandbox,
@@ -166,45 +163,21 @@ async function compileOnce(c: TestsContext): Promise<Compiled> {
     return { kind: 'ready', compile: warm.stage, files: { ...c.files, ...warm.files }, queueMs: 0 };
   }
   const warmSpentMs = warm?.spentMs ?? 0;
-  const compileTimeoutMs = c.limits.compileTimeoutMs - warmSpentMs;
-  if (compileTimeoutMs <= 0) return answer(compileLimitSpent(c.limits), null, 0);
+  const compileTimeoutMs = c.compileLimits.compileTimeoutMs - warmSpentMs;
+  if (compileTimeoutMs <= 0) return answer(compileLimitSpent(c.compileLimits), null, 0);
 
   c.progress.compileStarted();
-  const { run, queueMs } = await c.runFresh(
-    {
-      files: c.files,
-      compile: c.compile,
-      run: ARCHIVE_WORK,
-      stdin: '',
-      limits: { ...c.limits, compileTimeoutMs, timeoutMs: ARCHIVE_TIMEOUT_MS, outputLimitBytes: c.archiveLimitBytes },
-      signal: c.signal,
-    },
-    () => ({}),
-  );
-  const stage = buildResult({
+  const apart = await compileApart({
     language: c.language,
-    limits: c.limits,
-    warm: null,
+    limits: { ...c.compileLimits, compileTimeoutMs },
+    files: c.files,
+    compile: c.compile,
     warmSpentMs,
-    sandbox: run,
-    queueMs,
-    latencyMs: 0,
+    archiveLimitBytes: c.archiveLimitBytes,
+    signal: c.signal,
+    runFresh: c.runFresh,
   });
-  // The compile failed, passed its limit, or the client left: the answer, once, with no test run.
-  if (stage.status !== 'ok' && (!stage.run || stage.status === 'cancelled'))
-    return answer(null, run, queueMs, warmSpentMs);
-  const report = stage.compile!;
-  c.progress.compileFinished(report);
-  if (stage.status !== 'ok' || run.agent.truncated) {
-    throw new ExecutionError('sandbox_failed', 'what the compile made could not be taken from its sandbox; try again');
-  }
-  try {
-    const made = readTarFiles(run.agent.stdout).map((f) => [f.path, { content: f.content, mode: f.mode }]);
-    const compile: CompileStage = { report, timedOut: false, failed: false, oom: false, truncated: false };
-    return { kind: 'ready', compile, files: { ...c.files, ...Object.fromEntries(made) }, queueMs };
-  } catch (e) {
-    if (e instanceof TarError)
-      throw new ExecutionError('sandbox_failed', 'what the compile made was unreadable', { cause: e });
-    throw e;
-  }
+  if (apart.kind === 'failed') return answer(null, apart.run, apart.queueMs, warmSpentMs);
+  c.progress.compileFinished(apart.stage.report);
+  return { kind: 'ready', compile: apart.stage, files: apart.files, queueMs: apart.queueMs };
 }

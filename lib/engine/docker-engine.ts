@@ -146,6 +146,19 @@ export class DockerEngine implements Engine {
   }
 
   /** Whether the kernel's OOM killer ended the container (false when it is gone or cannot be asked). */
+  async setMemoryLimit(id: string, mb: number): Promise<void> {
+    const bytes = mb * 1024 * 1024;
+    try {
+      await withDeadline(
+        this.docker.getContainer(id).update({ Memory: bytes, MemorySwap: bytes }),
+        ENGINE_CALL_MS,
+        'update',
+      );
+    } catch (e) {
+      throw classifyEngineError(e, 'container update');
+    }
+  }
+
   async oomKilled(id: string): Promise<boolean> {
     try {
       const info = await withDeadline(this.docker.getContainer(id).inspect(), ENGINE_CALL_MS, 'inspect');

@@ -51,6 +51,11 @@ export interface Engine {
    * resolves on other engine errors: a live run is not ended because the engine hiccuped.
    */
   waitStopped(id: string): Promise<void>;
+  /**
+   * Sets a running container's memory limit (swap equal: none), lowered or raised, for a run with a
+   * memory limit of its own. Not every runtime can (gVisor's cannot): then it throws.
+   */
+  setMemoryLimit(id: string, mb: number): Promise<void>;
   /** Whether the kernel's OOM killer ended the container (false when it is gone or cannot be asked). */
   oomKilled(id: string): Promise<boolean>;
   /** Containers carrying our managed label, optionally narrowed by more labels. */

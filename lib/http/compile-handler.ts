@@ -74,6 +74,7 @@ function toExecutionRequest(req: CompileRequest, client: string): ExecutionReque
     limits: {
       timeoutMs: req.limits?.timeoutMs ?? req.timeoutMs,
       ...(req.limits?.compileTimeoutMs ? { compileTimeoutMs: req.limits.compileTimeoutMs } : {}),
+      ...(req.limits?.memoryMb ? { memoryMb: req.limits.memoryMb } : {}),
     },
     client,
   };

@@ -25,7 +25,19 @@ type Limits = Pick<
   | 'maxArgsBytes'
   | 'maxTests'
   | 'maxTestsBytes'
+  | 'maxMemoryMb'
+  | 'sandboxRuntime'
 >;
+
+/** The smallest memory limit a run may ask for: below it no runtime starts. */
+export const MIN_MEMORY_MB = 16;
+
+/** Why a run may not have a memory limit of its own here, or undefined. */
+export function memoryLimitUnavailable(l: Pick<Limits, 'sandboxRuntime'>): string | undefined {
+  return l.sandboxRuntime === 'runsc'
+    ? 'the sandboxes run in gVisor, whose memory limit is set when they are made'
+    : undefined;
+}
 
 /** The longest file name (a path, folders included). */
 export const MAX_NAME_LENGTH = 255;
@@ -208,6 +220,7 @@ const timeoutInput = z
 const wholeMs = z.number({ error: WHOLE_MS }).refine(Number.isInteger, { error: WHOLE_MS, abort: true });
 
 const rangeOf = (field: string, max: number) => `field "${field}" must be between 1 and ${max}`;
+const memoryRange = (l: Limits) => `field "limits.memoryMb" must be between ${MIN_MEMORY_MB} and ${l.maxMemoryMb}`;
 
 /**
  * The body of a compile request under the config's limits. Fields are checked in this order and the
@@ -251,8 +264,20 @@ export function compileBodySchema(l: Limits) {
               .min(1, { error: rangeOf('limits.compileTimeoutMs', l.maxCompileTimeoutMs) })
               .max(l.maxCompileTimeoutMs, { error: rangeOf('limits.compileTimeoutMs', l.maxCompileTimeoutMs) })
               .optional(),
+            memoryMb: z
+              .number({ error: 'field "limits.memoryMb" must be a whole number of MiB' })
+              .refine(Number.isInteger, { error: 'field "limits.memoryMb" must be a whole number of MiB', abort: true })
+              .min(MIN_MEMORY_MB, { error: memoryRange(l) })
+              .max(l.maxMemoryMb, { error: memoryRange(l) })
+              .refine(() => !memoryLimitUnavailable(l), {
+                error: `field "limits.memoryMb" is not available: ${memoryLimitUnavailable(l)}`,
+              })
+              .optional(),
           },
-          { error: 'field "limits" must be an object like {"timeoutMs": 2000, "compileTimeoutMs": 5000}' },
+          {
+            error:
+              'field "limits" must be an object like {"timeoutMs": 2000, "compileTimeoutMs": 5000, "memoryMb": 128}',
+          },
         )
         .strict()
         .optional(),

@@ -15,6 +15,7 @@ import type { ExecutionResult } from '../core/result';
 import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { clientAddress } from './client-address';
+import { memoryLimitUnavailable } from './compile-request';
 import { parsePistonInit, PistonInitError, SIGNALS } from './piston-init';
 import { signalName, versionsOf } from './piston-names';
 import { toSeedResponse } from './seed-response';
@@ -128,6 +129,7 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
         runTimeoutMs: config.interactiveTimeoutMs,
         compileTimeoutMs: config.compileTimeoutMs,
         memoryBytes: (id) => limitsFor(config, LANGUAGES[id]).memoryMb * 1024 * 1024,
+        runMemoryBytes: memoryLimitUnavailable(config) ? null : config.maxMemoryMb * 1024 * 1024,
       },
       maxCodeBytes: config.maxCodeBytes,
     });
@@ -146,7 +148,11 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
           language: init.language,
           files: [{ content: init.code }],
           stdin: '',
-          limits: { timeoutMs: init.runTimeoutMs ?? config.interactiveTimeoutMs, idleMs: config.interactiveIdleMs },
+          limits: {
+            timeoutMs: init.runTimeoutMs ?? config.interactiveTimeoutMs,
+            idleMs: config.interactiveIdleMs,
+            ...(init.runMemoryMb === null ? {} : { memoryMb: init.runMemoryMb }),
+          },
           client,
         },
         { signal: abort.signal, input, onEvent, live: true },

@@ -11,7 +11,7 @@ import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
 import { clientAddress } from './client-address';
-import { bodyLimit, readBody } from './compile-request';
+import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
 import { corsHeaders } from './cors';
 import { parsePistonExecute, PistonInitError, type PistonJob } from './piston-init';
 import { pistonAliases, pistonName, pistonRuntime, signalName, versionsOf } from './piston-names';
@@ -116,6 +116,7 @@ export async function handlePistonExecute(request: Request): Promise<Response> {
         runTimeoutMs: config.maxTimeoutMs,
         compileTimeoutMs: config.compileTimeoutMs,
         memoryBytes: (id) => limitsFor(config, LANGUAGES[id]).memoryMb * 1024 * 1024,
+        runMemoryBytes: memoryLimitUnavailable(config) ? null : config.maxMemoryMb * 1024 * 1024,
       },
       maxCodeBytes: config.maxCodeBytes,
       maxFiles: config.maxFiles,
@@ -139,6 +140,7 @@ export async function handlePistonExecute(request: Request): Promise<Response> {
         limits: {
           timeoutMs: job.runTimeoutMs ?? config.timeoutMs,
           ...(job.compileTimeoutMs === null ? {} : { compileTimeoutMs: job.compileTimeoutMs }),
+          ...(job.runMemoryMb === null ? {} : { memoryMb: job.runMemoryMb }),
         },
         client,
       },

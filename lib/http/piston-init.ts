@@ -8,7 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { SourceFile } from '../core/request';
 import { LANGUAGES } from '../core/languages';
-import { fileNameProblem } from './compile-request';
+import { fileNameProblem, MIN_MEMORY_MB } from './compile-request';
 import { languageFromPiston, pistonName, versionMatches } from './piston-names';
 
 export class PistonInitError extends Error {}
@@ -19,14 +19,25 @@ export interface PistonInit {
   version: string;
   code: string;
   runTimeoutMs: number | null;
+  /** run_memory_limit in MiB, where it is applied; null for the sandbox's. */
+  runMemoryMb: number | null;
 }
 
 export interface InitContext {
   enabled: readonly string[];
   /** Each enabled language's version (x.y.z). */
   versions: Record<string, string>;
-  /** memoryBytes: the sandbox memory of a language (some get more than the configured default). */
-  limits: { runTimeoutMs: number; compileTimeoutMs: number; memoryBytes: (language: string) => number };
+  /**
+   * memoryBytes: the sandbox memory of a language (some get more than the configured default), the
+   * compile's limit; runMemoryBytes: the largest run_memory_limit, which is applied where the engine
+   * can set a run's memory (null: it cannot, and the sandbox's memory is the run's, only checked).
+   */
+  limits: {
+    runTimeoutMs: number;
+    compileTimeoutMs: number;
+    memoryBytes: (language: string) => number;
+    runMemoryBytes: number | null;
+  };
   maxCodeBytes: number;
 }
 
@@ -50,6 +61,8 @@ export interface PistonJob {
   /** Null: ours (the request gave none, or 0). */
   runTimeoutMs: number | null;
   compileTimeoutMs: number | null;
+  /** run_memory_limit in MiB, where it is applied; null for the sandbox's. */
+  runMemoryMb: number | null;
 }
 
 /** Piston's signal names (its globals.js); any other `signal` closes the socket with 4005. */
@@ -99,7 +112,7 @@ function checkRuntime(m: Record<string, unknown>, ctx: InitContext): { id: strin
 function checkLimits(m: Record<string, unknown>, ctx: InitContext, id: string): void {
   const limits: [string, number][] = [
     ['compile_memory_limit', ctx.limits.memoryBytes(id)],
-    ['run_memory_limit', ctx.limits.memoryBytes(id)],
+    ['run_memory_limit', ctx.limits.runMemoryBytes ?? ctx.limits.memoryBytes(id)],
     ['compile_timeout', ctx.limits.compileTimeoutMs],
     ['run_timeout', ctx.limits.runTimeoutMs],
     ['compile_cpu_time', ctx.limits.compileTimeoutMs],
@@ -113,6 +126,12 @@ function checkLimits(m: Record<string, unknown>, ctx: InitContext, id: string): 
     if (v > max) throw new PistonInitError(`${name} cannot exceed the configured limit of ${max}`);
     if (v < 0) throw new PistonInitError(`${name} must be non-negative`);
   }
+}
+
+/** The run's memory limit in MiB (at least the smallest we take), where one is given and can be set. */
+function runMemoryMb(v: unknown, ctx: InitContext): number | null {
+  if (ctx.limits.runMemoryBytes === null || typeof v !== 'number' || v <= 0) return null;
+  return Math.max(MIN_MEMORY_MB, Math.ceil(v / (1024 * 1024)));
 }
 
 /** A limit the request lowered (a positive number, checked), in whole milliseconds; null for ours. */
@@ -135,6 +154,7 @@ export function parsePistonInit(m: Record<string, unknown>, ctx: InitContext): P
     version: ctx.versions[id],
     code: utf8[0].content,
     runTimeoutMs: lowered(m.run_timeout),
+    runMemoryMb: runMemoryMb(m.run_memory_limit, ctx),
   };
 }
 
@@ -219,5 +239,6 @@ export function parsePistonExecute(m: Record<string, unknown>, ctx: ExecuteConte
     stdin: stdin.endsWith('\n') ? stdin : `${stdin}\n`,
     runTimeoutMs: lowered(m.run_timeout),
     compileTimeoutMs: lowered(m.compile_timeout),
+    runMemoryMb: runMemoryMb(m.run_memory_limit, ctx),
   };
 }

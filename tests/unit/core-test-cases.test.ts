@@ -4,7 +4,14 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import { ExecutionError } from '@/lib/core/errors';
-import { makeCore, sendBytes, startAndRun, useFakeTimers, type AgentScript } from './helpers/core-fixture';
+import {
+  makeCore,
+  printAndExit,
+  sendBytes,
+  startAndRun,
+  useFakeTimers,
+  type AgentScript,
+} from './helpers/core-fixture';
 import { tarOf } from './helpers/tar';
 
 const BINARY = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]);
@@ -173,5 +180,59 @@ describe('Executor with test cases', () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect(s.outcome.result!.status).toBe('cancelled');
     expect(s.outcome.result!.tests!.map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+  });
+});
+
+describe('Executor with a memory limit of its own', () => {
+  useFakeTimers();
+
+  it("C: the compile gets a sandbox of its own (the sandbox's memory), the run's sandbox is set to the limit first", async () => {
+    const core = makeCore({ agent: compilingAgent() });
+    const req = core.request('c', 'int main(){}', { stdin: '4' });
+    const s = await startAndRun(core, { ...req, limits: { ...req.limits, memoryMb: 64 } }, 300);
+    expect(s.outcome.result).toMatchObject({ status: 'ok', run: { stdout: '8\n' }, compile: { exitCode: 0 } });
+    const [compile, run] = core.jobs;
+    expect(compile.job.run).toEqual(['tar', '-c', '-f', '-', '.']);
+    expect(run.job.compile).toBeUndefined();
+    expect(run.job.files.main.mode).toBe('755');
+    expect(core.engine.memoryLimits.has(compile.id)).toBe(false);
+    expect(core.engine.memoryLimits.get(run.id)).toBe(64);
+    const types = s.events.map((e) => e.type);
+    expect(types).toEqual(['queued', 'compile_started', 'compile_finished', 'run_started', 'stdout', 'exited']);
+  });
+
+  it('Python and C# (warm): one sandbox, set to the limit before the job', async () => {
+    const atJob: (number | undefined)[] = [];
+    const core = makeCore({
+      agent: (a, p) => {
+        atJob.push(core.engine.memoryLimits.get(p.container.id));
+        printAndExit('hi\n')(a, p);
+      },
+    });
+    for (const language of ['python', 'csharp']) {
+      const req = core.request(language, 'x');
+      const s = core.submit({ ...req, limits: { ...req.limits, memoryMb: 100 } });
+      if (language === 'python') await core.start();
+      await vi.advanceTimersByTimeAsync(200);
+      expect(s.outcome.result).toMatchObject({ status: 'ok' });
+    }
+    expect(core.jobs).toHaveLength(2);
+    expect(atJob).toEqual([100, 100]);
+  });
+
+  it("a memory verdict names the run's limit", async () => {
+    const core = makeCore({
+      agent: (a) =>
+        a.after(5, () => {
+          a.started();
+          a.finish({ exit: 137, oomKills: 1 });
+        }),
+    });
+    const req = core.request('python', 'x');
+    const s = await startAndRun(core, { ...req, limits: { ...req.limits, memoryMb: 48 } });
+    expect(s.outcome.result).toMatchObject({
+      status: 'memory_limit',
+      message: 'Execution stopped: the program used more than 48 MiB of memory.',
+    });
   });
 });

@@ -11,7 +11,12 @@ import { signalName } from '@/lib/http/piston-names';
 const ctx: ExecuteContext = {
   enabled: ['python', 'c', 'java', 'csharp'],
   versions: { python: '3.11.2', c: '12.2.0', java: '17.0.9', csharp: '6.8.0' },
-  limits: { runTimeoutMs: 20000, compileTimeoutMs: 10000, memoryBytes: () => 256 * 1024 * 1024 },
+  limits: {
+    runTimeoutMs: 20000,
+    compileTimeoutMs: 10000,
+    memoryBytes: () => 256 * 1024 * 1024,
+    runMemoryBytes: 1024 * 1024 * 1024,
+  },
   maxCodeBytes: 1000,
   maxFiles: 4,
   maxStdinBytes: 10,
@@ -64,6 +69,20 @@ describe("Piston's execute body", () => {
     expect(error({ ...ok, args: ['a', 'b', 'c', 'd'] })).toBe('too many args: 4 (at most 3)');
     expect(error({ ...ok, args: ['1234567', '1234567'] })).toBe('args are larger than 12 bytes in all');
     expect(error({ ...ok, args: ['a\0b'] })).toBe('args may not hold a NUL character');
+  });
+
+  it("run_memory_limit is the run's memory limit in MiB (at least 16), up to our maximum; compile_memory_limit only checked", () => {
+    expect(parsePistonExecute({ ...ok, run_memory_limit: 100 * 1024 * 1024 }, ctx).runMemoryMb).toBe(100);
+    expect(parsePistonExecute({ ...ok, run_memory_limit: 100 * 1024 * 1024 + 1 }, ctx).runMemoryMb).toBe(101);
+    expect(parsePistonExecute({ ...ok, run_memory_limit: 1000 }, ctx).runMemoryMb).toBe(16);
+    expect(parsePistonExecute({ ...ok, run_memory_limit: -1 }, ctx).runMemoryMb).toBeNull();
+    expect(parsePistonExecute({ ...ok, compile_memory_limit: 1000 }, ctx).runMemoryMb).toBeNull();
+    expect(error({ ...ok, run_memory_limit: 1024 * 1024 * 1024 + 1 })).toBe(
+      `run_memory_limit cannot exceed the configured limit of ${1024 * 1024 * 1024}`,
+    );
+    // Where the engine cannot set a run's memory (gVisor), the sandbox's is the run's: only checked.
+    const fixed = { ...ctx, limits: { ...ctx.limits, runMemoryBytes: null } };
+    expect(parsePistonExecute({ ...ok, run_memory_limit: 100 * 1024 * 1024 }, fixed).runMemoryMb).toBeNull();
   });
 
   it('names, aliases and versions: the runtime and its version as Piston answers them', () => {

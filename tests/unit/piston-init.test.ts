@@ -11,6 +11,7 @@ const ctx: InitContext = {
     runTimeoutMs: 60000,
     compileTimeoutMs: 10000,
     memoryBytes: (id) => (id === 'cpp' ? 512 : 256) * 1024 * 1024,
+    runMemoryBytes: null,
   },
   maxCodeBytes: 100,
 };
@@ -33,6 +34,7 @@ describe("Piston's init", () => {
       version: '3.11.2',
       code: 'print(1)',
       runTimeoutMs: 5000,
+      runMemoryMb: null,
     });
     expect(parsePistonInit({ ...ok, language: 'c++', version: '*' }, ctx)).toMatchObject({
       language: 'cpp',

@@ -53,6 +53,8 @@ export interface FakeContainer extends ManagedContainer {
   /** What oomKilled() answers. */
   oomKilled: boolean;
   exitCode: number | null;
+  /** What setMemoryLimit() set last, in MiB (null: the spec's). */
+  memoryMb: number | null;
 }
 
 /** What a container's main process can do. */
@@ -71,7 +73,7 @@ export type Behaviour = (p: Proc) => { input?(data: Buffer): void; endInput?(): 
 
 type Method = keyof Engine;
 // prettier-ignore
-const METHODS: Method[] = ['ping', 'version', 'inspectImage', 'createAndStart', 'kill', 'remove', 'waitStopped', 'oomKilled', 'listManaged', 'attach'];
+const METHODS: Method[] = ['ping', 'version', 'inspectImage', 'createAndStart', 'kill', 'remove', 'waitStopped', 'setMemoryLimit', 'oomKilled', 'listManaged', 'attach'];
 const HANG = 'hang';
 
 interface Box {
@@ -181,6 +183,17 @@ export class FakeEngine implements Engine {
     await this.boxes.get(id)?.stopped;
   }
 
+  async setMemoryLimit(id: string, mb: number): Promise<void> {
+    await this.enter('setMemoryLimit');
+    const b = this.boxes.get(id);
+    if (!b) throw new ContainerGoneError(`no such container ${id} during update`);
+    b.c.memoryMb = mb;
+    this.memoryLimits.set(id, mb);
+  }
+
+  /** Every memory limit setMemoryLimit() set, by container (kept after the container is removed). */
+  readonly memoryLimits = new Map<string, number>();
+
   async oomKilled(id: string): Promise<boolean> {
     await this.enter('oomKilled');
     return this.boxes.get(id)?.c.oomKilled ?? false;
@@ -238,6 +251,7 @@ export class FakeEngine implements Engine {
       spec,
       oomKilled: false,
       exitCode: null,
+      memoryMb: null,
     };
     const b: Box = { c, proc: undefined, streams: new Map(), timers: [], stopped, markStopped };
     this.boxes.set(c.id, b);
