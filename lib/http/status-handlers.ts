@@ -1,12 +1,14 @@
-// GET /api/stats, /api/health, /api/metrics, /api/languages.
+// GET /api/stats, /api/health, /api/metrics, /api/languages. The JSON bodies have the types of their
+// schemas (status-schemas.ts), which the OpenAPI document shows.
 
 import { poolTotals } from '../pool/pool';
 import { LANGUAGES } from '../core/languages';
 import { getRuntime } from '../server/runtime';
+import type { HealthBody, LanguageEntry, StatsBody } from './status-schemas';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
-export function statsBody() {
+export function statsBody(): StatsBody {
   const rt = getRuntime();
   const pools = Object.fromEntries([...rt.pools].map(([id, p]) => [id, p.stats()]));
   const { waiting, ...pool } = poolTotals(Object.values(pools));
@@ -65,7 +67,7 @@ export async function handleHealth(): Promise<Response> {
   if (!reason && noCompiler) {
     reason = `no ${noCompiler.id} compiler ready${noCompiler.healthy ? ' yet' : ': compilers cannot be created now'}`;
   }
-  const body = { ok: reason === null, reason, ready, pool: pools, compilers };
+  const body: HealthBody = { ok: reason === null, reason, ready, pool: pools, compilers };
   return Response.json(body, { status: reason ? 503 : 200, headers: noStore });
 }
 
@@ -78,7 +80,7 @@ export async function handleMetrics(): Promise<Response> {
 export async function handleLanguages(): Promise<Response> {
   const rt = getRuntime();
   const list = await Promise.all(
-    [...rt.pools.keys()].map(async (id) => {
+    [...rt.pools.keys()].map(async (id): Promise<LanguageEntry> => {
       const l = LANGUAGES[id];
       const version = (await rt.images.info(id))?.version ?? null;
       return { id, name: l.name, monaco: l.monaco, compiled: l.compiled, version, example: l.example };
