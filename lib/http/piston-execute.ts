@@ -3,6 +3,8 @@
 // the core runs it, and toPistonResponse below says how it went in Piston's stages. Errors are Piston's
 // `{"message"}`.
 
+import type { z } from 'zod';
+import type { Config } from '../config/config';
 import { ExecutionError } from '../core/errors';
 import type { ExecutionEvent } from '../core/events';
 import { LANGUAGES, limitsFor } from '../core/languages';
@@ -13,31 +15,14 @@ import { ApiError } from './api-error';
 import { clientAddress } from './client-address';
 import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
 import { corsHeaders } from './cors';
-import { parsePistonExecute, PistonInitError, type PistonJob } from './piston-init';
+import { parsePistonExecute, PistonInitError, type ExecuteContext, type PistonJob } from './piston-init';
 import { pistonAliases, pistonName, pistonRuntime, signalName, versionsOf } from './piston-names';
+import type { pistonResponseSchema, pistonRuntimeSchema, pistonStageSchema } from './piston-schemas';
 import { REASON_STATUS, RETRY_AFTER_S } from './reasons';
 
 /** One stage (compile or run) as Piston reports it. */
-export interface PistonStage {
-  stdout: string;
-  stderr: string;
-  /** stdout and stderr together, in the order they came (see toPistonResponse). */
-  output: string;
-  code: number | null;
-  signal: string | null;
-  message: string | null;
-  status: 'RE' | 'SG' | 'TO' | 'OL' | 'EL' | 'XX' | null;
-  cpu_time: number | null;
-  wall_time: number | null;
-  memory: number | null;
-}
-
-export interface PistonResponse {
-  language: string;
-  version: string;
-  run: PistonStage;
-  compile?: PistonStage;
-}
+export type PistonStage = z.output<typeof pistonStageSchema>;
+export type PistonResponse = z.output<typeof pistonResponseSchema>;
 
 const noStore = { 'Cache-Control': 'no-store' };
 
@@ -50,7 +35,7 @@ function versions(): Promise<Record<string, string>> {
 export async function handlePistonRuntimes(): Promise<Response> {
   const rt = getRuntime();
   const v = await versions();
-  const list = rt.executor.enabledLanguages().map((id) => {
+  const list = rt.executor.enabledLanguages().map((id): z.output<typeof pistonRuntimeSchema> => {
     const runtime = pistonRuntime(id);
     return {
       language: pistonName(id),
@@ -91,6 +76,29 @@ async function readPistonBody(request: Request): Promise<Record<string, unknown>
   return Array.isArray(value) ? {} : (value as Record<string, unknown>);
 }
 
+/** What an execute body is checked against: the config's limits (also the OpenAPI document's maxima). */
+export function executeContext(
+  config: Config,
+  enabled: readonly string[],
+  versions: Record<string, string>,
+): ExecuteContext {
+  return {
+    enabled,
+    versions,
+    limits: {
+      runTimeoutMs: config.maxTimeoutMs,
+      compileTimeoutMs: config.compileTimeoutMs,
+      memoryBytes: (id) => limitsFor(config, LANGUAGES[id]).memoryMb * 1024 * 1024,
+      runMemoryBytes: memoryLimitUnavailable(config) ? null : config.maxMemoryMb * 1024 * 1024,
+    },
+    maxCodeBytes: config.maxCodeBytes,
+    maxFiles: config.maxFiles,
+    maxStdinBytes: config.maxStdinBytes,
+    maxArgs: config.maxArgs,
+    maxArgsBytes: config.maxArgsBytes,
+  };
+}
+
 export async function handlePistonExecute(request: Request): Promise<Response> {
   const receivedAt = performance.now();
   const rt = getRuntime();
@@ -109,21 +117,7 @@ export async function handlePistonExecute(request: Request): Promise<Response> {
       });
     }
     const body = await readPistonBody(request);
-    const job = parsePistonExecute(body, {
-      enabled: rt.executor.enabledLanguages(),
-      versions: await versions(),
-      limits: {
-        runTimeoutMs: config.maxTimeoutMs,
-        compileTimeoutMs: config.compileTimeoutMs,
-        memoryBytes: (id) => limitsFor(config, LANGUAGES[id]).memoryMb * 1024 * 1024,
-        runMemoryBytes: memoryLimitUnavailable(config) ? null : config.maxMemoryMb * 1024 * 1024,
-      },
-      maxCodeBytes: config.maxCodeBytes,
-      maxFiles: config.maxFiles,
-      maxStdinBytes: config.maxStdinBytes,
-      maxArgs: config.maxArgs,
-      maxArgsBytes: config.maxArgsBytes,
-    });
+    const job = parsePistonExecute(body, executeContext(config, rt.executor.enabledLanguages(), await versions()));
     // The run's output as it came, for `output` (stdout and stderr are separate in the result).
     const chunks: OutputChunk[] = [];
     let running = false;
