@@ -69,7 +69,7 @@ export function pistonExecuteBodySchema(ctx: ExecuteContext) {
       compile_cpu_time: lowerable(limits.compileTimeoutMs, 'ms; checked against our limit only.'),
       run_cpu_time: lowerable(limits.runTimeoutMs, 'ms; checked against our limit only.'),
       compile_memory_limit: memory(maxMemory),
-      run_memory_limit: memory(maxMemory),
+      run_memory_limit: memory(limits.runMemoryBytes ?? maxMemory),
     })
     .check((c) => {
       const fail = (message: string): void => void c.issues.push({ code: 'custom', message, input: c.value });
@@ -78,8 +78,9 @@ export function pistonExecuteBodySchema(ctx: ExecuteContext) {
       if (!id || !versionMatches(m.version, ctx.versions[id] ?? '')) return fail('unknown runtime');
       const utf8 = (f: (typeof m.files)[number]) => !f.encoding || f.encoding === 'utf8';
       if (!m.files.some(utf8)) return fail('no utf8 file');
-      for (const v of [m.compile_memory_limit, m.run_memory_limit]) {
-        if (v != null && v > limits.memoryBytes(id)) return fail("over the language's memory");
+      const memoryMax = [limits.memoryBytes(id), limits.runMemoryBytes ?? limits.memoryBytes(id)];
+      for (const [i, v] of [m.compile_memory_limit, m.run_memory_limit].entries()) {
+        if (v != null && v > memoryMax[i]) return fail("over the language's memory");
       }
       let total = 0;
       for (const [i, f] of m.files.entries()) {

@@ -74,6 +74,9 @@ export const statsBodySchema = z.object({
   warmCompileFallbacks: z
     .object({ busy: count, timeout: count, declined: count })
     .meta({ description: 'Compiles the sandbox took over from the warm compilers, by why.' }),
+  compiles: z
+    .object({ sandbox: count, warm: count, cached: count })
+    .meta({ description: 'Compiles done: in a sandbox, on a warm compiler, taken from the compile cache.' }),
   history: z.array(historyPointSchema).meta({ description: 'The last minutes, one point every 2 s.' }),
 });
 export type StatsBody = z.output<typeof statsBodySchema>;
@@ -107,3 +110,4 @@ agree<Agree<ReturnType<SampleWindow['summary']>, z.output<typeof latencySchema>>
 agree<Agree<HistoryPoint, z.output<typeof historyPointSchema>>>();
 agree<Agree<Metrics['containerEvents'], StatsBody['containers']>>();
 agree<Agree<Metrics['warmFallbackCounts'], StatsBody['warmCompileFallbacks']>>();
+agree<Agree<Metrics['compiles'], StatsBody['compiles']>>();

@@ -80,6 +80,21 @@ describe('POST /api/compile', () => {
     expectDocumented('/api/compile', 'post', a);
   });
 
+  it('test cases and a memory limit: a RunResult with Tests', async () => {
+    const a = await postJson('/api/compile', {
+      language: 'c',
+      code: '#include <stdio.h>\nint main(void) { int n; scanf("%d", &n); printf("%d\\n", 2 * n); }',
+      limits: { memoryMb: 64 },
+      tests: [{ stdin: '2', expectedOutput: '4' }, { stdin: '3', expectedOutput: '7' }, { stdin: '1' }],
+    });
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({
+      Status: 'wrong_answer',
+      Tests: [{ Passed: true }, { Passed: false }, { Passed: null }],
+    });
+    expectDocumented('/api/compile', 'post', a);
+  });
+
   it('a compile error: a RunResult with Diagnostics', async () => {
     const a = await postJson('/api/compile', { language: 'c', code: 'int main(void) { return x; }\n' });
     expect(a.status).toBe(200);

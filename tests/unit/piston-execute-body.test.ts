@@ -9,7 +9,12 @@ const MB = 1024 * 1024;
 const ctx: ExecuteContext = {
   enabled: ['python', 'cpp', 'csharp'],
   versions: { python: '3.11.2', cpp: '12.2.0', csharp: '6.8.0' },
-  limits: { runTimeoutMs: 60000, compileTimeoutMs: 10000, memoryBytes: (id) => (id === 'cpp' ? 512 : 256) * MB },
+  limits: {
+    runTimeoutMs: 60000,
+    compileTimeoutMs: 10000,
+    memoryBytes: (id) => (id === 'cpp' ? 512 : 256) * MB,
+    runMemoryBytes: null,
+  },
   maxCodeBytes: 100,
   maxFiles: 3,
   maxStdinBytes: 10,
@@ -145,5 +150,27 @@ describe("Piston's execute body: the document's schema and the server's validato
   });
   it.each(VALIDATOR_STRICTER)('only the validator refuses %s', (_, body) => {
     expect([validatorTakes(body), schemaTakes(body)]).toEqual([false, true]);
+  });
+});
+
+describe("where the engine sets a run's memory (run_memory_limit up to WEBCOMPILE_MAX_MEMORY_MB)", () => {
+  const applied: ExecuteContext = { ...ctx, limits: { ...ctx.limits, runMemoryBytes: 1024 * MB } };
+  const schemaOf = pistonExecuteBodySchema(applied);
+  const takes = (body: Record<string, unknown>) => {
+    let validator = true;
+    try {
+      parsePistonExecute(body, applied);
+    } catch (e) {
+      if (!(e instanceof PistonInitError)) throw e;
+      validator = false;
+    }
+    return [validator, schemaOf.safeParse(body).success];
+  };
+
+  it('both take a run limit over the sandbox memory, up to the maximum, and refuse one past it', () => {
+    expect(takes({ ...py, run_memory_limit: 700 * MB })).toEqual([true, true]);
+    expect(takes({ ...py, run_memory_limit: 1025 * MB })).toEqual([false, false]);
+    // The compile's stays the sandbox's.
+    expect(takes({ ...py, compile_memory_limit: 300 * MB })).toEqual([false, false]);
   });
 });
