@@ -1,6 +1,8 @@
 // How Piston names our languages (its runtime names and aliases) and their versions, for the front
 // doors that speak Piston's API. A language Piston spells differently keeps our id as an alias.
 
+import semver from 'semver';
+
 const PISTON_NAME: Record<string, string> = { cpp: 'c++' };
 /** Piston's aliases (engineer-man/piston packages/<name>/<version>/metadata.json), pointing at our ids. */
 const ALIASES: Record<string, string> = {
@@ -102,13 +104,12 @@ export async function versionsOf(
   return Object.fromEntries(languages.map((id, i) => [id, semverOf(infos[i]?.version ?? null)]));
 }
 
-/** Piston's version selector: "*" or a prefix of components ("3", "3.11", "3.11.2"), x for any. */
+/**
+ * Piston's version selector, as Piston reads it: a SemVer range (node-semver's `satisfies`): `*`, a
+ * prefix ("3", "3.11"), `3.x`, `^3.10`, `>=3 <4`, `~1.63`, `3.11.2`. Anything else matches nothing.
+ */
 export function versionMatches(selector: string, version: string): boolean {
-  if (selector === '*' || selector === 'latest') return true;
-  const want = selector.replace(/^[v=]/, '').split('.');
-  const have = version.split('.');
-  if (want.length > 3 || want.some((p) => !/^(\d+|x|\*)$/.test(p))) return false;
-  return want.every((p, i) => p === 'x' || p === '*' || Number(p) === Number(have[i]));
+  return semver.satisfies(version, selector);
 }
 
 /** Piston's (isolate's) signal names by number. */

@@ -100,7 +100,7 @@ describe("Piston's names", () => {
     expect(pistonName('python')).toBe('python');
   });
 
-  it('versions: x.y.z from a label, selectors as prefixes', () => {
+  it('versions: x.y.z from a label, selectors as SemVer ranges (as Piston reads them)', () => {
     expect(semverOf('rustc 1.63.0')).toBe('1.63.0');
     expect(semverOf('Mono 6.8')).toBe('6.8.0');
     expect(semverOf(null)).toBe('0.0.0');
@@ -113,5 +113,11 @@ describe("Piston's names", () => {
     expect(versionMatches('2', '3.11.2')).toBe(false);
     expect(versionMatches('3.11.2.1', '3.11.2')).toBe(false);
     expect(versionMatches('abc', '3.11.2')).toBe(false);
+    expect(versionMatches('^3.10', '3.11.2')).toBe(true);
+    expect(versionMatches('~3.11.0', '3.11.2')).toBe(true);
+    expect(versionMatches('>=3.12', '3.11.2')).toBe(false);
+    expect(versionMatches('>=3 <4', '3.11.2')).toBe(true);
+    expect(versionMatches('3.10 || 3.11', '3.11.2')).toBe(true);
+    expect(versionMatches('latest', '3.11.2')).toBe(false); // not a range: Piston knows no such runtime
   });
 });
