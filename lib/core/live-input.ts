@@ -35,6 +35,18 @@ export class LiveInput {
     } else this.pending.push(b);
   }
 
+  /**
+   * Input that comes before everything written so far (a session's first input, known only once its
+   * start was checked, while typing may have begun). Checked by the front door: counted, never refused.
+   */
+  unshift(chunk: Buffer | string): void {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (b.length === 0 || this.ended) return;
+    if (this.sink) throw new Error('the program already reads its input');
+    this.total += b.length;
+    this.pending.unshift(b);
+  }
+
   /** End of input: the program reads EOF after what was written. */
   end(): void {
     if (this.ended) return;

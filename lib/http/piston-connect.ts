@@ -9,13 +9,12 @@
 import type { WebSocket } from 'ws';
 import { ExecutionError } from '../core/errors';
 import type { ExecutionEvent } from '../core/events';
-import { LANGUAGES, limitsFor } from '../core/languages';
 import { InputLimitError, LiveInput } from '../core/live-input';
 import type { ExecutionResult } from '../core/result';
 import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { clientAddress } from './client-address';
-import { memoryLimitUnavailable } from './compile-request';
+import { executeContext } from './piston-execute';
 import { parsePistonInit, PistonInitError, SIGNALS } from './piston-init';
 import { signalName, versionsOf } from './piston-names';
 import { toSeedResponse } from './seed-response';
@@ -122,16 +121,11 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
     const enabled = rt.executor.enabledLanguages();
     const versions = await versionsOf(rt.images, enabled);
     if (state !== 'starting') return; // the socket closed meanwhile
+    const context = executeContext(config, enabled, versions);
     const init = parsePistonInit(raw, {
-      enabled,
-      versions,
-      limits: {
-        runTimeoutMs: config.interactiveTimeoutMs,
-        compileTimeoutMs: config.compileTimeoutMs,
-        memoryBytes: (id) => limitsFor(config, LANGUAGES[id]).memoryMb * 1024 * 1024,
-        runMemoryBytes: memoryLimitUnavailable(config) ? null : config.maxMemoryMb * 1024 * 1024,
-      },
-      maxCodeBytes: config.maxCodeBytes,
+      ...context,
+      limits: { ...context.limits, runTimeoutMs: config.interactiveTimeoutMs },
+      maxStdinBytes: config.interactiveMaxStdinBytes,
     });
     const client = clientAddress(opts.headers, config.trustProxy, opts.peer);
     const decision = rt.rateLimiter.take(client);
@@ -142,15 +136,19 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
     state = 'running';
     clearTimeout(initTimer);
     send({ type: 'runtime', language: init.pistonLanguage, version: init.version });
+    // The init's stdin comes first, before anything typed (which the input keeps until the run starts).
+    if (init.stdin) input.unshift(init.stdin);
     rt.executor
       .execute(
         {
           language: init.language,
-          files: [{ content: init.code }],
+          files: init.files,
+          args: init.args,
           stdin: '',
           limits: {
             timeoutMs: init.runTimeoutMs ?? config.interactiveTimeoutMs,
             idleMs: config.interactiveIdleMs,
+            ...(init.compileTimeoutMs === null ? {} : { compileTimeoutMs: init.compileTimeoutMs }),
             ...(init.runMemoryMb === null ? {} : { memoryMb: init.runMemoryMb }),
           },
           client,

@@ -13,15 +13,8 @@ import { languageFromPiston, pistonName, versionMatches } from './piston-names';
 
 export class PistonInitError extends Error {}
 
-export interface PistonInit {
-  language: string;
-  pistonLanguage: string;
-  version: string;
-  code: string;
-  runTimeoutMs: number | null;
-  /** run_memory_limit in MiB, where it is applied; null for the sandbox's. */
-  runMemoryMb: number | null;
-}
+/** A WebSocket's start: a job whose stdin is the first of what the program reads. */
+export type PistonInit = PistonJob;
 
 export interface InitContext {
   enabled: readonly string[];
@@ -39,15 +32,13 @@ export interface InitContext {
     runMemoryBytes: number | null;
   };
   maxCodeBytes: number;
-}
-
-/** What execute also needs: our limits on files, stdin and args. */
-export interface ExecuteContext extends InitContext {
   maxFiles: number;
-  maxStdinBytes: number;
   maxArgs: number;
   maxArgsBytes: number;
+  maxStdinBytes: number;
 }
+
+export type ExecuteContext = InitContext;
 
 /** A checked execute request, in our words. */
 export interface PistonJob {
@@ -139,23 +130,12 @@ function lowered(v: unknown): number | null {
   return typeof v === 'number' && v > 0 ? Math.max(1, Math.round(v)) : null;
 }
 
+/**
+ * A WebSocket's `init`: execute's fields, checked the same way (Piston shares one job parser), but its
+ * stdin is given as it is (what the client types follows it).
+ */
 export function parsePistonInit(m: Record<string, unknown>, ctx: InitContext): PistonInit {
-  const { id, files } = checkRuntime(m, ctx);
-  const utf8 = files.filter((f) => !f.encoding || f.encoding === 'utf8');
-  // An interactive program is one file (for now).
-  if (files.length > 1) throw new PistonInitError('only one file per program is supported so far');
-  checkLimits(m, ctx, id);
-  if (Buffer.byteLength(utf8[0].content) > ctx.maxCodeBytes) {
-    throw new PistonInitError(`the program is over the ${ctx.maxCodeBytes}-byte limit`);
-  }
-  return {
-    language: id,
-    pistonLanguage: pistonName(id),
-    version: ctx.versions[id],
-    code: utf8[0].content,
-    runTimeoutMs: lowered(m.run_timeout),
-    runMemoryMb: runMemoryMb(m.run_memory_limit, ctx),
-  };
+  return { ...parsePistonExecute(m, ctx), stdin: checkStdin(m, ctx) };
 }
 
 /** A file's bytes as Piston decodes them (Node's Buffer: base64 and hex leniently, as Piston does). */
@@ -174,11 +154,23 @@ export function parsePistonExecute(m: Record<string, unknown>, ctx: ExecuteConte
   const { id, files } = checkRuntime(m, ctx);
   checkLimits(m, ctx, id);
 
-  const stdin = m.stdin ?? '';
-  if (!isString(stdin)) throw new PistonInitError('stdin must be a string');
-  if (Buffer.byteLength(stdin) > ctx.maxStdinBytes) {
-    throw new PistonInitError(`stdin is larger than ${ctx.maxStdinBytes} bytes`);
-  }
+  const stdin = checkStdin(m, ctx);
+  const args = checkArgs(m, ctx);
+  return {
+    language: id,
+    pistonLanguage: pistonName(id),
+    version: ctx.versions[id],
+    files: programFiles(files, ctx, id),
+    args,
+    stdin: stdin.endsWith('\n') ? stdin : `${stdin}\n`,
+    runTimeoutMs: lowered(m.run_timeout),
+    compileTimeoutMs: lowered(m.compile_timeout),
+    runMemoryMb: runMemoryMb(m.run_memory_limit, ctx),
+  };
+}
+
+/** `args`: strings, within our count and size. */
+function checkArgs(m: Record<string, unknown>, ctx: InitContext): string[] {
   const args = m.args ?? [];
   if (!Array.isArray(args) || !args.every(isString)) throw new PistonInitError('args must be an array of strings');
   if (args.length > ctx.maxArgs) throw new PistonInitError(`too many args: ${args.length} (at most ${ctx.maxArgs})`);
@@ -187,6 +179,15 @@ export function parsePistonExecute(m: Record<string, unknown>, ctx: ExecuteConte
     throw new PistonInitError(`args are larger than ${ctx.maxArgsBytes} bytes in all`);
   }
 
+  return args;
+}
+
+/**
+ * The program's files as the sandbox gets them: Piston's encodings (another one is utf8, as in
+ * Piston), a missing name is Piston's `file<i>.code`; the entry (the first utf8 file) first, renamed to
+ * the language's own source file when its name has none of the language's source extensions.
+ */
+function programFiles(files: WireFile[], ctx: InitContext, id: string): Required<SourceFile>[] {
   if (files.length > ctx.maxFiles)
     throw new PistonInitError(`too many files: ${files.length} (at most ${ctx.maxFiles})`);
   const named = files.map((f, i) => {
@@ -230,15 +231,14 @@ export function parsePistonExecute(m: Record<string, unknown>, ctx: ExecuteConte
     }
   }
   const ordered = [entry, ...named.filter((f) => f !== entry)];
-  return {
-    language: id,
-    pistonLanguage: pistonName(id),
-    version: ctx.versions[id],
-    files: ordered.map((f) => ({ name: f.name, content: f.content })),
-    args,
-    stdin: stdin.endsWith('\n') ? stdin : `${stdin}\n`,
-    runTimeoutMs: lowered(m.run_timeout),
-    compileTimeoutMs: lowered(m.compile_timeout),
-    runMemoryMb: runMemoryMb(m.run_memory_limit, ctx),
-  };
+  return ordered.map((f) => ({ name: f.name, content: f.content }));
+}
+
+function checkStdin(m: Record<string, unknown>, ctx: InitContext): string {
+  const stdin = m.stdin ?? '';
+  if (!isString(stdin)) throw new PistonInitError('stdin must be a string');
+  if (Buffer.byteLength(stdin) > ctx.maxStdinBytes) {
+    throw new PistonInitError(`stdin is larger than ${ctx.maxStdinBytes} bytes`);
+  }
+  return stdin;
 }

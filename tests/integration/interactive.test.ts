@@ -83,6 +83,31 @@ describe('interactive runs', () => {
     expect(s.stdout()).toBe('> EARLY\nbye\n');
   });
 
+  it("a program of several files gets its args, and reads the init's stdin before what is typed", async () => {
+    const s = new Session(server, '/api/v2/connect');
+    await s.send({
+      type: 'init',
+      language: 'python',
+      version: '3.x',
+      files: [
+        {
+          name: 'app.py',
+          content:
+            'import sys, shout\nprint(sys.argv[1:])\nfor line in sys.stdin:\n    print(shout.loud(line), flush=True)\n',
+        },
+        { name: 'shout.py', content: 'def loud(s):\n    return s.strip().upper() + "!"\n' },
+      ],
+      args: ['one arg', 'ü'],
+      stdin: 'first\n',
+    });
+    await s.untilStdout('FIRST!\n');
+    await s.stdin('typed\n');
+    await s.untilStdout('TYPED!\n');
+    await s.send({ type: 'eof' });
+    expect(await s.closed).toEqual({ code: 4999, reason: 'Job Completed' });
+    expect(s.stdout()).toBe("['one arg', 'ü']\nFIRST!\nTYPED!\n");
+  });
+
   it('a kill ends the run, and leaves no container behind', async () => {
     const s = new Session(server);
     await s.init('python', WAIT_FOREVER);

@@ -14,6 +14,10 @@ const ctx: InitContext = {
     runMemoryBytes: null,
   },
   maxCodeBytes: 100,
+  maxFiles: 3,
+  maxArgs: 2,
+  maxArgsBytes: 16,
+  maxStdinBytes: 10,
 };
 const ok = { language: 'python', version: '3', files: [{ content: 'print(1)' }] };
 const error = (m: Record<string, unknown>) => {
@@ -32,14 +36,47 @@ describe("Piston's init", () => {
       language: 'python',
       pistonLanguage: 'python',
       version: '3.11.2',
-      code: 'print(1)',
+      files: [{ name: 'main.py', content: 'print(1)' }],
+      args: [],
+      stdin: '',
       runTimeoutMs: 5000,
+      compileTimeoutMs: null,
       runMemoryMb: null,
     });
     expect(parsePistonInit({ ...ok, language: 'c++', version: '*' }, ctx)).toMatchObject({
       language: 'cpp',
       pistonLanguage: 'c++',
     });
+  });
+
+  it('takes files, args and stdin as execute does; its stdin as given (no newline added)', () => {
+    const init = parsePistonInit(
+      {
+        ...ok,
+        files: [
+          { name: 'app.py', content: 'import util' },
+          { name: 'util.py', content: 'x = 1' },
+        ],
+        args: ['a b', 'c'],
+        stdin: '1 2',
+        compile_timeout: 3000,
+      },
+      ctx,
+    );
+    expect(init).toMatchObject({
+      files: [
+        { name: 'app.py', content: 'import util' },
+        { name: 'util.py', content: 'x = 1' },
+      ],
+      args: ['a b', 'c'],
+      stdin: '1 2',
+      compileTimeoutMs: 3000,
+    });
+    expect(error({ ...ok, stdin: 'x'.repeat(11) })).toBe('stdin is larger than 10 bytes');
+    expect(error({ ...ok, args: ['1', '2', '3'] })).toBe('too many args: 3 (at most 2)');
+    expect(error({ ...ok, files: [1, 2, 3, 4].map((n) => ({ name: `f${n}.py`, content: 'x' })) })).toBe(
+      'too many files: 4 (at most 3)',
+    );
   });
 
   it('the first failure wins, in Piston order', () => {
@@ -77,9 +114,8 @@ describe("Piston's init", () => {
     expect(error({ ...ok, files: [{ content: 'x', encoding: null }] })).toBeNull();
   });
 
-  it('a program past our size limit, and more than one file, are refused with a reason', () => {
-    expect(error({ ...ok, files: [{ content: 'x'.repeat(101) }] })).toBe('the program is over the 100-byte limit');
-    expect(error({ ...ok, files: [{ content: 'a' }, { content: 'b' }] })).toMatch(/one file/);
+  it('a program past our size limit is refused with a reason', () => {
+    expect(error({ ...ok, files: [{ content: 'x'.repeat(101) }] })).toBe('files are larger than 100 bytes in all');
   });
 
   it("knows Piston's signal names, and no others", () => {
