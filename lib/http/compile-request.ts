@@ -229,16 +229,17 @@ const memoryRange = (l: Limits) => `field "limits.memoryMb" must be between ${MI
 export function compileBodySchema(l: Limits) {
   const enabled = l.languages.filter((id) => Object.hasOwn(LANGUAGES, id));
   const range = `field "timeoutMs" must be between 1 and ${l.maxTimeoutMs}`;
+  /** A check of a field's items together, failing with the first problem it finds (its status kept). */
+  const together =
+    <T>(check: (value: T, l: Limits, fail: Fail) => void) =>
+    (ctx: z.core.ParsePayload<T>) =>
+      check(ctx.value, l, (message, params) => ctx.issues.push({ code: 'custom', message, input: ctx.value, params }));
   return z
     .object({
       code: code.refine((c) => Buffer.byteLength(c) <= l.maxCodeBytes, tooLarge('code', l.maxCodeBytes)).optional(),
       files: z
         .array(file, { error: 'field "files" must be an array of {"name", "content"} objects' })
-        .check((ctx) =>
-          checkFiles(ctx.value, l, (message, params) =>
-            ctx.issues.push({ code: 'custom', message, input: ctx.value, params }),
-          ),
-        )
+        .check(together(checkFiles))
         .optional(),
       language: language
         .refine((id) => enabled.includes(id), {
@@ -281,20 +282,10 @@ export function compileBodySchema(l: Limits) {
         )
         .strict()
         .optional(),
-      args: args
-        .check((ctx) =>
-          checkArgs(ctx.value, l, (message, params) =>
-            ctx.issues.push({ code: 'custom', message, input: ctx.value, params }),
-          ),
-        )
-        .optional(),
+      args: args.check(together(checkArgs)).optional(),
       tests: z
         .array(test, { error: 'field "tests" must be an array of {"stdin", "expectedOutput"} objects' })
-        .check((ctx) =>
-          checkTests(ctx.value, l, (message, params) =>
-            ctx.issues.push({ code: 'custom', message, input: ctx.value, params }),
-          ),
-        )
+        .check(together(checkTests))
         .optional(),
     })
     .check((ctx) => {

@@ -50,24 +50,13 @@ describe("Piston's init", () => {
   });
 
   it('takes files, args and stdin as execute does; its stdin as given (no newline added)', () => {
-    const init = parsePistonInit(
-      {
-        ...ok,
-        files: [
-          { name: 'app.py', content: 'import util' },
-          { name: 'util.py', content: 'x = 1' },
-        ],
-        args: ['a b', 'c'],
-        stdin: '1 2',
-        compile_timeout: 3000,
-      },
-      ctx,
-    );
+    const files = [
+      { name: 'app.py', content: 'import util' },
+      { name: 'util.py', content: 'x = 1' },
+    ];
+    const init = parsePistonInit({ ...ok, files, args: ['a b', 'c'], stdin: '1 2', compile_timeout: 3000 }, ctx);
     expect(init).toMatchObject({
-      files: [
-        { name: 'app.py', content: 'import util' },
-        { name: 'util.py', content: 'x = 1' },
-      ],
+      files,
       args: ['a b', 'c'],
       stdin: '1 2',
       compileTimeoutMs: 3000,
