@@ -22,6 +22,7 @@ describe('parseMcsDiagnostics', () => {
     ].join('\n');
     expect(parseMcsDiagnostics(out)).toEqual([
       {
+        file: 'main.cs',
         line: 7,
         column: 13,
         severity: 'error',
@@ -29,6 +30,7 @@ describe('parseMcsDiagnostics', () => {
         message: "Cannot implicitly convert type `string' to `int'",
       },
       {
+        file: 'main.cs',
         line: 3,
         column: 9,
         severity: 'warning',
@@ -38,7 +40,7 @@ describe('parseMcsDiagnostics', () => {
     ]);
   });
 
-  it('keeps errors without a position at 1:1', () => {
+  it('keeps errors without a position at 1:1, with no file', () => {
     expect(parseMcsDiagnostics("error CS5001: Program `main.exe' does not contain a static `Main' method")).toEqual([
       {
         line: 1,
@@ -59,6 +61,7 @@ describe('parseTscDiagnostics', () => {
   it('parses tsc --pretty false errors with their TS codes', () => {
     expect(parseTscDiagnostics(captured('tsc.txt'))).toEqual([
       {
+        file: 'main.ts',
         line: 1,
         column: 7,
         severity: 'error',
@@ -66,6 +69,7 @@ describe('parseTscDiagnostics', () => {
         message: "Type 'string' is not assignable to type 'number'.",
       },
       {
+        file: 'main.ts',
         line: 2,
         column: 13,
         severity: 'error',
@@ -73,6 +77,7 @@ describe('parseTscDiagnostics', () => {
         message: "Cannot find name 'undefinedName'. Did you mean 'undefined'?",
       },
       {
+        file: 'main.ts',
         line: 3,
         column: 12,
         severity: 'error',
@@ -85,6 +90,7 @@ describe('parseTscDiagnostics', () => {
   it('keeps the first line of a message that tsc explains further on indented lines', () => {
     expect(parseTscDiagnostics(captured('tsc-elaboration.txt'))).toEqual([
       {
+        file: 'main.ts',
         line: 1,
         column: 7,
         severity: 'error',
@@ -99,14 +105,22 @@ describe('parseGccDiagnostics', () => {
   it('parses gcc errors and warnings, with the warning option as the code, and skips the source excerpts', () => {
     expect(parseGccDiagnostics(captured('gcc.txt'))).toEqual([
       {
+        file: 'main.c',
         line: 5,
         column: 13,
         severity: 'warning',
         code: '-Wint-conversion',
         message: 'initialization of ‘int’ from ‘char *’ makes integer from pointer without a cast',
       },
-      { line: 6, column: 22, severity: 'error', code: '', message: 'expected ‘;’ before ‘return’' },
-      { line: 4, column: 9, severity: 'warning', code: '-Wunused-variable', message: 'unused variable ‘unused’' },
+      { file: 'main.c', line: 6, column: 22, severity: 'error', code: '', message: 'expected ‘;’ before ‘return’' },
+      {
+        file: 'main.c',
+        line: 4,
+        column: 9,
+        severity: 'warning',
+        code: '-Wunused-variable',
+        message: 'unused variable ‘unused’',
+      },
     ]);
   });
 
@@ -122,13 +136,20 @@ describe('parseGccDiagnostics', () => {
 
   it('treats a fatal error as an error', () => {
     expect(parseGccDiagnostics(captured('gcc-fatal.txt'))).toEqual([
-      { line: 1, column: 10, severity: 'error', code: '', message: 'nothere.h: No such file or directory' },
+      {
+        file: 'main.c',
+        line: 1,
+        column: 10,
+        severity: 'error',
+        code: '',
+        message: 'nothere.h: No such file or directory',
+      },
     ]);
   });
 
   it("keeps the linker's undefined reference at 1:1", () => {
     expect(parseGccDiagnostics(captured('gcc-link.txt'))).toEqual([
-      { line: 1, column: 1, severity: 'error', code: 'ld', message: "undefined reference to `helper'" },
+      { file: 'main.c', line: 1, column: 1, severity: 'error', code: 'ld', message: "undefined reference to `helper'" },
     ]);
   });
 });
@@ -136,21 +157,29 @@ describe('parseGccDiagnostics', () => {
 describe('parseGoDiagnostics', () => {
   it('parses go build errors and skips the package header', () => {
     expect(parseGoDiagnostics(captured('go.txt'))).toEqual([
-      { line: 5, column: 2, severity: 'error', code: '', message: 'imported and not used: "os"' },
+      { file: 'main.go', line: 5, column: 2, severity: 'error', code: '', message: 'imported and not used: "os"' },
       {
+        file: 'main.go',
         line: 9,
         column: 14,
         severity: 'error',
         code: '',
         message: 'cannot use "text" (untyped string constant) as int value in variable declaration',
       },
-      { line: 10, column: 14, severity: 'error', code: '', message: 'undefined: y' },
+      { file: 'main.go', line: 10, column: 14, severity: 'error', code: '', message: 'undefined: y' },
     ]);
   });
 
   it('parses a syntax error', () => {
     expect(parseGoDiagnostics(captured('go-syntax.txt'))).toEqual([
-      { line: 5, column: 1, severity: 'error', code: '', message: 'syntax error: unexpected }, expecting expression' },
+      {
+        file: 'main.go',
+        line: 5,
+        column: 1,
+        severity: 'error',
+        code: '',
+        message: 'syntax error: unexpected }, expecting expression',
+      },
     ]);
   });
 });
@@ -159,20 +188,21 @@ describe('parseJavacDiagnostics', () => {
   it('takes the column from the caret line', () => {
     expect(parseJavacDiagnostics(captured('javac.txt'))).toEqual([
       {
+        file: 'Main.java',
         line: 7,
         column: 17,
         severity: 'error',
         code: '',
         message: 'incompatible types: String cannot be converted to int',
       },
-      { line: 8, column: 28, severity: 'error', code: '', message: 'cannot find symbol' },
+      { file: 'Main.java', line: 8, column: 28, severity: 'error', code: '', message: 'cannot find symbol' },
     ]);
   });
 
   it('counts a tab as one column, as the editor does', () => {
     // The source line is "\tSystem.out.println(y)": the missing ';' is after the 22nd character.
     expect(parseJavacDiagnostics(captured('javac-syntax.txt'))).toEqual([
-      { line: 4, column: 23, severity: 'error', code: '', message: "';' expected" },
+      { file: 'Main.java', line: 4, column: 23, severity: 'error', code: '', message: "';' expected" },
     ]);
   });
 
@@ -192,15 +222,81 @@ describe('parseJavacDiagnostics', () => {
 describe('parseRustcDiagnostics', () => {
   it('joins each header to the location on the next line and skips the summary', () => {
     expect(parseRustcDiagnostics(captured('rustc.txt'))).toEqual([
-      { line: 4, column: 20, severity: 'error', code: 'E0425', message: 'cannot find value `y` in this scope' },
-      { line: 3, column: 18, severity: 'error', code: 'E0308', message: 'mismatched types' },
+      {
+        file: 'main.rs',
+        line: 4,
+        column: 20,
+        severity: 'error',
+        code: 'E0425',
+        message: 'cannot find value `y` in this scope',
+      },
+      { file: 'main.rs', line: 3, column: 18, severity: 'error', code: 'E0308', message: 'mismatched types' },
     ]);
   });
 
   it("takes a warning's lint name from its note", () => {
     expect(parseRustcDiagnostics(captured('rustc-warnings.txt'))).toEqual([
-      { line: 2, column: 9, severity: 'warning', code: 'unused_variables', message: 'unused variable: `unused`' },
-      { line: 3, column: 9, severity: 'warning', code: 'unused_mut', message: 'variable does not need to be mutable' },
+      {
+        file: 'main.rs',
+        line: 2,
+        column: 9,
+        severity: 'warning',
+        code: 'unused_variables',
+        message: 'unused variable: `unused`',
+      },
+      {
+        file: 'main.rs',
+        line: 3,
+        column: 9,
+        severity: 'warning',
+        code: 'unused_mut',
+        message: 'variable does not need to be mutable',
+      },
     ]);
+  });
+});
+
+describe('the file a message names', () => {
+  // Programs of several files: each parser keeps the path as the compiler printed it, without "./".
+  const files = (d: { file?: string; line: number }[]) => d.map((x) => [x.file, x.line]);
+
+  it('mcs and tsc: the path before the parenthesis', () => {
+    expect(files(parseMcsDiagnostics('lib/helper.cs(3,20): error CS0029: Cannot convert'))).toEqual([
+      ['lib/helper.cs', 3],
+    ]);
+    expect(files(parseTscDiagnostics('./util/a.ts(2,1): error TS1005: ; expected'))).toEqual([['util/a.ts', 2]]);
+  });
+
+  it('gcc and g++: a header in a folder, and the linker naming the calling source', () => {
+    const out = [
+      'In file included from main.c:2:',
+      'include/helper.h:3:5: error: unknown type name ‘nope’',
+      './util.c:7:1: warning: control reaches end of non-void function [-Wreturn-type]',
+      'util.c:(.text+0x9): undefined reference to `missing`',
+    ].join('\n');
+    expect(files(parseGccDiagnostics(out))).toEqual([
+      ['include/helper.h', 3],
+      ['util.c', 7],
+      ['util.c', 1],
+    ]);
+  });
+
+  it('go: "./" is dropped, a package folder kept', () => {
+    expect(files(parseGoDiagnostics('./main.go:10:14: undefined: y\npkg/util/util.go:3:2: undefined: z'))).toEqual([
+      ['main.go', 10],
+      ['pkg/util/util.go', 3],
+    ]);
+  });
+
+  it('javac: a class in a package folder', () => {
+    const out = ['app/util/Helper.java:7: error: cannot find symbol', '        x();', '        ^'].join('\n');
+    expect(parseJavacDiagnostics(out)).toEqual([
+      { file: 'app/util/Helper.java', line: 7, column: 9, severity: 'error', code: '', message: 'cannot find symbol' },
+    ]);
+  });
+
+  it('rustc: the path after the arrow, a module in a folder too', () => {
+    const out = ['error[E0425]: cannot find value `y` in this scope', '  --> src/net/mod.rs:3:18'].join('\n');
+    expect(files(parseRustcDiagnostics(out))).toEqual([['src/net/mod.rs', 3]]);
   });
 });
