@@ -5,25 +5,31 @@ import Editor, { loader } from '@monaco-editor/react';
 import type { editor } from 'monaco-editor';
 import { useEffect, useRef, useState } from 'react';
 import type { Diagnostic } from '@/lib/contract/diagnostic';
-import { MARKER_OWNER, toMarkers, type MonacoApi } from './markers';
+import type { MonacoApi } from './markers';
+import type { SourceFile } from './share';
 import type { Theme } from './theme';
+import { ariaLabel, Workspace } from './workspace';
 
 // Must happen before the first editor mounts; the loader's default is a CDN.
 loader.config({ paths: { vs: '/monaco/vs' } });
 
-export interface EditorHandle {
-  getValue(): string;
-  /** Replaces all text as one undoable edit, so Ctrl+Z brings the previous program back. */
-  replaceAll(text: string): void;
+/** The editor as the page drives it: the program's files (see Workspace) and the cursor. */
+export interface EditorHandle extends Pick<
+  Workspace,
+  'files' | 'names' | 'replace' | 'loadEntry' | 'add' | 'rename' | 'remove' | 'show'
+> {
   revealAndFocus(line: number, column: number): void;
+  focus(): void;
 }
 
 interface Props {
-  defaultValue: string;
+  /** The program at mount; later changes go through the handle. */
+  initialFiles: SourceFile[];
+  /** The program language's Monaco id, for the entry at mount. */
   language: string;
   theme: Theme;
   diagnostics: Diagnostic[];
-  onChange: (code: string) => void;
+  onEdit: (name: string, content: string) => void;
   onRun: () => void;
   onReady: (handle: EditorHandle) => void;
 }
@@ -63,7 +69,6 @@ function defineThemes(monaco: MonacoApi) {
 }
 
 const OPTIONS: editor.IStandaloneEditorConstructionOptions = {
-  ariaLabel: 'Program source code. Ctrl+Enter runs it. Ctrl+M switches Tab between indenting and moving focus.',
   automaticLayout: true,
   minimap: { enabled: false },
   fontSize: 14,
@@ -77,22 +82,24 @@ const OPTIONS: editor.IStandaloneEditorConstructionOptions = {
   renderLineHighlight: 'line',
 };
 
-export function CodeEditor({ defaultValue, language, theme, diagnostics, onChange, onRun, onReady }: Props) {
-  const [mounted, setMounted] = useState<{ editor: editor.IStandaloneCodeEditor; monaco: MonacoApi } | null>(null);
+export function CodeEditor({ initialFiles, language, theme, diagnostics, onEdit, onRun, onReady }: Props) {
+  const [workspace, setWorkspace] = useState<Workspace | null>(null);
+  // One object for good: the wrapper applies any new one, which would undo the label show() sets.
+  const [options] = useState(() => ({ ...OPTIONS, ariaLabel: ariaLabel(initialFiles[0].name) }));
   // Monaco keeps the callbacks it was given at mount; these refs let it call the current ones.
   const onRunRef = useRef(onRun);
-  const onChangeRef = useRef(onChange);
+  const onEditRef = useRef(onEdit);
   useEffect(() => {
     onRunRef.current = onRun;
-    onChangeRef.current = onChange;
+    onEditRef.current = onEdit;
   });
 
   useEffect(() => {
-    if (!mounted) return;
-    const model = mounted.editor.getModel();
-    if (model)
-      mounted.monaco.editor.setModelMarkers(model, MARKER_OWNER, toMarkers(mounted.monaco, model, diagnostics));
-  }, [mounted, diagnostics]);
+    workspace?.setMarkers(diagnostics);
+  }, [workspace, diagnostics]);
+
+  // The models are ours (keepCurrentModel below): they go when the editor does.
+  useEffect(() => () => workspace?.dispose(), [workspace]);
 
   function handleMount(ed: editor.IStandaloneCodeEditor, monaco: MonacoApi) {
     window.__webcompileEditor = ed;
@@ -105,41 +112,38 @@ export function CodeEditor({ defaultValue, language, theme, diagnostics, onChang
       contextMenuGroupId: 'navigation',
       run: () => onRunRef.current(),
     });
-    ed.onDidChangeModelContent(() => {
-      // The squiggles describe the code as it was compiled; after an edit they would mislead.
-      const model = ed.getModel();
-      if (model) monaco.editor.setModelMarkers(model, MARKER_OWNER, []);
-      onChangeRef.current(ed.getValue());
-    });
-    setMounted({ editor: ed, monaco });
+    // The wrapper made a model of its own at mount; the program's files replace it.
+    const placeholder = ed.getModel();
+    const ws = new Workspace(monaco, ed, (name, content) => onEditRef.current(name, content));
+    ws.replace(initialFiles, language);
+    placeholder?.dispose();
+    setWorkspace(ws);
     onReady({
-      getValue: () => ed.getValue(),
-      replaceAll(text) {
-        const model = ed.getModel();
-        if (!model) return;
-        ed.pushUndoStop();
-        ed.executeEdits('webcompile', [{ range: model.getFullModelRange(), text }]);
-        ed.pushUndoStop();
-        ed.setPosition({ lineNumber: 1, column: 1 });
-        ed.revealLine(1);
-      },
+      files: () => ws.files(),
+      names: () => ws.names(),
+      replace: (files, fallback) => ws.replace(files, fallback),
+      loadEntry: (text) => ws.loadEntry(text),
+      add: (name, content) => ws.add(name, content),
+      rename: (from, to) => ws.rename(from, to),
+      remove: (name) => ws.remove(name),
+      show: (name) => ws.show(name),
       revealAndFocus(lineNumber, column) {
         ed.setPosition({ lineNumber, column });
         ed.revealPositionInCenterIfOutsideViewport({ lineNumber, column });
         ed.focus();
       },
+      focus: () => ed.focus(),
     });
   }
 
   return (
     <Editor
       height="100%"
-      defaultValue={defaultValue}
-      language={language}
       theme={MONACO_THEME[theme]}
-      options={OPTIONS}
+      options={options}
       beforeMount={defineThemes}
       onMount={handleMount}
+      keepCurrentModel
       loading={<div className="editor-loading">Loading editor…</div>}
       wrapperProps={{ className: 'editor-host', 'data-testid': 'editor' }}
     />

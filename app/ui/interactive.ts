@@ -3,7 +3,6 @@
 // server answers with the stage, the program's output, and a `result` (the RunResult POST
 // /api/compile answers) just before it closes with 4999.
 import { isRunResult, type OutputStream, type RunOutcome, type RunStage } from './run';
-import type { Snapshot } from './share';
 
 export interface SessionHandlers {
   onStage: (stage: RunStage) => void;
@@ -31,7 +30,8 @@ export function connectUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/api/connect`;
 }
 
-export function openSession(s: Snapshot, h: SessionHandlers): Session {
+/** The WebSocket's `init` takes one file and no arguments: the page sends only such programs this way. */
+export function openSession(s: { language: string; code: string }, h: SessionHandlers): Session {
   const ws = new WebSocket(connectUrl(location));
   // Input typed before the socket opened; sent right after `init` (the server keeps what comes
   // before the run starts).

@@ -7,6 +7,11 @@ export const MARKER_OWNER = 'webcompile';
 /** @monaco-editor/react's own `Monaco` type does not resolve against monaco-editor 0.57 (it is `any`). */
 export type MonacoApi = typeof import('monaco-editor');
 
+/** The file a message belongs to among the program's `names`: the one it names, else the entry. */
+export function fileOf(d: Diagnostic, names: readonly string[]): string {
+  return d.file !== undefined && names.includes(d.file) ? d.file : names[0];
+}
+
 export function toMarkers(
   monaco: MonacoApi,
   model: editor.ITextModel,

@@ -2,10 +2,11 @@
 // The run: its status in words, its output as it arrives (in interactive runs, a console that takes
 // input), and once it ends the result: timings, stdout, stderr and compile problems.
 import { useEffect, useState } from 'react';
-import { STATUS_TEXT, type RunResult } from '@/lib/contract/compile-response';
+import { STATUS_TEXT, type RunResult, type TestResult } from '@/lib/contract/compile-response';
+import type { Diagnostic } from '@/lib/contract/diagnostic';
 import { Console, type InputState } from './console';
 import { DiagnosticsList } from './diagnostics-list';
-import { statusTone, statusWords, timings } from './format';
+import { statusTone, statusWords, testRunWords, testsSummary, testVerdict, timings } from './format';
 import type { RunStage, RunView } from './run';
 import { appendNote, endingNotes, type Segment } from './transcript';
 
@@ -24,7 +25,9 @@ interface Props {
   /** The mode the next run will use (for the hint before any run). */
   interactiveMode: boolean;
   runKeys: string;
-  onGoto: (line: number, column: number) => void;
+  onGoto: (d: Diagnostic) => void;
+  /** The file a diagnostic is in, when the program has several (the list names it); null otherwise. */
+  fileLabel: (d: Diagnostic) => string | null;
   onLine: (line: string) => void;
   onEof: (rest: string) => void;
 }
@@ -59,10 +62,15 @@ function StatusBadge({ view }: { view: RunView }) {
   let text: React.ReactNode = 'Not run yet';
   if (view.kind === 'running') {
     tone = 'busy';
-    text = view.stopping ? 'Stopping…' : <Elapsed since={view.startedAt} words={STAGE_TEXT[view.stage]} />;
+    const words = view.tests ? `Running ${view.tests} test${view.tests === 1 ? '' : 's'}…` : STAGE_TEXT[view.stage];
+    text = view.stopping ? 'Stopping…' : <Elapsed since={view.startedAt} words={words} />;
   } else if (view.kind === 'result') {
-    tone = statusTone(view.result);
-    text = statusWords(view.result);
+    const r = view.result;
+    tone = statusTone(r);
+    text = hasTests(r) ? testRunWords(r) : statusWords(r);
+  } else if (view.kind === 'invalid') {
+    tone = 'bad';
+    text = 'Not sent';
   } else if (view.kind === 'http-error') {
     tone = 'bad';
     text = `Request failed (HTTP ${view.status})`;
@@ -99,7 +107,7 @@ function Elapsed({ since, words }: { since: number; words: string }) {
   );
 }
 
-function OutputBody({ view, live, interactiveMode, runKeys, onGoto, onLine, onEof }: Props) {
+function OutputBody({ view, live, interactiveMode, runKeys, onGoto, fileLabel, onLine, onEof }: Props) {
   if (view.kind === 'idle') {
     return interactiveMode ? (
       <p className="hint">
@@ -114,7 +122,18 @@ function OutputBody({ view, live, interactiveMode, runKeys, onGoto, onLine, onEo
   }
   // A normal run's result is shown as it always was, from the RunResult alone: the output that
   // streamed in while it ran is not shown a second time.
-  if (view.kind === 'result' && !live.interactive) return <Result r={view.result} onGoto={onGoto} />;
+  if (view.kind === 'result' && !live.interactive)
+    return <Result r={view.result} onGoto={onGoto} fileLabel={fileLabel} />;
+  if (view.kind === 'invalid') return <ErrorText title="The run was not sent" text={view.message} />;
+  // A test run reports nothing as it goes: no console, its verdicts come with the result.
+  if (view.kind === 'running' && view.tests) {
+    return (
+      <p className="hint">
+        Compiling the program once, then running {view.tests === 1 ? 'the test' : `the ${view.tests} tests`}, each in
+        its own sandbox…
+      </p>
+    );
+  }
 
   // Otherwise the console, in one place of the tree from the run's start to its end, so that its
   // input line (and the keyboard focus in it) survives the result's arrival.
@@ -136,7 +155,9 @@ function OutputBody({ view, live, interactiveMode, runKeys, onGoto, onLine, onEo
       if (!compiled) emptyText = 'The program did not run.';
       after = (
         <>
-          {r.Diagnostics.length > 0 && <DiagnosticsList diagnostics={r.Diagnostics} onGoto={onGoto} />}
+          {r.Diagnostics.length > 0 && (
+            <DiagnosticsList diagnostics={r.Diagnostics} onGoto={onGoto} fileLabel={fileLabel} />
+          )}
           {!compiled && r.ErrorString && <ErrorText title="Compiler output" text={r.ErrorString} />}
         </>
       );
@@ -193,12 +214,18 @@ function Timings({ r }: { r: RunResult }) {
   );
 }
 
-function Result({ r, onGoto }: { r: RunResult; onGoto: Props['onGoto'] }) {
+function hasTests(r: RunResult): r is RunResult & { Tests: TestResult[] } {
+  return Array.isArray(r.Tests);
+}
+
+function Result({ r, onGoto, fileLabel }: { r: RunResult } & Pick<Props, 'onGoto' | 'fileLabel'>) {
   const compiled = isCompiled(r);
+  const tests = hasTests(r);
   return (
     <>
       <Timings r={r} />
-      {compiled && (
+      {tests && compiled && <TestsOverview tests={r.Tests} />}
+      {!tests && compiled && (
         <section className="block" aria-labelledby="stdout-heading">
           <h3 id="stdout-heading" className="block-title">
             stdout {r.Truncated && <span className="count">truncated</span>}
@@ -208,9 +235,32 @@ function Result({ r, onGoto }: { r: RunResult; onGoto: Props['onGoto'] }) {
           </pre>
         </section>
       )}
-      {r.Diagnostics.length > 0 && <DiagnosticsList diagnostics={r.Diagnostics} onGoto={onGoto} />}
-      {r.ErrorString && <ErrorText title={compiled ? 'stderr' : 'Compiler output'} text={r.ErrorString} />}
+      {r.Diagnostics.length > 0 && (
+        <DiagnosticsList diagnostics={r.Diagnostics} onGoto={onGoto} fileLabel={fileLabel} />
+      )}
+      {r.ErrorString && <ErrorText title={compiled && !tests ? 'stderr' : 'Compiler output'} text={r.ErrorString} />}
     </>
+  );
+}
+
+/** The tests at a glance; each one's output and diff are in the Tests panel, beside the test. */
+function TestsOverview({ tests }: { tests: TestResult[] }) {
+  return (
+    <section className="block" aria-labelledby="tests-result-heading">
+      <h3 id="tests-result-heading" className="block-title">
+        Tests <span className="count">{testsSummary(tests)}</span>
+      </h3>
+      <ol className="test-overview" data-testid="tests-overview">
+        {tests.map((t, i) => {
+          const { tone, text } = testVerdict(t);
+          return (
+            <li key={i}>
+              Test {i + 1}: <span className={`badge ${tone}`}>{text}</span>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
   );
 }
 

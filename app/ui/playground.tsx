@@ -1,15 +1,21 @@
 'use client';
-// The page's one interactive piece: it owns the program (code, stdin, language), the run in flight
-// (streamed, or interactive over a WebSocket), its output and the last result, and wires the editor,
-// the toolbar and the output panel together.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { CATALOGUE, MAIN_LANGUAGE } from '@/lib/languages/catalogue';
+// The page's one interactive piece: it owns the program (its files, stdin, arguments, tests,
+// language), the run in flight (streamed, interactive over a WebSocket, or of the tests), its output
+// and the last result, and wires the editor, its file tabs, the toolbar and the panels together.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { CATALOGUE, catalogueEntry, MAIN_LANGUAGE } from '@/lib/languages/catalogue';
 import type { Diagnostic } from '@/lib/contract/diagnostic';
+import { ArgsInput } from './args-input';
 import { CodeEditor, type EditorHandle } from './code-editor';
+import { entryFileName } from './file-kinds';
+import { FileTabs, tabId, type FileTab } from './file-tabs';
 import { openSession } from './interactive';
+import { fileOf } from './markers';
 import { OutputPanel, type Live } from './output-panel';
-import { streamRun, type OutputStream, type RunOutcome, type RunStage, type RunView } from './run';
-import { decodeFragment, isShareFragment, shareUrl, type Snapshot } from './share';
+import { runBody, testsBody } from './request-body';
+import { jsonRun, streamRun, type OutputStream, type RunOutcome, type RunStage, type RunView } from './run';
+import { decodeFragment, isShareFragment, shareUrl, type Snapshot, type SourceFile, type TestCase } from './share';
+import { TestsPanel, type TestDraft, type TestOutcome } from './tests-panel';
 import { SharePanel } from './share-panel';
 import { LanguageBadge, StatusLine } from './status-line';
 import { useLanguage, useLanguages } from './languages';
@@ -18,8 +24,26 @@ import { useTheme } from './theme';
 import { ThemeToggle } from './theme-toggle';
 import { append } from './transcript';
 
-const DEFAULT: Snapshot = { code: CATALOGUE[MAIN_LANGUAGE].example, stdin: '', language: MAIN_LANGUAGE };
+const DEFAULT: Snapshot = {
+  files: [{ name: entryFileName(CATALOGUE[MAIN_LANGUAGE].monaco), content: CATALOGUE[MAIN_LANGUAGE].example }],
+  stdin: '',
+  language: MAIN_LANGUAGE,
+  args: '',
+  tests: [],
+};
 const NO_DIAGNOSTICS: Diagnostic[] = [];
+const NO_OUTCOMES: ReadonlyMap<number, TestOutcome> = new Map();
+const EDITOR_PANEL = 'editor-tabpanel';
+
+/** The Monaco language of a program's entry when its extension says nothing. */
+const monacoOf = (language: string) => catalogueEntry(language)?.monaco ?? 'plaintext';
+
+/** The tests of the last test run, as sent, in order: its results are matched to them by position. */
+interface TestRun {
+  runId: number;
+  ids: number[];
+  sent: TestCase[];
+}
 const SAVE_DELAY_MS = 300;
 const NO_OUTPUT: Live = { runId: 0, interactive: false, segments: [], input: 'over' };
 
@@ -35,6 +59,12 @@ export function Playground() {
   // Null until mounted: the fragment and localStorage exist only in the browser.
   const [initial, setInitial] = useState<Snapshot | null>(null);
   const [stdin, setStdin] = useState('');
+  const [args, setArgs] = useState('');
+  const [files, setFiles] = useState<FileTab[]>([]);
+  const [active, setActive] = useState('');
+  const [tests, setTests] = useState<TestDraft[]>([]);
+  const [testRun, setTestRun] = useState<TestRun | null>(null);
+  const testsRef = useRef<TestDraft[]>([]);
   const [language, setLanguage] = useState(DEFAULT.language);
   const [view, setView] = useState<RunView>({ kind: 'idle' });
   const [live, setLive] = useState<Live>(NO_OUTPUT);
@@ -56,9 +86,26 @@ export function Playground() {
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const applyingShare = useRef(false);
   const shareButton = useRef<HTMLButtonElement>(null);
+  // Ids for tabs and tests, so React (and the focus) keep track of them through renames and removals.
+  const nextId = useRef(1);
+  const tabsFor = useCallback((names: string[]) => names.map((name) => ({ id: nextId.current++, name })), []);
+  const draftsFor = useCallback((cases: TestCase[]) => cases.map((t) => ({ ...t, id: nextId.current++ })), []);
 
   const running = view.kind === 'running';
   const diagnostics = view.kind === 'result' ? view.result.Diagnostics : NO_DIAGNOSTICS;
+  const names = useMemo(() => files.map((f) => f.name), [files]);
+  const activeTab = files.find((f) => f.name === active);
+
+  // The last test run's results, by test, while its result is the one on show.
+  const outcomes = useMemo(() => {
+    const results = view.kind === 'result' ? view.result.Tests : undefined;
+    if (!results || !testRun || testRun.runId !== live.runId) return NO_OUTCOMES;
+    const map = new Map<number, TestOutcome>();
+    testRun.ids.forEach((id, i) => {
+      if (results[i]) map.set(id, { sent: testRun.sent[i], result: results[i] });
+    });
+    return map;
+  }, [view, testRun, live.runId]);
 
   const flushDraft = useCallback(() => {
     clearTimeout(saveTimer.current);
@@ -88,15 +135,28 @@ export function Playground() {
     setView({ kind: 'idle' });
   }, []);
 
+  /** The page's state from a snapshot (the tabs; the editor's models are the caller's). */
+  const showSnapshot = useCallback(
+    (s: Snapshot) => {
+      snapshotRef.current = s;
+      setFiles(tabsFor(s.files.map((f) => f.name)));
+      setActive(s.files[0].name);
+      setStdin(s.stdin);
+      setArgs(s.args);
+      testsRef.current = draftsFor(s.tests);
+      setTests(testsRef.current);
+      setLanguage(s.language);
+    },
+    [tabsFor, draftsFor],
+  );
+
   useEffect(() => {
     const start = decodeFragment(location.hash) ?? loadDraft() ?? DEFAULT;
-    snapshotRef.current = start;
     // The fragment and the saved draft exist only in the browser, after hydration: the server renders
     // the default, and this first effect swaps in what the browser holds, once.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setInitial(start);
-    setStdin(start.stdin);
-    setLanguage(start.language);
+    showSnapshot(start);
     interactiveRef.current = loadInteractive();
     setInteractive(interactiveRef.current);
     if (/Mac|iPhone|iPad/.test(navigator.platform)) setRunKeys('⌘+Enter');
@@ -106,11 +166,9 @@ export function Playground() {
       const s = decodeFragment(location.hash);
       if (!s || !editorRef.current) return;
       applyingShare.current = true;
-      editorRef.current.replaceAll(s.code);
+      editorRef.current.replace(s.files, monacoOf(s.language));
       applyingShare.current = false;
-      snapshotRef.current = s;
-      setStdin(s.stdin);
-      setLanguage(s.language);
+      showSnapshot(s);
       showIdle();
     };
     window.addEventListener('hashchange', onHashChange);
@@ -122,15 +180,31 @@ export function Playground() {
       activeRef.current?.drop();
       activeRef.current = null;
     };
-  }, [flushDraft, showIdle]);
+  }, [flushDraft, showIdle, showSnapshot]);
+
+  /** A run the page cannot send: said in the output panel, as a refusal would be. */
+  const refuse = useCallback((message: string) => {
+    runIdRef.current++;
+    setLive(NO_OUTPUT);
+    setView({ kind: 'invalid', message });
+  }, []);
 
   const run = useCallback(() => {
     const editor = editorRef.current;
     if (!editor || activeRef.current) return; // one run at a time
-    const snapshot = { ...snapshotRef.current, code: editor.getValue() };
+    const snapshot = { ...snapshotRef.current, files: editor.files() };
+    const isInteractive = interactiveRef.current;
+    const built = runBody(snapshot);
+    if (built.problem !== null) return refuse(built.problem);
+    // The WebSocket's init takes one file and no arguments (lib/http/piston-init.ts).
+    if (isInteractive && (built.body.files || built.body.args)) {
+      return refuse(
+        'An interactive run takes a program of one file, without arguments. Turn Interactive off to run this one.',
+      );
+    }
     const runId = ++runIdRef.current;
     const mine = () => runIdRef.current === runId;
-    const isInteractive = interactiveRef.current;
+    setTestRun(null);
     setLive({ runId, interactive: isInteractive, segments: [], input: 'open' });
     setView({ kind: 'running', startedAt: performance.now(), stage: 'queued', stopping: false });
 
@@ -148,7 +222,8 @@ export function Playground() {
     };
 
     if (isInteractive) {
-      const session = openSession(snapshot, { onStage, onOutput, onEnd: finish });
+      const program = { language: snapshot.language, code: snapshot.files[0].content };
+      const session = openSession(program, { onStage, onOutput, onEnd: finish });
       activeRef.current = {
         // SIGKILL: the server answers with a cancelled result, which ends the run as any result does.
         cancel() {
@@ -176,10 +251,49 @@ export function Playground() {
       },
       drop: stop,
     };
-    void streamRun(snapshot, controller.signal, (e) =>
+    void streamRun(built.body, controller.signal, (e) =>
       e.type === 'stage' ? onStage(e.stage) : onOutput(e.stream, e.text),
     ).then(finish);
-  }, []);
+  }, [refuse]);
+
+  /** Run tests: one JSON request with every test (never the WebSocket: a test has no one typing). */
+  const runTests = useCallback(() => {
+    const editor = editorRef.current;
+    if (!editor || activeRef.current) return;
+    const snapshot = { ...snapshotRef.current, files: editor.files() };
+    if (snapshot.tests.length === 0) return;
+    const built = testsBody(snapshot);
+    if (built.problem !== null) return refuse(built.problem);
+    const runId = ++runIdRef.current;
+    const mine = () => runIdRef.current === runId;
+    setTestRun({ runId, ids: testsRef.current.map((t) => t.id), sent: snapshot.tests });
+    setLive({ runId, interactive: false, segments: [], input: 'over' });
+    setView({
+      kind: 'running',
+      startedAt: performance.now(),
+      stage: 'queued',
+      stopping: false,
+      tests: snapshot.tests.length,
+    });
+    const controller = new AbortController();
+    const stop = () => {
+      controller.abort();
+      runIdRef.current++;
+      activeRef.current = null;
+    };
+    activeRef.current = {
+      cancel() {
+        stop();
+        setView({ kind: 'cancelled' });
+      },
+      drop: stop,
+    };
+    void jsonRun(built.body, controller.signal).then((outcome) => {
+      if (!mine()) return;
+      activeRef.current = null;
+      setView(outcome);
+    });
+  }, [refuse]);
 
   const cancel = useCallback(() => activeRef.current?.cancel(), []);
 
@@ -224,30 +338,94 @@ export function Playground() {
     noteEdit({ stdin: value });
   }
 
+  function changeArgs(value: string) {
+    setArgs(value);
+    noteEdit({ args: value });
+  }
+
+  function changeTests(next: TestDraft[]) {
+    testsRef.current = next;
+    setTests(next);
+    noteEdit({ tests: next.map(({ stdin, args, expectedOutput }) => ({ stdin, args, expectedOutput })) });
+  }
+
+  /** Records a change to the files (the editor holds them) and shows `shown`'s tab. */
+  function filesChanged(tabs: (old: FileTab[]) => FileTab[], shown: string) {
+    const editor = editorRef.current;
+    if (!editor) return;
+    setFiles(tabs);
+    setActive(shown);
+    noteEdit({ files: editor.files() });
+  }
+
+  function selectFile(name: string) {
+    editorRef.current?.show(name);
+    setActive(name);
+  }
+
+  function addFile(name: string) {
+    const editor = editorRef.current;
+    if (!editor) return;
+    editor.add(name, '');
+    const id = nextId.current++;
+    filesChanged((old) => [...old, { id, name }], name);
+    editor.focus();
+  }
+
+  function renameFile(from: string, to: string) {
+    const editor = editorRef.current;
+    if (!editor) return;
+    editor.rename(from, to);
+    filesChanged((old) => old.map((t) => (t.name === from ? { ...t, name: to } : t)), active === from ? to : active);
+  }
+
+  function deleteFile(name: string) {
+    const editor = editorRef.current;
+    if (!editor) return;
+    const i = names.indexOf(name);
+    editor.remove(name);
+    filesChanged((old) => old.filter((t) => t.name !== name), active === name ? names[i - 1] : active);
+  }
+
+  /** A diagnostic's place: its file's tab first (the entry for one naming no file of the program). */
+  function gotoDiagnostic(d: Diagnostic) {
+    const name = fileOf(d, names);
+    selectFile(name);
+    editorRef.current?.revealAndFocus(d.line, d.column);
+  }
+
+  /** An example is a program of one file: the entry gets its text (one undoable edit), the others go. */
   function loadExample(id: string) {
     const ex = examples.find((e) => e.id === id);
-    if (!ex || !editorRef.current) return;
-    editorRef.current.replaceAll(ex.code);
+    const editor = editorRef.current;
+    if (!ex || !editor) return;
+    editor.loadEntry(ex.code);
+    filesChanged((old) => old.slice(0, 1), names[0]);
     if (ex.stdin !== undefined) changeStdin(ex.stdin);
     showIdle();
   }
 
-  /** Keeps the code of the language left behind, and brings back what was last written in the new one. */
+  /**
+   * Keeps the entry's code of the language left behind, and brings back what was last written in the
+   * new one: a program of one file (arguments and tests stay, they may suit the new language too).
+   */
   function changeLanguage(id: string) {
     const editor = editorRef.current;
     const next = languages?.find((l) => l.id === id);
     if (!editor || !next || id === language) return;
-    saveCodeFor(language, editor.getValue());
+    saveCodeFor(language, editor.files()[0].content);
+    const program: SourceFile[] = [{ name: entryFileName(next.monaco), content: loadCodeFor(id) ?? next.example }];
+    editor.replace(program, next.monaco);
     setLanguage(id);
     noteEdit({ language: id });
-    editor.replaceAll(loadCodeFor(id) ?? next.example);
+    filesChanged(() => tabsFor([program[0].name]), program[0].name);
     showIdle();
   }
 
   async function share() {
     const editor = editorRef.current;
     if (!editor) return;
-    const url = shareUrl(location, { ...snapshotRef.current, code: editor.getValue() });
+    const url = shareUrl(location, { ...snapshotRef.current, files: editor.files() });
     history.replaceState(history.state, '', url);
     let copied = false;
     try {
@@ -257,6 +435,16 @@ export function Playground() {
       // No clipboard access (insecure context, permission): the panel shows the link to copy.
     }
     setShared({ url, copied });
+  }
+
+  function addTest() {
+    changeTests([...testsRef.current, { id: nextId.current++, stdin: '', args: '', expectedOutput: '' }]);
+  }
+
+  /** An edit in one file's model: kept in the snapshot, saved soon. */
+  function editFile(name: string, content: string) {
+    const files = snapshotRef.current.files.map((f) => (f.name === name ? { ...f, content } : f));
+    noteEdit({ files });
   }
 
   function closeShare() {
@@ -358,25 +546,61 @@ export function Playground() {
 
       <main className="workspace">
         <section className="panel editor-panel" aria-label="Code editor">
-          {initial ? (
-            <CodeEditor
-              defaultValue={initial.code}
-              language={languageInfo?.monaco ?? 'plaintext'}
-              theme={theme}
-              diagnostics={diagnostics}
-              onChange={(code) => noteEdit({ code })}
-              onRun={run}
-              onReady={(handle) => {
-                editorRef.current = handle;
-                setEditorReady(true);
-              }}
-            />
-          ) : (
-            <div className="editor-loading">Loading editor…</div>
-          )}
+          <FileTabs
+            files={files}
+            active={active}
+            disabled={!editorReady || running}
+            panelId={EDITOR_PANEL}
+            onSelect={selectFile}
+            onAdd={addFile}
+            onRename={renameFile}
+            onDelete={deleteFile}
+          />
+          <div
+            className="editor-tabpanel"
+            id={EDITOR_PANEL}
+            role="tabpanel"
+            aria-labelledby={activeTab ? tabId(activeTab) : undefined}
+          >
+            {initial ? (
+              <CodeEditor
+                initialFiles={initial.files}
+                language={monacoOf(initial.language)}
+                theme={theme}
+                diagnostics={diagnostics}
+                onEdit={editFile}
+                onRun={run}
+                onReady={(handle) => {
+                  editorRef.current = handle;
+                  setEditorReady(true);
+                }}
+              />
+            ) : (
+              <div className="editor-loading">Loading editor…</div>
+            )}
+          </div>
         </section>
 
         <div className="side">
+          <section className="panel args-panel">
+            <div className="panel-head">
+              <h2>
+                <label htmlFor="args">Arguments</label>
+              </h2>
+              <span className="muted" id="args-hint">
+                {interactive ? 'not used in interactive mode' : 'split as a shell would: "a b" is one argument'}
+              </span>
+            </div>
+            <ArgsInput
+              id="args"
+              testId="args"
+              value={args}
+              onChange={changeArgs}
+              placeholder={`e.g. input.txt "two words" 'single quoted'`}
+              describedBy="args-hint"
+              emptyText="No arguments."
+            />
+          </section>
           <section className="panel stdin-panel">
             <div className="panel-head">
               <h2>
@@ -400,12 +624,22 @@ export function Playground() {
               aria-describedby="stdin-hint"
             />
           </section>
+          <TestsPanel
+            tests={tests}
+            outcomes={outcomes}
+            busy={running}
+            ready={editorReady}
+            onChange={changeTests}
+            onAdd={addTest}
+            onRun={runTests}
+          />
           <OutputPanel
             view={view}
             live={live}
             interactiveMode={interactive}
             runKeys={runKeys}
-            onGoto={(l, c) => editorRef.current?.revealAndFocus(l, c)}
+            onGoto={gotoDiagnostic}
+            fileLabel={(d) => (names.length > 1 ? fileOf(d, names) : null)}
             onLine={sendLine}
             onEof={endInput}
           />

@@ -1,7 +1,7 @@
 // One call to POST /api/compile, told as it goes (Server-Sent Events: the stage, the program's output
 // as it writes it), with every way it can end turned into a value the panel can show.
 import type { RunResult } from '@/lib/contract/compile-response';
-import type { Snapshot } from './share';
+import type { CompileBody } from './request-body';
 import { SseParser } from './sse';
 
 export type RunOutcome =
@@ -10,6 +10,8 @@ export type RunOutcome =
   | { kind: 'network-error'; message: string }
   /** An interactive run the server turned down after the connection opened (its `error` message). */
   | { kind: 'refused'; message: string }
+  /** The page did not send the run: what it holds cannot make a request (an argument's open quote). */
+  | { kind: 'invalid'; message: string }
   | { kind: 'cancelled' };
 
 /** Where a run in flight is: waiting for its turn, compiling, or running the program. */
@@ -23,26 +25,36 @@ export type LiveEvent = { type: 'stage'; stage: RunStage } | { type: 'output'; s
 const EVENT_STREAM = 'text/event-stream';
 
 export async function streamRun(
-  s: Snapshot,
+  body: CompileBody,
   signal: AbortSignal,
   onEvent: (e: LiveEvent) => void,
 ): Promise<RunOutcome> {
-  let res: Response;
+  const res = await post(body, EVENT_STREAM, signal);
+  if (!(res instanceof Response)) return res;
+  const type = res.headers.get('Content-Type') ?? '';
+  if (res.ok && res.body && type.toLowerCase().startsWith(EVENT_STREAM)) return readEvents(res.body, signal, onEvent);
+  // A refusal (400, 413, 429, 503) is JSON, as without the header; so is a server that does not stream.
+  return fromJson(res, signal);
+}
+
+/** The same request answered once, in JSON: a test run, whose tests report nothing as they go. */
+export async function jsonRun(body: CompileBody, signal: AbortSignal): Promise<RunOutcome> {
+  const res = await post(body, 'application/json', signal);
+  return res instanceof Response ? fromJson(res, signal) : res;
+}
+
+async function post(body: CompileBody, accept: string, signal: AbortSignal): Promise<Response | RunOutcome> {
   try {
-    res = await fetch('/api/compile', {
+    return await fetch('/api/compile', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: EVENT_STREAM },
-      body: JSON.stringify({ code: s.code, language: s.language, stdin: s.stdin }),
+      headers: { 'Content-Type': 'application/json', Accept: accept },
+      body: JSON.stringify(body),
       signal,
     });
   } catch (e) {
     if (signal.aborted) return { kind: 'cancelled' };
     return { kind: 'network-error', message: errorText(e) };
   }
-  const type = res.headers.get('Content-Type') ?? '';
-  if (res.ok && res.body && type.toLowerCase().startsWith(EVENT_STREAM)) return readEvents(res.body, signal, onEvent);
-  // A refusal (400, 413, 429, 503) is JSON, as without the header; so is a server that does not stream.
-  return fromJson(res, signal);
 }
 
 async function readEvents(
@@ -133,4 +145,7 @@ function errorText(e: unknown): string {
 
 /** What the output panel shows: nothing yet, a run in flight, or how the last one ended. */
 export type RunView =
-  { kind: 'idle' } | { kind: 'running'; startedAt: number; stage: RunStage; stopping: boolean } | RunOutcome;
+  | { kind: 'idle' }
+  /** tests: how many a test run sends (absent for a run of the program). */
+  | { kind: 'running'; startedAt: number; stage: RunStage; stopping: boolean; tests?: number }
+  | RunOutcome;

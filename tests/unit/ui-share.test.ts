@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFragment, encodeFragment, shareUrl } from '@/app/ui/share';
+import { compressToEncodedURIComponent } from 'lz-string';
+import { asSnapshot, decodeFragment, encodeFragment, shareUrl, type Snapshot } from '@/app/ui/share';
 import { statusWords, timings } from '@/app/ui/format';
 import type { RunResult } from '@/lib/contract/compile-response';
 
 describe('share fragments', () => {
-  const snap = {
-    code: 'class P { static void Main() { System.Console.WriteLine("é ✓ #&?"); } }',
+  const snap: Snapshot = {
+    files: [
+      { name: 'main.cs', content: 'class P { static void Main() { System.Console.WriteLine(H.Say("é ✓ #&?")); } }' },
+      { name: 'lib/h.cs', content: 'static class H { public static string Say(string s) => s; }' },
+    ],
     stdin: 'a\nb',
     language: 'csharp',
+    args: `one "two words" 'it''s'`,
+    tests: [{ stdin: '1\n', args: '', expectedOutput: '2\n' }],
   };
 
-  it('round-trip code, stdin and language', () => {
+  it('round-trip every file, stdin, arguments, tests and the language', () => {
     const hash = encodeFragment(snap);
     expect(hash).toMatch(/^#s=[A-Za-z0-9+\-$]+$/);
     expect(decodeFragment(hash)).toEqual(snap);
@@ -21,11 +27,37 @@ describe('share fragments', () => {
     expect(decodeFragment(new URL(url).hash)).toEqual(snap);
   });
 
+  it('still load the links of before several files: their code is the entry, alone', () => {
+    const old = (v: object) => '#s=' + compressToEncodedURIComponent(JSON.stringify(v));
+    expect(decodeFragment(old({ code: 'print(1)', stdin: 'x', language: 'python' }))).toEqual({
+      files: [{ name: 'main.py', content: 'print(1)' }],
+      stdin: 'x',
+      language: 'python',
+      args: '',
+      tests: [],
+    });
+    // The oldest had no language: the main one.
+    expect(decodeFragment(old({ code: 'class P {}' }))?.files).toEqual([{ name: 'main.cs', content: 'class P {}' }]);
+    expect(asSnapshot({ code: 'class Main {}', language: 'java' })?.files[0].name).toBe('Main.java');
+  });
+
   it('reject fragments that are not share links or not valid', () => {
     expect(decodeFragment('')).toBeNull();
     expect(decodeFragment('#section')).toBeNull();
     expect(decodeFragment('#s=garbage!!')).toBeNull();
-    expect(decodeFragment(encodeFragment({ ...snap, code: 42 as unknown as string }))).toBeNull();
+    expect(asSnapshot({ code: 42 })).toBeNull();
+    expect(asSnapshot({ ...snap, files: [] })).toBeNull();
+    expect(asSnapshot({ ...snap, files: [{ name: 'a.py' }] })).toBeNull();
+    expect(asSnapshot({ ...snap, tests: [{ stdin: 1 }] })).toBeNull();
+    expect(asSnapshot({ ...snap, args: ['a'] })).toBeNull();
+  });
+
+  it('reject a program whose names the API would refuse, or that repeats one', () => {
+    const named = (...names: string[]) => asSnapshot({ ...snap, files: names.map((name) => ({ name, content: '' })) });
+    expect(named('main.py', '../etc/passwd')).toBeNull();
+    expect(named('main.py', 'main.py')).toBeNull();
+    expect(named('main.py', 'lib', 'lib/x.py')).toBeNull();
+    expect(named('main.py', 'lib/x.py')).not.toBeNull();
   });
 });
 
