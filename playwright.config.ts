@@ -33,7 +33,7 @@ export default defineConfig({
       NODE_ENV: 'production',
       PORT: String(port),
       WEBCOMPILE_POOL_SIZE: '2',
-      WEBCOMPILE_LANGUAGES: 'csharp,python,javascript',
+      WEBCOMPILE_LANGUAGES: 'csharp,python,javascript,c',
       WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '0',
       WEBCOMPILE_LOG_DIR: 'runs/e2e',
       NEXT_TELEMETRY_DISABLED: '1',

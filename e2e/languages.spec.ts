@@ -10,7 +10,7 @@ test('the language picker swaps highlighting and example, runs the language, and
 }) => {
   await openPlayground(page);
   const picker = page.getByTestId('language-select');
-  await expect(picker.locator('option')).toHaveCount(3); // the e2e server enables csharp, python, javascript
+  await expect(picker.locator('option')).toHaveCount(4); // the e2e server enables csharp, python, javascript, c
   await setCode(page, 'class P { static void Main() { System.Console.Write("my C#"); } }');
 
   await picker.selectOption('python');

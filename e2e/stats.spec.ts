@@ -3,9 +3,9 @@ import { expect, test } from './fixtures';
 test('the stats page shows the pool live and counts a run', async ({ page, request }) => {
   await page.goto('/stats');
   await expect(page.getByRole('heading', { name: 'WebCompile stats' })).toBeVisible();
-  // every ready sandbox of the e2e server's pools (2 for C#, 1 per other language) shows as idle
-  await expect(page.getByTestId('stat-size')).toHaveText('4');
-  await expect(page.getByTestId('stat-idle')).toHaveText('4');
+  // every ready sandbox of the e2e server's pools (2 for C#, 1 each for Python, JavaScript and C) shows as idle
+  await expect(page.getByTestId('stat-size')).toHaveText('5');
+  await expect(page.getByTestId('stat-idle')).toHaveText('5');
   const r = await request.post('/api/compile', {
     data: { code: 'class P { static void Main() { System.Console.Write(1); } }' },
   });
