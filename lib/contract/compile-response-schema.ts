@@ -9,6 +9,9 @@ import type { Diagnostic } from './diagnostic';
 
 export const diagnosticSchema = z
   .object({
+    file: z.string().optional().meta({
+      description: 'The file the compiler named (folders kept, a leading "./" dropped); absent when it names none.',
+    }),
     line: z.number(),
     column: z.number(),
     severity: z.enum(['error', 'warning']),
