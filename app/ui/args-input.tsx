@@ -10,8 +10,8 @@ interface Props {
   placeholder?: string;
   /** Ids of text that describes the field (a hint), besides the words and the problem. */
   describedBy?: string;
-  /** Said when the line holds no words (e.g. "none", or "the program's"). */
-  emptyText: string;
+  /** Said when the line holds no words (nothing is said without it). */
+  emptyText?: string;
   testId: string;
 }
 
@@ -31,7 +31,11 @@ export function ArgsInput({ id, value, onChange, placeholder, describedBy, empty
         spellCheck={false}
         autoComplete="off"
         aria-invalid={split.error !== null || undefined}
-        aria-describedby={[describedBy, split.error !== null ? problemId : wordsId].filter(Boolean).join(' ')}
+        aria-describedby={
+          [describedBy, split.error !== null ? problemId : split.words.length || emptyText ? wordsId : null]
+            .filter(Boolean)
+            .join(' ') || undefined
+        }
       />
       {split.error !== null ? (
         <p id={problemId} className="field-error" role="alert" data-testid={`${testId}-problem`}>
@@ -44,18 +48,16 @@ export function ArgsInput({ id, value, onChange, placeholder, describedBy, empty
   );
 }
 
-function ArgWords({
-  id,
-  words,
-  emptyText,
-  testId,
-}: {
+interface WordsProps {
   id: string;
   words: string[];
-  emptyText: string;
+  emptyText?: string;
   testId: string;
-}) {
+}
+
+function ArgWords({ id, words, emptyText, testId }: WordsProps) {
   if (words.length === 0) {
+    if (!emptyText) return null;
     return (
       <p id={id} className="chips-empty muted" data-testid={testId}>
         {emptyText}

@@ -99,11 +99,23 @@ function TestCaseEditor({ index, test, outcome, onChange, onRemove }: CaseProps)
   // A result says what the test was when it ran; once the test is edited it says nothing about it.
   const current = outcome && sameCase(outcome.sent, test) ? outcome.result : undefined;
   return (
-    <fieldset className="test-case" data-testid="test-case" aria-labelledby={`${key}-legend`}>
-      <legend id={`${key}-legend`}>
-        Test {n}
-        {current && <Verdict result={current} />}
-        {outcome && !current && <span className="muted"> · edited since it ran</span>}
+    <fieldset className="test-case" data-testid="test-case" aria-labelledby={`${key}-name`}>
+      <legend>
+        <span id={`${key}-name`}>
+          Test {n}
+          {current && <Verdict result={current} />}
+        </span>
+        {current && <span className="muted test-figures">{figures(current)}</span>}
+        {outcome && !current && <span className="muted test-figures">edited since it ran</span>}
+        <button
+          type="button"
+          className="btn small ghost"
+          data-testid="remove-test"
+          onClick={onRemove}
+          aria-label={`Remove test ${n}`}
+        >
+          Remove
+        </button>
       </legend>
       <div className="test-fields">
         <div className="field">
@@ -130,7 +142,7 @@ function TestCaseEditor({ index, test, outcome, onChange, onRemove }: CaseProps)
           />
         </div>
       </div>
-      <div className="field">
+      <div className="field inline">
         <label htmlFor={`${key}-args`}>Arguments</label>
         <ArgsInput
           id={`${key}-args`}
@@ -138,15 +150,21 @@ function TestCaseEditor({ index, test, outcome, onChange, onRemove }: CaseProps)
           value={test.args}
           onChange={(args) => onChange({ args })}
           placeholder="(the program's)"
-          emptyText="the program's arguments"
         />
       </div>
-      <button type="button" className="btn small ghost" data-testid="remove-test" onClick={onRemove}>
-        Remove test {n}
-      </button>
       {current && <TestDetails result={current} expected={outcome!.sent.expectedOutput} />}
     </fieldset>
   );
+}
+
+function figures(t: TestResult): string {
+  return [
+    t.RunMS !== null ? formatMs(t.RunMS) : null,
+    t.ExitCode !== null && t.ExitCode !== 0 ? `exit code ${t.ExitCode}` : null,
+    t.Truncated ? 'output truncated' : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function sameCase(a: TestCase, b: TestCase): boolean {
@@ -163,20 +181,23 @@ function Verdict({ result }: { result: TestResult }) {
 }
 
 function TestDetails({ result, expected }: { result: TestResult; expected: string }) {
-  const figures = [
-    result.RunMS !== null ? `ran ${formatMs(result.RunMS)}` : null,
-    result.ExitCode !== null ? `exit code ${result.ExitCode}` : null,
-    result.Truncated ? 'output truncated' : null,
-  ].filter(Boolean);
+  const output = (
+    <pre className="stream" data-testid="test-output" tabIndex={0} aria-label="Output">
+      {result.Output || <span className="empty">(no output)</span>}
+    </pre>
+  );
   return (
     <div className="test-details">
-      {figures.length > 0 && <p className="muted test-figures">{figures.join(' · ')}</p>}
       {result.Passed === false ? (
         <Diff expected={expected} actual={result.Output} />
+      ) : result.Passed ? (
+        // A passed test's output is its expected one: there if wanted, out of the way otherwise.
+        <details>
+          <summary>Output</summary>
+          {output}
+        </details>
       ) : (
-        <pre className="stream" data-testid="test-output" tabIndex={0} aria-label="Output">
-          {result.Output || <span className="empty">(no output)</span>}
-        </pre>
+        output
       )}
       {result.ErrorString && (
         <pre className="stream stderr" data-testid="test-stderr" tabIndex={0} aria-label="stderr">
@@ -192,13 +213,16 @@ const MAX_DIFF_LINES = 400;
 
 function Diff({ expected, actual }: { expected: string; actual: string }) {
   const lines = diffLines(expected, actual);
-  const changed = lines.filter((l) => l.kind !== 'same').length;
+  const missing = lines.filter((l) => l.kind === 'expected').length;
+  const extra = lines.filter((l) => l.kind === 'actual').length;
   const shown = lines.slice(0, MAX_DIFF_LINES);
   return (
     <figure className="diff-figure">
       <figcaption className="muted">
         <span className="diff-key expected">− expected</span> <span className="diff-key actual">+ actual</span> ·{' '}
-        {changed === 0 ? 'the lines compared are equal' : plural(changed, 'line') + ' differ'}
+        {missing + extra === 0
+          ? 'the lines compared are equal'
+          : `${plural(missing, 'line')} only expected, ${plural(extra, 'line')} only in the output`}
       </figcaption>
       <pre className="stream diff" data-testid="test-diff" tabIndex={0}>
         {shown.map((l, i) =>
