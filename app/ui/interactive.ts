@@ -30,8 +30,8 @@ export function connectUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/api/connect`;
 }
 
-/** The WebSocket's `init` takes one file and no arguments: the page sends only such programs this way. */
-export function openSession(s: { language: string; code: string }, h: SessionHandlers): Session {
+/** `init`: the run's first message, the program (see connectInit). */
+export function openSession(init: Record<string, unknown>, h: SessionHandlers): Session {
   const ws = new WebSocket(connectUrl(location));
   // Input typed before the socket opened; sent right after `init` (the server keeps what comes
   // before the run starts).
@@ -61,7 +61,7 @@ export function openSession(s: { language: string; code: string }, h: SessionHan
 
   ws.onopen = () => {
     if (dropped || ended) return closeSocket();
-    ws.send(JSON.stringify({ type: 'init', language: s.language, version: '*', files: [{ content: s.code }] }));
+    ws.send(JSON.stringify(init));
     for (const m of pending.splice(0)) ws.send(JSON.stringify(m));
   };
   ws.onmessage = (e: MessageEvent) => {

@@ -12,7 +12,7 @@ import { FileTabs, tabId, type FileTab } from './file-tabs';
 import { openSession } from './interactive';
 import { fileOf } from './markers';
 import { OutputPanel, type Live } from './output-panel';
-import { runBody, testsBody } from './request-body';
+import { connectInit, runBody, testsBody } from './request-body';
 import { jsonRun, streamRun, type OutputStream, type RunOutcome, type RunStage, type RunView } from './run';
 import { decodeFragment, isShareFragment, shareUrl, type Snapshot, type SourceFile, type TestCase } from './share';
 import { TestsPanel, type TestDraft, type TestOutcome } from './tests-panel';
@@ -196,12 +196,6 @@ export function Playground() {
     const isInteractive = interactiveRef.current;
     const built = runBody(snapshot);
     if (built.problem !== null) return refuse(built.problem);
-    // The WebSocket's init takes one file and no arguments (lib/http/piston-init.ts).
-    if (isInteractive && (built.body.files || built.body.args)) {
-      return refuse(
-        'An interactive run takes a program of one file, without arguments. Turn Interactive off to run this one.',
-      );
-    }
     const runId = ++runIdRef.current;
     const mine = () => runIdRef.current === runId;
     setTestRun(null);
@@ -222,8 +216,7 @@ export function Playground() {
     };
 
     if (isInteractive) {
-      const program = { language: snapshot.language, code: snapshot.files[0].content };
-      const session = openSession(program, { onStage, onOutput, onEnd: finish });
+      const session = openSession(connectInit(built.body), { onStage, onOutput, onEnd: finish });
       activeRef.current = {
         // SIGKILL: the server answers with a cancelled result, which ends the run as any result does.
         cancel() {
@@ -549,7 +542,7 @@ export function Playground() {
           <FileTabs
             files={files}
             active={active}
-            disabled={!editorReady || running}
+            disabled={!editorReady}
             panelId={EDITOR_PANEL}
             onSelect={selectFile}
             onAdd={addFile}
@@ -588,7 +581,7 @@ export function Playground() {
                 <label htmlFor="args">Arguments</label>
               </h2>
               <span className="muted" id="args-hint">
-                {interactive ? 'not used in interactive mode' : 'split as a shell would: "a b" is one argument'}
+                split as a shell would: &quot;a b&quot; is one argument
               </span>
             </div>
             <ArgsInput

@@ -1,5 +1,6 @@
 // The JSON bodies the page sends to POST /api/compile: a program of one file as `code` (as before
 // programs had several), of several as `files`; the Arguments line split into `args`; the tests.
+// And the same run as the `init` message of an interactive run over the WebSocket.
 import { splitArgs } from './shell-words';
 import type { Snapshot, SourceFile } from './share';
 
@@ -52,4 +53,10 @@ export function testsBody(s: Snapshot): Built {
     });
   }
   return { body: { ...program(s), tests }, problem: null };
+}
+
+/** A run's body as the WebSocket's `init` (Piston's: files, their names, args); a lone file goes nameless, as ever. */
+export function connectInit(body: CompileBody): Record<string, unknown> {
+  const files = body.files ?? [{ content: body.code ?? '' }];
+  return { type: 'init', language: body.language, version: '*', files, ...(body.args ? { args: body.args } : {}) };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { entryFileName, monacoLanguageOf, suggestFileName } from '@/app/ui/file-kinds';
 import { fileNameProblem, newNameProblem } from '@/app/ui/file-names';
 import { fileOf } from '@/app/ui/markers';
-import { runBody, testsBody } from '@/app/ui/request-body';
+import { connectInit, runBody, testsBody } from '@/app/ui/request-body';
 import type { Snapshot } from '@/app/ui/share';
 import { LANGUAGES } from '@/lib/core/languages';
 import { fileNameProblem as serverProblem } from '@/lib/http/compile-request';
@@ -140,5 +140,21 @@ describe('request bodies', () => {
     expect(testsBody({ ...s, tests: [{ stdin: '', args: "'", expectedOutput: '' }] }).problem).toBe(
       "Test 1's arguments: a single quote (') is not closed.",
     );
+  });
+
+  it('make the WebSocket init of a run: a lone file nameless as before, several with names, the arguments', () => {
+    expect(connectInit(runBody(one).body!)).toEqual({
+      type: 'init',
+      language: 'python',
+      version: '*',
+      files: [{ content: 'print(1)' }],
+    });
+    expect(connectInit(runBody({ ...two, args: "'a b'" }).body!)).toEqual({
+      type: 'init',
+      language: 'python',
+      version: '*',
+      files: two.files,
+      args: ['a b'],
+    });
   });
 });
