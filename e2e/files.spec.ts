@@ -222,6 +222,21 @@ test('arguments with spaces and quotes arrive intact, one word each, as the chip
   expect(sent).toBe(false);
 });
 
+test('an interactive run takes the files and the arguments too', async ({ page }) => {
+  await openPlayground(page);
+  await pickLanguage(page, 'python');
+  await page.getByRole('switch', { name: 'Interactive' }).check();
+  await setCode(page, 'import sys, helper\nprint(helper.X, sys.argv[1:], input("? "))\n');
+  await addFile(page, 'helper.py', 'X = 42\n');
+  await page.getByTestId('args').fill(`"a b" c`);
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('console-output')).toHaveText('?');
+  await page.keyboard.type('typed');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('status')).toHaveText('Compiled and ran');
+  await expect(page.getByTestId('console-output')).toContainText("42 ['a b', 'c'] typed");
+});
+
 test('a share link carries both files and the arguments, and runs the same in a new page', async ({
   page,
   context,
