@@ -1,22 +1,18 @@
 // Expected against actual output, line by line, as a test's verdict compares them: trailing
 // whitespace on a line and trailing blank lines do not count, so they are left out of the diff too.
 
+import { comparedLines, outputMatches } from '@/lib/contract/expected-output';
+
 export type DiffLine = { kind: 'same' | 'expected' | 'actual'; text: string };
 
 /** Past this many cells the LCS table is not worth it: the differing middle is shown as removed, then added. */
 const MAX_TABLE = 4_000_000;
 
-/** The lines that are compared: CRLF or LF, each without its trailing whitespace, no trailing blank lines. */
-export function comparedLines(text: string): string[] {
-  const lines = text.split('\n').map((l) => l.trimEnd());
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
+export { comparedLines };
 
+/** Expected and actual are the same output, by the verdict's rule. */
 export function sameOutput(expected: string, actual: string): boolean {
-  const a = comparedLines(expected);
-  const b = comparedLines(actual);
-  return a.length === b.length && a.every((l, i) => l === b[i]);
+  return outputMatches(actual, expected);
 }
 
 /** A shortest edit from expected to actual (longest common subsequence); in each change, expected lines first. */

@@ -189,6 +189,24 @@ export function Playground() {
     setView({ kind: 'invalid', message });
   }, []);
 
+  /** A request in flight that Cancel stops: aborting it makes the server kill the container. */
+  const cancellable = useCallback((): AbortController => {
+    const controller = new AbortController();
+    const stop = () => {
+      controller.abort();
+      runIdRef.current++;
+      activeRef.current = null;
+    };
+    activeRef.current = {
+      cancel() {
+        stop();
+        setView({ kind: 'cancelled' });
+      },
+      drop: stop,
+    };
+    return controller;
+  }, []);
+
   const run = useCallback(() => {
     const editor = editorRef.current;
     if (!editor || activeRef.current) return; // one run at a time
@@ -230,24 +248,11 @@ export function Playground() {
       };
       return;
     }
-    const controller = new AbortController();
-    const stop = () => {
-      // Aborting the request makes the server kill the container.
-      controller.abort();
-      runIdRef.current++;
-      activeRef.current = null;
-    };
-    activeRef.current = {
-      cancel() {
-        stop();
-        setView({ kind: 'cancelled' });
-      },
-      drop: stop,
-    };
+    const controller = cancellable();
     void streamRun(built.body, controller.signal, (e) =>
       e.type === 'stage' ? onStage(e.stage) : onOutput(e.stream, e.text),
     ).then(finish);
-  }, [refuse]);
+  }, [refuse, cancellable]);
 
   /** Run tests: one JSON request with every test (never the WebSocket: a test has no one typing). */
   const runTests = useCallback(() => {
@@ -268,25 +273,13 @@ export function Playground() {
       stopping: false,
       tests: snapshot.tests.length,
     });
-    const controller = new AbortController();
-    const stop = () => {
-      controller.abort();
-      runIdRef.current++;
-      activeRef.current = null;
-    };
-    activeRef.current = {
-      cancel() {
-        stop();
-        setView({ kind: 'cancelled' });
-      },
-      drop: stop,
-    };
+    const controller = cancellable();
     void jsonRun(built.body, controller.signal).then((outcome) => {
       if (!mine()) return;
       activeRef.current = null;
       setView(outcome);
     });
-  }, [refuse]);
+  }, [refuse, cancellable]);
 
   const cancel = useCallback(() => activeRef.current?.cancel(), []);
 

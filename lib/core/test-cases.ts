@@ -7,7 +7,7 @@
 
 import type { JobFile } from './agent-protocol';
 import { compileApart } from './compile-apart';
-import { outputMatches } from './expected-output';
+import { outputMatches } from '../contract/expected-output';
 import type { Language } from './languages';
 import type { TestCase } from './request';
 import type { CompileReport, ExecutionResult, ExecutionStatus, TestOutcome } from './result';

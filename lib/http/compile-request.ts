@@ -7,7 +7,10 @@ import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { Config } from '../config/config';
 import { LANGUAGES, MAIN_LANGUAGE } from '../core/languages';
+import { fileNameProblem } from '../contract/file-name';
 import { ApiError } from './api-error';
+
+export { fileNameProblem, MAX_NAME_LENGTH } from '../contract/file-name';
 
 export type CompileRequest = z.output<ReturnType<typeof compileBodySchema>>;
 
@@ -38,9 +41,6 @@ export function memoryLimitUnavailable(l: Pick<Limits, 'sandboxRuntime'>): strin
     ? 'the sandboxes run in gVisor, whose memory limit is set when they are made'
     : undefined;
 }
-
-/** The longest file name (a path, folders included). */
-export const MAX_NAME_LENGTH = 255;
 
 /**
  * Room for field names, quoting and escapes around the code (or files), stdin and args: JSON may
@@ -132,21 +132,6 @@ const WHOLE_MS = 'field "timeoutMs" must be a whole number of milliseconds';
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const shown = (name: string) => JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}...` : name);
-
-/** Why a file name is not a plain relative path (segments of letters, digits, ".", "_", "-"), or undefined. */
-export function fileNameProblem(name: string): string | undefined {
-  if (name === '') return 'is empty';
-  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
-  if (name.startsWith('/')) return "is an absolute path; names are relative to the program's folder";
-  if (/[^A-Za-z0-9._/-]/.test(name)) return 'may hold only letters, digits, ".", "_", "-", and "/" between folders';
-  const segments = name.split('/');
-  if (segments.includes('..')) return 'has a ".." segment';
-  if (segments.includes('.')) return 'has a "." segment';
-  if (segments.includes('')) return 'has an empty segment';
-  // It would reach a compiler's command line as an option.
-  if (name.startsWith('-')) return 'starts with "-"';
-  return undefined;
-}
 
 /** The size of a file's content once decoded. */
 function decodedBytes(f: { content: string; encoding?: string }): number {

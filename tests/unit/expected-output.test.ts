@@ -1,7 +1,7 @@
 // The comparison of a test's output with its expected output (Judge0's rule, README "Test cases").
 
 import { describe, expect, it } from 'vitest';
-import { outputMatches } from '@/lib/core/expected-output';
+import { outputMatches } from '@/lib/contract/expected-output';
 
 describe('outputMatches', () => {
   it.each([
