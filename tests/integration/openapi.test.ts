@@ -3,7 +3,7 @@
 // Schema 2020-12). The document's own shape: tests/unit/openapi.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentValidator, type OpenApiDocument } from '../shared/openapi-validator';
-import { useServer } from './helpers/server';
+import { eventually, useServer } from './helpers/server';
 
 const server = useServer({
   WEBCOMPILE_LANGUAGES: 'python,c',
@@ -132,7 +132,15 @@ describe('POST /api/compile', () => {
 
 describe('the native GET endpoints', () => {
   it.each(['/api/languages', '/api/stats', '/api/health'])('%s answers as documented', async (path) => {
-    const a = await call(path);
+    // Health is 503 while the sandboxes the runs above took are being replaced: wait for the ready answer.
+    const a = await eventually(
+      async () => {
+        const answer = await call(path);
+        return answer.status === 200 && answer;
+      },
+      30_000,
+      `${path} to answer 200`,
+    );
     expect(a.status).toBe(200);
     expect(a.type).toBe('application/json');
     expectDocumented(path, 'get', a);
