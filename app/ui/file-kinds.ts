@@ -1,34 +1,15 @@
 // What kind of file a name is, for the editor: its Monaco language (highlighting) from its
 // extension, as Monaco's own registry of languages knows them (.h is C, .hpp C++, .txt plain text),
 // and the entry file a program of each language starts with (the name POST /api/compile gives its
-// `code`, which compilers print in their messages).
+// `code`, which compilers print in their messages: the catalogue's `sourceFile`).
+
+import { CATALOGUE } from '@/lib/languages/catalogue';
 
 /** What monaco.languages.getLanguages() says of a language. */
 export interface KnownLanguage {
   id: string;
   extensions?: string[];
 }
-
-/**
- * The entry's name per Monaco language: lib/core/languages.ts's source files, which the browser may
- * not import (tests/unit/ui-files.test.ts checks they agree). Java's must be named for its class.
- */
-const ENTRY_FILES: Record<string, string> = {
-  csharp: 'main.cs',
-  python: 'main.py',
-  javascript: 'main.js',
-  typescript: 'main.ts',
-  c: 'main.c',
-  cpp: 'main.cpp',
-  go: 'main.go',
-  java: 'Main.java',
-  rust: 'main.rs',
-  ruby: 'main.rb',
-  php: 'main.php',
-  shell: 'main.sh',
-  lua: 'main.lua',
-  perl: 'main.pl',
-};
 
 export function extensionOf(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1);
@@ -45,7 +26,7 @@ export function monacoLanguageOf(name: string, known: readonly KnownLanguage[], 
 
 /** The entry file of a program in the language highlighted as `monaco` (a language without one: "main"). */
 export function entryFileName(monaco: string | undefined): string {
-  return monaco && Object.hasOwn(ENTRY_FILES, monaco) ? ENTRY_FILES[monaco] : 'main';
+  return Object.values(CATALOGUE).find((l) => l.monaco === monaco)?.sourceFile ?? 'main';
 }
 
 /** A free name for a new file beside `names`: helper.<the entry's extension>, then helper2, ... */

@@ -22,9 +22,8 @@ export interface Commands {
   run: string[];
 }
 
+/** A language as the server runs it: its catalogue entry (`sourceFile` among it), then how it is built and run. */
 export interface Language extends LanguageInfo {
-  /** The file a request's `code` is written to, in /work. The image is tagged <prefix><id>:latest. */
-  sourceFile: string;
   /** Names (by their ending) of the files this language reads as code: they must be UTF-8. */
   sourceExtensions: readonly string[];
   /**
@@ -105,7 +104,6 @@ const interpreted =
 export const LANGUAGES: Record<string, Language> = {
   csharp: {
     ...CATALOGUE.csharp,
-    sourceFile: 'main.cs',
     sourceExtensions: ['.cs'],
     // Every .cs file, as the warm compiler does (images/csharp/compiler-server.cs).
     build: (_entry, paths) => ({
@@ -117,20 +115,17 @@ export const LANGUAGES: Record<string, Language> = {
   },
   python: {
     ...CATALOGUE.python,
-    sourceFile: 'main.py',
     sourceExtensions: ['.py'],
     // -u: output written before a time limit is not lost in a buffer.
     build: interpreted('python3', '-u'),
   },
   javascript: {
     ...CATALOGUE.javascript,
-    sourceFile: 'main.js',
     sourceExtensions: ['.js', '.mjs', '.cjs', '.json'],
     build: interpreted('node'),
   },
   typescript: {
     ...CATALOGUE.typescript,
-    sourceFile: 'main.ts',
     sourceExtensions: ['.ts', '.js', '.json'],
     // The entry, with what it imports (as the warm compiler does: images/typescript/compiler-server.js).
     build: (entry) => ({ compile: ['tsc', ...TSC_OPTIONS, entry], run: ['node', `${entry.replace(/\.ts$/, '')}.js`] }),
@@ -139,7 +134,6 @@ export const LANGUAGES: Record<string, Language> = {
   },
   c: {
     ...CATALOGUE.c,
-    sourceFile: 'main.c',
     sourceExtensions: [...C_SOURCES, ...C_HEADERS],
     // Every .c file; headers are found beside the file that includes them.
     // gold links in two thirds of the time of ld.bfd, the same program.
@@ -163,7 +157,6 @@ export const LANGUAGES: Record<string, Language> = {
   },
   cpp: {
     ...CATALOGUE.cpp,
-    sourceFile: 'main.cpp',
     sourceExtensions: [...CXX_SOURCES, ...CXX_HEADERS],
     // Every .cpp (.cc, .cxx) file. The image has <iostream> and <bits/stdc++.h> precompiled for
     // exactly these flags (CXX_FLAGS), for each file that includes one first.
@@ -178,7 +171,6 @@ export const LANGUAGES: Record<string, Language> = {
   },
   go: {
     ...CATALOGUE.go,
-    sourceFile: 'main.go',
     sourceExtensions: ['.go'],
     // `go build -o main <files>` of the package main of the entry's folder (its .go files): the
     // compiler and linker directly for a program of the standard library alone, go build itself for
@@ -192,7 +184,6 @@ export const LANGUAGES: Record<string, Language> = {
   },
   java: {
     ...CATALOGUE.java,
-    sourceFile: 'Main.java',
     sourceExtensions: ['.java'],
     // Every .java file (as the warm compiler does: images/java/CompilerServer.java), each class file
     // beside its source; the entry's class is its path without .java (Main.java: Main, app/Main.java
@@ -241,7 +232,6 @@ export const LANGUAGES: Record<string, Language> = {
   },
   rust: {
     ...CATALOGUE.rust,
-    sourceFile: 'main.rs',
     sourceExtensions: ['.rs'],
     // A debug build (overflow checks on): -O makes a 70-line program with a few derives and maps
     // compile in 8 s instead of 2 s on one CPU, near the compile time limit.
@@ -259,33 +249,28 @@ export const LANGUAGES: Record<string, Language> = {
   },
   ruby: {
     ...CATALOGUE.ruby,
-    sourceFile: 'main.rb',
     sourceExtensions: ['.rb'],
     build: interpreted('ruby'),
   },
   php: {
     ...CATALOGUE.php,
-    sourceFile: 'main.php',
     sourceExtensions: ['.php'],
     // Errors go to stderr (the CLI's default is stdout), so that they end up in ErrorString.
     build: interpreted('php', '-d', 'display_errors=stderr'),
   },
   bash: {
     ...CATALOGUE.bash,
-    sourceFile: 'main.sh',
     sourceExtensions: ['.sh', '.bash'],
     build: interpreted('bash'),
   },
   lua: {
     ...CATALOGUE.lua,
-    sourceFile: 'main.lua',
     sourceExtensions: ['.lua'],
     build: interpreted('lua5.4'),
     lineBufferedEnv: STDBUF_ENV,
   },
   perl: {
     ...CATALOGUE.perl,
-    sourceFile: 'main.pl',
     sourceExtensions: ['.pl', '.pm'],
     build: interpreted('perl'),
   },

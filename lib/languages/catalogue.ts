@@ -21,30 +21,80 @@ export interface LanguageInfo {
   examples: readonly Example[];
   /** How a program of this language reads its input, for the stdin box. */
   stdinHint: string;
+  /** The program's file when a request sends `code` (Java's is named for its class). */
+  sourceFile: string;
 }
 
 /** The language of a request that names none; WEBCOMPILE_POOL_SIZE sizes its pool. */
 export const MAIN_LANGUAGE = 'csharp';
 
 /** What a language's entry says besides its examples, for the languages whose menu is their sum program alone. */
-type Plain = Pick<LanguageInfo, 'name' | 'monaco' | 'compiled' | 'stdinHint'>;
+type Plain = Pick<LanguageInfo, 'name' | 'monaco' | 'compiled' | 'stdinHint' | 'sourceFile'>;
 
 const JS_HINT = "read with require('fs').readFileSync(0) or readline";
 
 const PLAIN: Record<keyof typeof SUM_PROGRAMS, Plain> = {
-  python: { name: 'Python 3', monaco: 'python', compiled: false, stdinHint: 'read with input() or sys.stdin' },
-  javascript: { name: 'JavaScript (Node.js)', monaco: 'javascript', compiled: false, stdinHint: JS_HINT },
-  typescript: { name: 'TypeScript (tsc, Node.js)', monaco: 'typescript', compiled: true, stdinHint: JS_HINT },
-  c: { name: 'C (GCC)', monaco: 'c', compiled: true, stdinHint: 'read with scanf / fgets' },
-  cpp: { name: 'C++ (G++)', monaco: 'cpp', compiled: true, stdinHint: 'read with std::cin' },
-  go: { name: 'Go', monaco: 'go', compiled: true, stdinHint: 'read with bufio.Scanner(os.Stdin)' },
-  java: { name: 'Java (OpenJDK)', monaco: 'java', compiled: true, stdinHint: 'read with Scanner(System.in)' },
-  rust: { name: 'Rust', monaco: 'rust', compiled: true, stdinHint: 'read with std::io::stdin()' },
-  ruby: { name: 'Ruby', monaco: 'ruby', compiled: false, stdinHint: 'read with gets or STDIN.read' },
-  php: { name: 'PHP', monaco: 'php', compiled: false, stdinHint: 'read with fgets(STDIN)' },
-  bash: { name: 'Bash', monaco: 'shell', compiled: false, stdinHint: 'read with the read builtin' },
-  lua: { name: 'Lua 5.4', monaco: 'lua', compiled: false, stdinHint: 'read with io.read()' },
-  perl: { name: 'Perl 5', monaco: 'perl', compiled: false, stdinHint: 'read with <STDIN>' },
+  python: {
+    name: 'Python 3',
+    monaco: 'python',
+    compiled: false,
+    stdinHint: 'read with input() or sys.stdin',
+    sourceFile: 'main.py',
+  },
+  javascript: {
+    name: 'JavaScript (Node.js)',
+    monaco: 'javascript',
+    compiled: false,
+    stdinHint: JS_HINT,
+    sourceFile: 'main.js',
+  },
+  typescript: {
+    name: 'TypeScript (tsc, Node.js)',
+    monaco: 'typescript',
+    compiled: true,
+    stdinHint: JS_HINT,
+    sourceFile: 'main.ts',
+  },
+  c: { name: 'C (GCC)', monaco: 'c', compiled: true, stdinHint: 'read with scanf / fgets', sourceFile: 'main.c' },
+  cpp: { name: 'C++ (G++)', monaco: 'cpp', compiled: true, stdinHint: 'read with std::cin', sourceFile: 'main.cpp' },
+  go: {
+    name: 'Go',
+    monaco: 'go',
+    compiled: true,
+    stdinHint: 'read with bufio.Scanner(os.Stdin)',
+    sourceFile: 'main.go',
+  },
+  java: {
+    name: 'Java (OpenJDK)',
+    monaco: 'java',
+    compiled: true,
+    stdinHint: 'read with Scanner(System.in)',
+    sourceFile: 'Main.java',
+  },
+  rust: {
+    name: 'Rust',
+    monaco: 'rust',
+    compiled: true,
+    stdinHint: 'read with std::io::stdin()',
+    sourceFile: 'main.rs',
+  },
+  ruby: {
+    name: 'Ruby',
+    monaco: 'ruby',
+    compiled: false,
+    stdinHint: 'read with gets or STDIN.read',
+    sourceFile: 'main.rb',
+  },
+  php: { name: 'PHP', monaco: 'php', compiled: false, stdinHint: 'read with fgets(STDIN)', sourceFile: 'main.php' },
+  bash: {
+    name: 'Bash',
+    monaco: 'shell',
+    compiled: false,
+    stdinHint: 'read with the read builtin',
+    sourceFile: 'main.sh',
+  },
+  lua: { name: 'Lua 5.4', monaco: 'lua', compiled: false, stdinHint: 'read with io.read()', sourceFile: 'main.lua' },
+  perl: { name: 'Perl 5', monaco: 'perl', compiled: false, stdinHint: 'read with <STDIN>', sourceFile: 'main.pl' },
 };
 
 function withSum([id, info]: [string, Plain]): [string, LanguageInfo] {
@@ -62,6 +112,7 @@ export const CATALOGUE: Record<string, LanguageInfo> = {
     example: SUM_PROGRAM,
     examples: CSHARP_EXAMPLES,
     stdinHint: 'read with Console.ReadLine()',
+    sourceFile: 'main.cs',
   },
   ...Object.fromEntries(Object.entries(PLAIN).map(withSum)),
 };

@@ -1,5 +1,5 @@
-// What the page knows about files: the name rule (the server's own), its copy of each language's entry
-// file (the browser may not import lib/core), and the request bodies the page sends.
+// What the page knows about files: the name rule (the server's own), each language's entry file (the
+// catalogue's sourceFile, found by its Monaco language), and the request bodies the page sends.
 import { describe, expect, it } from 'vitest';
 import { entryFileName, monacoLanguageOf, suggestFileName } from '@/app/ui/file-kinds';
 import { fileNameProblem, newNameProblem } from '@/app/ui/file-names';
