@@ -340,7 +340,7 @@ export class Executor {
       const sandbox = await pool
         .acquire({ signal: sandboxJob.signal, client: job.req.client, timeoutMs: waitLeft })
         .catch((e) => {
-          throw fromPoolError(e);
+          throw fromPoolError(e, `no sandbox became free within ${this.d.config.acquireTimeoutMs} ms`);
         });
       queueMs += performance.now() - t0;
       try {
