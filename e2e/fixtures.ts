@@ -44,6 +44,9 @@ export const test = base.extend<{ requests: string[] }>({
 export async function openPlayground(page: Page, url = '/'): Promise<void> {
   await page.goto(url);
   await page.waitForFunction(() => Boolean(window.__webcompileEditor));
+  // The toolbar is enabled a render after the editor exists (and once the languages have come):
+  // until then its disabled controls are out of the Tab order, and a test could race them.
+  await expect(page.getByTestId('language-select')).toBeEnabled();
 }
 
 export async function setCode(page: Page, code: string): Promise<void> {
