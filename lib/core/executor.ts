@@ -338,9 +338,14 @@ export class Executor {
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
       const sandbox = await pool
-        .acquire({ signal: sandboxJob.signal, client: job.req.client, timeoutMs: waitLeft })
+        .acquire({
+          signal: sandboxJob.signal,
+          client: job.req.client,
+          timeoutMs: waitLeft,
+          promisedMs: this.d.config.acquireTimeoutMs,
+        })
         .catch((e) => {
-          throw fromPoolError(e, `no sandbox became free within ${this.d.config.acquireTimeoutMs} ms`);
+          throw fromPoolError(e);
         });
       queueMs += performance.now() - t0;
       try {

@@ -7,14 +7,10 @@ import { ExecutionError } from './errors';
 
 export const ENGINE_UNAVAILABLE = 'the container engine is unavailable; try again shortly';
 
-/**
- * `busyText` replaces a timeout's own text where the pool was given only what was left of a longer
- * wait: the client is told the wait it was promised, the same on every run, not the remainder.
- */
-export function fromPoolError(e: unknown, busyText?: string): ExecutionError {
+export function fromPoolError(e: unknown): ExecutionError {
   if (e instanceof ExecutionError) return e;
   // Our own words, safe to show as they are.
-  if (e instanceof PoolTimeoutError) return new ExecutionError('busy', busyText ?? e.message, { cause: e });
+  if (e instanceof PoolTimeoutError) return new ExecutionError('busy', e.message, { cause: e });
   if (e instanceof PoolQueueFullError) return new ExecutionError('queue_full', e.message, { cause: e });
   if (e instanceof PoolClosedError) return new ExecutionError('shutting_down', e.message, { cause: e });
   if (e instanceof PoolAbortedError)

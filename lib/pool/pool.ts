@@ -60,6 +60,11 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Shorter than the pool's acquire timeout (what is left of a request's own wait). */
   timeoutMs?: number;
+  /**
+   * The whole wait `timeoutMs` is left of, named in the timeout's message: a client is told the
+   * wait it was promised, the same on every run, not the remainder.
+   */
+  promisedMs?: number;
   /** Who asks: waiting clients take turns. */
   client?: string;
 }
@@ -175,7 +180,7 @@ export class Pool<T> {
       const timeoutMs = options.timeoutMs ?? this.opts.acquireTimeoutMs;
       const timer = setTimeout(() => {
         remove();
-        reject(new PoolTimeoutError(`no ${this.noun} became free within ${timeoutMs} ms`));
+        reject(new PoolTimeoutError(`no ${this.noun} became free within ${options.promisedMs ?? timeoutMs} ms`));
       }, timeoutMs);
       const onAbort = () => {
         remove();
