@@ -23,11 +23,13 @@ const LIB_LAYERS = [
   'contract',
   'languages',
   'config',
+  'store',
   'observability',
   'engine',
   'pool',
   'compiler',
   'core',
+  'judge0',
   'server',
   'http',
 ];
