@@ -1,0 +1,297 @@
+// The SQLite store against real files in a temp folder: every method, the migrations, the pragmas,
+// and two connections to one file claiming from the same queue.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, StoreTooNewError, migrate } from '@/lib/store/migrations';
+import { DuplicateTokenError, SqliteSubmissionStore } from '@/lib/store/sqlite-store';
+import type { NewSubmission } from '@/lib/store/submission-store';
+
+let dir: string;
+let file: string;
+let opened: SqliteSubmissionStore[];
+
+function open(at = file): SqliteSubmissionStore {
+  const store = SqliteSubmissionStore.open(at);
+  opened.push(store);
+  return store;
+}
+
+const T0 = 1_700_000_000_000;
+const tok = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const sub = (i: number, extra: Partial<NewSubmission> = {}): NewSubmission => ({
+  token: tok(i),
+  client: `10.0.0.${i % 256}`,
+  request: JSON.stringify({ n: i }),
+  createdAt: T0 + i,
+  ...extra,
+});
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-store-'));
+  file = path.join(dir, 'nested', 'store.db');
+  opened = [];
+});
+
+afterEach(async () => {
+  for (const store of opened) await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SqliteSubmissionStore: insert and read', () => {
+  it('stores every field, queued, with nulls where nothing happened yet (and creates the folder)', async () => {
+    const store = open();
+    expect(fs.existsSync(file)).toBe(true);
+    await store.insert([sub(1), sub(2, { batchId: 'b-1' })]);
+    expect(await store.get(tok(1))).toEqual({
+      token: tok(1),
+      client: '10.0.0.1',
+      request: '{"n":1}',
+      batchId: null,
+      state: 'queued',
+      result: null,
+      createdAt: T0 + 1,
+      startedAt: null,
+      finishedAt: null,
+      attempts: 0,
+      callback: null,
+    });
+    expect((await store.get(tok(2)))?.batchId).toBe('b-1');
+    expect(await store.get(tok(3))).toBeNull();
+  });
+
+  it('getMany answers in the order asked, null for unknown tokens', async () => {
+    const store = open();
+    await store.insert([sub(1), sub(2), sub(3)]);
+    const got = await store.getMany([tok(3), tok(9), tok(1), tok(3)]);
+    expect(got.map((s) => s?.token ?? null)).toEqual([tok(3), null, tok(1), tok(3)]);
+    expect(await store.getMany([])).toEqual([]);
+  });
+
+  it('rejects a duplicate token and stores nothing of its batch', async () => {
+    const store = open();
+    await store.insert([sub(1)]);
+    const err = await store.insert([sub(2), sub(1), sub(3)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DuplicateTokenError);
+    expect((err as DuplicateTokenError).token).toBe(tok(1));
+    expect(await store.getMany([tok(2), tok(3)])).toEqual([null, null]);
+    // twice within one batch is a duplicate too
+    await expect(store.insert([sub(4), sub(4)])).rejects.toBeInstanceOf(DuplicateTokenError);
+    expect(await store.get(tok(4))).toBeNull();
+    expect((await store.list(0, 10)).total).toBe(1);
+  });
+});
+
+describe('SqliteSubmissionStore: list', () => {
+  it('pages newest first by createdAt, then by insertion order, with the total of all rows', async () => {
+    const store = open();
+    // 3 and 4 share a createdAt: the later inserted (4) is newer; 5 is inserted last but is oldest
+    await store.insert([sub(1), sub(2), sub(3), sub(4, { createdAt: T0 + 3 }), sub(5, { createdAt: T0 })]);
+    const all = await store.list(0, 10);
+    expect(all.total).toBe(5);
+    expect(all.rows.map((r) => r.token)).toEqual([tok(4), tok(3), tok(2), tok(1), tok(5)]);
+    const second = await store.list(2, 2);
+    expect(second).toEqual({ rows: all.rows.slice(2, 4), total: 5 });
+    expect(await store.list(5, 2)).toEqual({ rows: [], total: 5 });
+  });
+});
+
+describe('SqliteSubmissionStore: the queue', () => {
+  it('claims the oldest queued first, marks it running and counts the attempt; null when none waits', async () => {
+    const store = open();
+    // insertion order decides, not createdAt
+    await store.insert([sub(2), sub(1)]);
+    const first = await store.claimNext(T0 + 100);
+    expect(first).toMatchObject({ token: tok(2), state: 'running', startedAt: T0 + 100, attempts: 1 });
+    expect(await store.get(tok(2))).toEqual(first);
+    expect((await store.claimNext(T0 + 101))?.token).toBe(tok(1));
+    // both running now: neither is claimed again
+    expect(await store.claimNext(T0 + 102)).toBeNull();
+    await store.finish(tok(1), '{}', T0 + 103);
+    expect(await store.claimNext(T0 + 104)).toBeNull();
+  });
+
+  it('returns null on an empty store', async () => {
+    expect(await open().claimNext(T0)).toBeNull();
+  });
+
+  it('finish stores the result; false for an unknown token', async () => {
+    const store = open();
+    await store.insert([sub(1)]);
+    await store.claimNext(T0 + 10);
+    expect(await store.finish(tok(1), '{"status":3}', T0 + 20)).toBe(true);
+    expect(await store.get(tok(1))).toMatchObject({
+      state: 'done',
+      result: '{"status":3}',
+      startedAt: T0 + 10,
+      finishedAt: T0 + 20,
+    });
+    expect(await store.finish(tok(2), '{}', T0 + 20)).toBe(false);
+  });
+
+  it('recordCallback stores how the callback went', async () => {
+    const store = open();
+    await store.insert([sub(1)]);
+    await store.recordCallback(tok(1), '{"status":200}');
+    expect((await store.get(tok(1)))?.callback).toBe('{"status":200}');
+    await store.recordCallback(tok(2), '{}'); // unknown: nothing to record, no error
+  });
+
+  it('requeueRunning puts running ones back (attempts kept), leaves the rest, and counts them', async () => {
+    const store = open();
+    await store.insert([sub(1), sub(2), sub(3)]);
+    await store.claimNext(T0 + 10); // 1 running
+    await store.claimNext(T0 + 11); // 2 running
+    await store.finish(tok(2), '{}', T0 + 12); // 2 done
+    expect(await store.requeueRunning()).toBe(1);
+    expect(await store.get(tok(1))).toMatchObject({ state: 'queued', startedAt: null, attempts: 1 });
+    expect((await store.get(tok(2)))?.state).toBe('done');
+    expect(await store.requeueRunning()).toBe(0);
+    // back at the head of the queue: it was inserted first
+    expect(await store.claimNext(T0 + 20)).toMatchObject({ token: tok(1), attempts: 2, startedAt: T0 + 20 });
+  });
+
+  it('countPending counts queued and running, not done', async () => {
+    const store = open();
+    expect(await store.countPending()).toBe(0);
+    await store.insert(range(4).map((i) => sub(i)));
+    await store.claimNext(T0 + 10);
+    await store.claimNext(T0 + 11);
+    await store.finish(tok(1), '{}', T0 + 12);
+    expect(await store.countPending()).toBe(3);
+  });
+});
+
+describe('SqliteSubmissionStore: deleting', () => {
+  it('deleteFinishedBefore deletes only done rows that finished before the cutoff', async () => {
+    const store = open();
+    await store.insert(range(4).map((i) => sub(i)));
+    for (let i = 0; i < 3; i++) await store.claimNext(T0);
+    await store.finish(tok(1), '{}', T0 + 100);
+    await store.finish(tok(2), '{}', T0 + 200);
+    // 3 running, 4 queued: old but not done
+    expect(await store.deleteFinishedBefore(T0 + 200)).toBe(1);
+    expect((await store.getMany(range(4).map(tok))).map((s) => s?.state ?? null)).toEqual([
+      null,
+      'done',
+      'running',
+      'queued',
+    ]);
+    expect(await store.deleteFinishedBefore(T0 + 10_000)).toBe(1);
+    expect((await store.list(0, 10)).total).toBe(2);
+  });
+
+  it('delete removes one row whatever its state; false when unknown', async () => {
+    const store = open();
+    await store.insert([sub(1), sub(2)]);
+    await store.claimNext(T0);
+    expect(await store.delete(tok(1))).toBe(true);
+    expect(await store.get(tok(1))).toBeNull();
+    expect(await store.delete(tok(1))).toBe(false);
+    expect(await store.get(tok(2))).not.toBeNull();
+  });
+});
+
+describe('SqliteSubmissionStore: the file', () => {
+  it('runs in WAL mode with synchronous = FULL, a busy timeout and foreign keys', async () => {
+    open();
+    // read back through the store's own connection
+    const db = (opened[0] as unknown as { db: Database.Database }).db;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // WAL is a property of the file: another connection sees it too
+    const other = new Database(file);
+    try {
+      expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      other.close();
+    }
+  });
+
+  it('keeps its rows across a reopen, at the current schema version', async () => {
+    const first = open();
+    await first.insert([sub(1)]);
+    await first.claimNext(T0 + 5);
+    await first.close();
+    await first.close(); // idempotent
+    const again = open();
+    expect(await again.get(tok(1))).toMatchObject({ state: 'running', attempts: 1 });
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a database written by a newer schema, and leaves its version as it was', async () => {
+    await open().close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => SqliteSubmissionStore.open(file)).toThrow(StoreTooNewError);
+    expect(() => SqliteSubmissionStore.open(file)).toThrow(/schema version 2 .* newer WebCompile/);
+    const after = new Database(file, { readonly: true });
+    try {
+      expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    } finally {
+      after.close();
+    }
+  });
+
+  it('works in memory', async () => {
+    const store = open(':memory:');
+    await store.insert([sub(1)]);
+    expect((await store.claimNext(T0))?.token).toBe(tok(1));
+  });
+
+  it('never hands one submission to two connections claiming from the same file', async () => {
+    const a = open();
+    const b = open();
+    const n = 200;
+    await a.insert(range(n).map((i) => sub(i)));
+    const drain = async (store: SqliteSubmissionStore) => {
+      const got: string[] = [];
+      for (let s = await store.claimNext(T0); s; s = await store.claimNext(T0)) got.push(s.token);
+      return got;
+    };
+    const [fromA, fromB] = await Promise.all([drain(a), drain(b)]);
+    // both took part, and between them took each exactly once
+    expect(fromA.length).toBeGreaterThan(0);
+    expect(fromB.length).toBeGreaterThan(0);
+    expect([...fromA, ...fromB].sort()).toEqual(range(n).map(tok));
+    expect(await a.countPending()).toBe(n);
+    expect(await b.claimNext(T0)).toBeNull();
+  });
+});
+
+describe('migrate', () => {
+  const count = (db: Database.Database) => db.prepare('SELECT count(*) FROM a').pluck().get();
+
+  it('applies only the steps a database lacks, each once', () => {
+    const db = new Database(':memory:');
+    const steps = ['CREATE TABLE a (x INTEGER)', 'INSERT INTO a VALUES (1)'];
+    migrate(db, steps);
+    migrate(db, steps);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(count(db)).toBe(1);
+    migrate(db, [...steps, 'INSERT INTO a VALUES (2)']);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(count(db)).toBe(2);
+    db.close();
+  });
+
+  it('rolls a failing step back whole, version included, keeping the steps before it', () => {
+    const db = new Database(':memory:');
+    const steps = ['CREATE TABLE a (x INTEGER)', 'CREATE TABLE b (y INTEGER); INSERT INTO missing VALUES (1)'];
+    expect(() => migrate(db, steps)).toThrow(/missing/);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all()).toEqual(['a']);
+    db.close();
+  });
+});
