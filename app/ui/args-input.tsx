@@ -1,7 +1,7 @@
 'use client';
 // A line of command-line arguments and, under it, the words it will send, each a chip: that is where
 // the user sees that "a b" stayed one argument. An open quote is said at once, and the run is not sent.
-import { splitArgs } from './shell-words';
+import { splitArgs } from '@/lib/contract/shell-words';
 
 interface Props {
   id: string;

@@ -1,7 +1,7 @@
 // The JSON bodies the page sends to POST /api/compile: a program of one file as `code` (as before
 // programs had several), of several as `files`; the Arguments line split into `args`; the tests.
 // And the same run as the `init` message of an interactive run over the WebSocket.
-import { splitArgs } from './shell-words';
+import { splitArgs } from '@/lib/contract/shell-words';
 import type { Snapshot, SourceFile } from './share';
 
 export interface TestBody {

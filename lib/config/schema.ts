@@ -211,6 +211,68 @@ export const SETTINGS = {
     "size of the sandbox's `/work` and `/tmp` (also the largest file)",
     int(32, 1),
   ),
+  authToken: plain(
+    'WEBCOMPILE_AUTH_TOKEN',
+    "when set, every run endpoint (ours, Piston's, Judge0's) needs it in `X-Auth-Token` (401 without); " +
+      'several tokens may be given, separated by spaces',
+    text(''),
+    () => 'unset (no token needed)',
+  ),
+  judge0Db: plain(
+    'WEBCOMPILE_JUDGE0_DB',
+    "the SQLite file of the Judge0 API's stored submissions (WAL mode; created with its folder)",
+    text('runs/judge0.sqlite'),
+  ),
+  judge0Workers: plain(
+    'WEBCOMPILE_JUDGE0_WORKERS',
+    'queued Judge0 submissions run at once (the rest of the sandboxes stay for synchronous runs)',
+    int(2, 1, 64),
+  ),
+  judge0MaxQueue: plain(
+    'WEBCOMPILE_JUDGE0_MAX_QUEUE',
+    'Judge0 submissions that may be queued or running; past it a POST is 503 `queue is full`',
+    int(100, 1),
+  ),
+  judge0RetentionS: plain(
+    'WEBCOMPILE_JUDGE0_RETENTION_S',
+    'finished Judge0 submissions older than this (seconds) are deleted, their source with them',
+    int(7 * 24 * 3600, 1),
+  ),
+  judge0RetentionIntervalS: plain(
+    'WEBCOMPILE_JUDGE0_RETENTION_INTERVAL_S',
+    'how often the deletion of old submissions runs (seconds)',
+    int(3600, 1),
+  ),
+  judge0AuthzToken: plain(
+    'WEBCOMPILE_JUDGE0_AUTHZ_TOKEN',
+    "the `X-Auth-User` token of Judge0's `GET /submissions` and `DELETE`; unset, those answer 403 (Judge0's default)",
+    text(''),
+    () => 'unset',
+  ),
+  judge0EnableDelete: plain(
+    'WEBCOMPILE_JUDGE0_ENABLE_DELETE',
+    "whether Judge0's `DELETE /submissions/{token}` may delete (it also needs `X-Auth-User`)",
+    flag(false),
+  ),
+  judge0MaxExtractKb: plain(
+    'WEBCOMPILE_JUDGE0_MAX_EXTRACT_KB',
+    'largest unpacked `additional_files` (KB, all files together); at most `WEBCOMPILE_MAX_FILES` - 1 files',
+    int(1024, 0, 16 * 1024),
+  ),
+  callbackAllowHosts: plain(
+    'WEBCOMPILE_CALLBACK_ALLOW_HOSTS',
+    'callback hosts allowed although they are loopback, private, link-local or metadata addresses (names, ' +
+      'addresses or CIDRs, comma separated); all others of those ranges are refused',
+    idList([]),
+    () => 'none',
+  ),
+  callbackTimeoutMs: plain('WEBCOMPILE_CALLBACK_TIMEOUT_MS', 'time limit of one callback attempt', int(5000, 1)),
+  callbackMaxTries: plain('WEBCOMPILE_CALLBACK_MAX_TRIES', 'attempts of one callback', int(3, 1, 20)),
+  callbackBackoffMs: plain(
+    'WEBCOMPILE_CALLBACK_BACKOFF_MS',
+    'wait before the second callback attempt, doubled before each later one',
+    int(1000, 0),
+  ),
   corsOrigin: plain('WEBCOMPILE_CORS_ORIGIN', '`Access-Control-Allow-Origin`', text('*')),
   rateLimitPerMinute: plain(
     'WEBCOMPILE_RATE_LIMIT_PER_MINUTE',

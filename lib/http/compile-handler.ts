@@ -6,6 +6,7 @@ import type { ExecutionRequest } from '../core/request';
 import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
+import { authorized, UNAUTHORIZED_MESSAGE } from './auth-token';
 import { clientAddress } from './client-address';
 import { fileContent, parseCompileRequest, type CompileRequest } from './compile-request';
 import { streamCompile, wantsEventStream } from './compile-stream';
@@ -17,6 +18,9 @@ export async function handleCompile(request: Request): Promise<Response> {
   const rt = getRuntime();
   const cors = corsHeaders(rt.config.corsOrigin);
   try {
+    if (!authorized(request.headers, rt.config.authToken)) {
+      throw new ApiError(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'X-Auth-Token' });
+    }
     const client = clientAddress(
       request.headers,
       rt.config.trustProxy,

@@ -13,6 +13,7 @@ import { InputLimitError, LiveInput } from '../core/live-input';
 import type { ExecutionResult } from '../core/result';
 import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
+import { authorized, UNAUTHORIZED_MESSAGE } from './auth-token';
 import { clientAddress } from './client-address';
 import { executeContext } from './piston-execute';
 import { parsePistonInit, PistonInitError, SIGNALS } from './piston-init';
@@ -127,6 +128,7 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
       limits: { ...context.limits, runTimeoutMs: config.interactiveTimeoutMs },
       maxStdinBytes: config.interactiveMaxStdinBytes,
     });
+    if (!authorized(opts.headers, config.authToken)) return fail(UNAUTHORIZED_MESSAGE);
     const client = clientAddress(opts.headers, config.trustProxy, opts.peer);
     const decision = rt.rateLimiter.take(client);
     if (!decision.allowed) {

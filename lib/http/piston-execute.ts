@@ -12,6 +12,7 @@ import type { ExecutionResult } from '../core/result';
 import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
+import { authorized, UNAUTHORIZED_MESSAGE } from './auth-token';
 import { clientAddress } from './client-address';
 import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
 import { corsHeaders } from './cors';
@@ -104,6 +105,7 @@ export async function handlePistonExecute(request: Request): Promise<Response> {
   const rt = getRuntime();
   const config = rt.config;
   try {
+    if (!authorized(request.headers, config.authToken)) return pistonError(401, UNAUTHORIZED_MESSAGE);
     const client = clientAddress(
       request.headers,
       config.trustProxy,

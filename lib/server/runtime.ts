@@ -17,6 +17,7 @@ import { EngineHealth } from '../engine/engine-health';
 import { LABEL_INSTANCE, type SandboxOwner } from '../engine/sandbox-spec';
 import { checkEngineVersion, readSeccompProfile, type SeccompChoice } from '../engine/seccomp';
 import { createLogger, type Logger } from '../observability/logger';
+import { Judge0Service } from '../judge0/service';
 import { Metrics } from '../observability/metrics';
 import { Capacity } from '../pool/capacity';
 import { ClientGate } from '../pool/client-gate';
@@ -26,6 +27,7 @@ import { poolTotals, type PoolEvent } from '../pool/pool';
 import { RateLimiter } from '../pool/rate-limit';
 import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
+import { SqliteSubmissionStore } from '../store/sqlite-store';
 import { errorMessage } from '../util/error-message';
 
 export class Runtime {
@@ -43,6 +45,8 @@ export class Runtime {
   readonly images: Images;
   readonly engineHealth: EngineHealth;
   readonly executor: Executor;
+  /** Judge0's stored submissions and their worker (the Judge0 front door). */
+  readonly judge0: Judge0Service;
   /** Resolves once leftovers are swept and the pools have started filling. */
   readonly ready: Promise<void>;
   /** The seccomp profile every container gets; settled against the engine's version at start. */
@@ -77,6 +81,12 @@ export class Runtime {
       clientGate: new ClientGate({ perClient: config.clientMaxInFlight, maxWaiting: config.maxQueue }),
       images: this.images,
       metrics: this.metrics,
+      logger: this.logger,
+    });
+    this.judge0 = new Judge0Service({
+      store: SqliteSubmissionStore.open(config.judge0Db),
+      executor: this.executor,
+      config,
       logger: this.logger,
     });
     this.ready = this.start();
@@ -200,6 +210,8 @@ export class Runtime {
       },
       onOrphans: (count) => logger.warn({ event: 'orphans_removed', count }),
     });
+    // Queued Judge0 submissions (and those a crash left running) run from now on.
+    await this.judge0.start().catch((e) => logger.error({ event: 'judge0_start_failed', error: errorMessage(e) }));
     const sizes = Object.fromEntries([...this.pools].map(([id, p]) => [id, p.stats().size]));
     logger.info({ event: 'pools_started', sizes, maxContainers: this.config.maxContainers });
   }
@@ -213,6 +225,9 @@ export class Runtime {
     await this.ready;
     this.stopHousekeeping();
     const grace = this.config.shutdownGraceMs;
+    await this.judge0
+      .stop(grace)
+      .catch((e) => this.logger.warn({ event: 'judge0_stop_failed', error: errorMessage(e) }));
     await Promise.all([...this.pools.values(), ...this.compilers.values()].map((p) => p.drain(grace)));
     // Anything of ours still on the engine (a removal that failed) goes too.
     const left = await this.engine.listManaged({ [LABEL_INSTANCE]: this.instanceId }).catch(() => []);

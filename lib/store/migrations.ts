@@ -25,6 +25,7 @@ export const MIGRATIONS: readonly string[] = [
     callback    TEXT
   ) STRICT;
   CREATE INDEX submissions_claim ON submissions (state, seq);
+  CREATE INDEX submissions_client ON submissions (state, client);
   CREATE INDEX submissions_list ON submissions (created_at DESC, seq DESC);
   CREATE INDEX submissions_retention ON submissions (state, finished_at);`,
 ];

@@ -63,19 +63,28 @@ function prepare(db: Database.Database) {
   return {
     // A new row's seq is above every stored row's, which is all the ordering needs (deleting the
     // newest row can free its number for the next insert).
-    insert: db.prepare<[string, string, string, string | null, number]>(
-      `INSERT INTO submissions (token, seq, client, request, batch_id, created_at)
-       VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM submissions), ?, ?, ?, ?)`,
+    insert: db.prepare<[string, string, string, string | null, number, string, number | null, number]>(
+      `INSERT INTO submissions (token, seq, client, request, batch_id, created_at, state, started_at, attempts)
+       VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM submissions), ?, ?, ?, ?, ?, ?, ?)`,
     ),
     get: db.prepare<[string], Row>('SELECT * FROM submissions WHERE token = ?'),
     page: db.prepare<[number, number], Row>(
       'SELECT * FROM submissions ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?',
     ),
     count: db.prepare<[], number>('SELECT count(*) FROM submissions').pluck(),
+    // In order, but a client with fewer submissions running goes first: one client's batch of 20
+    // does not make another's single submission wait behind all of it.
     claim: db.prepare<[number], Row>(
       `UPDATE submissions SET state = 'running', started_at = ?, attempts = attempts + 1
-       WHERE token = (SELECT token FROM submissions WHERE state = 'queued' ORDER BY seq LIMIT 1)
+       WHERE token = (
+         SELECT q.token FROM submissions q WHERE q.state = 'queued'
+         ORDER BY (SELECT count(*) FROM submissions r WHERE r.state = 'running' AND r.client = q.client), q.seq
+         LIMIT 1)
        RETURNING *`,
+    ),
+    release: db.prepare<[string]>(
+      `UPDATE submissions SET state = 'queued', started_at = NULL, attempts = max(attempts - 1, 0)
+       WHERE token = ? AND state = 'running'`,
     ),
     finish: db.prepare<[string, number, string]>(
       `UPDATE submissions SET state = 'done', result = ?, finished_at = ? WHERE token = ?`,
@@ -104,7 +113,17 @@ export class SqliteSubmissionStore implements SubmissionStore {
     const insertAll = db.transaction((submissions: NewSubmission[]) => {
       for (const n of submissions) {
         try {
-          s.insert.run(n.token, n.client, n.request, n.batchId ?? null, n.createdAt);
+          const running = n.state === 'running';
+          s.insert.run(
+            n.token,
+            n.client,
+            n.request,
+            n.batchId ?? null,
+            n.createdAt,
+            running ? 'running' : 'queued',
+            running ? n.createdAt : null,
+            running ? 1 : 0,
+          );
         } catch (e) {
           if (isDuplicateKey(e)) throw new DuplicateTokenError(n.token);
           throw e;
@@ -168,6 +187,10 @@ export class SqliteSubmissionStore implements SubmissionStore {
 
   async finish(token: string, result: string, finishedAt: number): Promise<boolean> {
     return this.statements.finish.run(result, finishedAt, token).changes > 0;
+  }
+
+  async release(token: string): Promise<boolean> {
+    return this.statements.release.run(token).changes > 0;
   }
 
   async recordCallback(token: string, callback: string): Promise<void> {

@@ -18,6 +18,8 @@ export interface NewSubmission {
   createdAt: number;
   /** Submissions posted in one batch share an id (null for a single one). */
   batchId?: string | null;
+  /** `running`: taken at once by the request that stored it (Judge0's wait=true); `queued` by default. */
+  state?: 'queued' | 'running';
 }
 
 export interface StoredSubmission {
@@ -53,10 +55,12 @@ export interface SubmissionStore {
   /** Newest first (by createdAt, then insertion order). */
   list(offset: number, limit: number): Promise<SubmissionPage>;
   /**
-   * The oldest queued submission, now `running` (startedAt set, attempts + 1), or null when none
-   * waits. Two callers never get the same one.
+   * The oldest queued submission of the clients with the fewest running, now `running` (startedAt
+   * set, attempts + 1), or null when none waits. Two callers never get the same one.
    */
   claimNext(now: number): Promise<StoredSubmission | null>;
+  /** A running submission that could not be run now goes back to `queued` (its attempt uncounted). */
+  release(token: string): Promise<boolean>;
   /** Marks it `done` with its result; false when the token is unknown (deleted meanwhile). */
   finish(token: string, result: string, finishedAt: number): Promise<boolean>;
   /** Records how its callback went. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitArgs } from '@/app/ui/shell-words';
+import { splitArgs } from '@/lib/contract/shell-words';
 
 const words = (line: string) => splitArgs(line).words;
 

@@ -114,6 +114,35 @@ describe('SqliteSubmissionStore: the queue', () => {
     expect(await store.claimNext(T0 + 104)).toBeNull();
   });
 
+  it('takes a client with fewer running first: a batch of one client does not hold back another', async () => {
+    const store = open();
+    const a = (i: number) => sub(i, { client: 'a' });
+    await store.insert([a(1), a(2), a(3), a(4)]);
+    await store.insert([sub(5, { client: 'b' })]);
+    expect((await store.claimNext(T0))?.token).toBe(tok(1));
+    // a has one running, b none: b's, though posted last
+    expect((await store.claimNext(T0))?.token).toBe(tok(5));
+    expect((await store.claimNext(T0))?.token).toBe(tok(2));
+  });
+
+  it('release puts a running submission back in its place, its attempt uncounted; false when not running', async () => {
+    const store = open();
+    await store.insert([sub(1), sub(2)]);
+    await store.claimNext(T0 + 1);
+    expect(await store.release(tok(1))).toBe(true);
+    expect(await store.get(tok(1))).toMatchObject({ state: 'queued', startedAt: null, attempts: 0 });
+    expect(await store.release(tok(1))).toBe(false);
+    expect((await store.claimNext(T0 + 2))?.token).toBe(tok(1));
+  });
+
+  it('stores a submission taken at once as running, with its attempt counted', async () => {
+    const store = open();
+    await store.insert([sub(1, { state: 'running' })]);
+    expect(await store.get(tok(1))).toMatchObject({ state: 'running', startedAt: T0 + 1, attempts: 1 });
+    expect(await store.claimNext(T0 + 2)).toBeNull();
+    expect(await store.countPending()).toBe(1);
+  });
+
   it('returns null on an empty store', async () => {
     expect(await open().claimNext(T0)).toBeNull();
   });

@@ -2,6 +2,7 @@
 // server.ts, which needs vitest: the bench uses it too.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 
@@ -32,6 +33,8 @@ export async function spawnServer(
       NEXT_TELEMETRY_DISABLED: '1',
       PORT: String(port),
       HOST: '127.0.0.1',
+      // Each server its own Judge0 queue, unless a test shares one between servers (a restart).
+      WEBCOMPILE_JUDGE0_DB: path.join(os.tmpdir(), `webcompile-judge0-${port}-${process.pid}.sqlite`),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

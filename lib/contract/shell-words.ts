@@ -1,6 +1,7 @@
-// The Arguments field's line as the words a shell would make of it, without the shell: the program
-// gets them as its argv, one string each. Quotes group ("a b", 'c d'), a backslash escapes; there are
-// no variables, globs or tildes, so $HOME and *.txt arrive as typed.
+// A line of arguments as the words a shell would make of it, without the shell (the page's
+// Arguments field, Judge0's command_line_arguments): the program gets them as its argv, one string
+// each. Quotes group ("a b", 'c d'), a backslash escapes; there are no variables, globs or tildes,
+// so $HOME and *.txt arrive as typed.
 
 export type SplitResult = { words: string[]; error: null } | { words: null; error: string };
 

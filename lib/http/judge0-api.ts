@@ -1,0 +1,383 @@
+// Judge0 CE 1.13's HTTP API under /judge0 (README: "Judge0's API"): the routes, Judge0's guards in
+// its order (authentication, authorization, queue room, fields), its status codes and its error
+// bodies. The checks of a submission are lib/judge0/submission-request.ts; storing and running them
+// lib/judge0/service.ts; this file only reads requests and writes answers.
+
+import type { Config } from '../config/config';
+import { chooseFields, type Field } from '../judge0/fields';
+import { judge0Limits } from '../judge0/limits';
+import { parseStored, serialize, statusIdOf } from '../judge0/serialize';
+import { QueueFullError } from '../judge0/service';
+import { STATUSES, statusOf } from '../judge0/statuses';
+import { checkSubmission, type SubmissionContext } from '../judge0/submission-request';
+import { getRuntime } from '../server/runtime';
+import type { StoredSubmission } from '../store/submission-store';
+import { errorMessage } from '../util/error-message';
+import { ApiError } from './api-error';
+import { AUTH_HEADER, tokenAccepted } from './auth-token';
+import { clientAddress } from './client-address';
+import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
+import { about, configInfo, JUDGE0_VERSION, judge0Languages, languageBody, MAX_BATCH } from './judge0-info';
+
+export const JUDGE0_PREFIX = '/judge0';
+
+/** Judge0's answer for anything it refuses with a message: `{"error": "..."}`. */
+class Judge0Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof body === 'object' && body && 'error' in body ? String(body.error) : `HTTP ${status}`);
+  }
+}
+
+const refuse = (status: number, error: string, headers?: Record<string, string>) =>
+  new Judge0Refusal(status, { error }, headers);
+/** 401 and 403 come with an empty body, as Judge0's do. */
+const emptyRefusal = (status: number) => new Judge0Refusal(status, null);
+const NOT_FOUND = new Judge0Refusal(404, { status: 404, error: 'Not Found' });
+const BAD_REQUEST = new Judge0Refusal(400, { status: 400, error: 'Bad Request' });
+
+function cors(config: Config): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': config.corsOrigin,
+    'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+    'Access-Control-Allow-Headers': '*',
+    'Access-Control-Max-Age': '600',
+    ...(config.corsOrigin === '*' ? {} : { Vary: 'Origin' }),
+  };
+}
+
+function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  const h = { ...cors(getRuntime().config), 'Cache-Control': 'no-store', ...headers };
+  if (body === null) return new Response(null, { status, headers: h });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...h },
+  });
+}
+
+/** One request on its way: its URL, its parameters (the query, then the JSON body's, as Rails merges them). */
+interface Call {
+  request: Request;
+  url: URL;
+  config: Config;
+  client: string;
+  body: Record<string, unknown>;
+}
+
+function param(call: Call, name: string): string | null {
+  const fromBody = call.body[name];
+  if (typeof fromBody === 'string') return fromBody;
+  return call.url.searchParams.get(name);
+}
+
+const flag = (call: Call, name: string) => param(call, name) === 'true';
+
+/** A header, else the parameter of the same name (Judge0 takes both). */
+function credential(call: Call, name: string): string | null {
+  return call.request.headers.get(name) ?? param(call, name);
+}
+
+/** WEBCOMPILE_AUTH_TOKEN: Judge0's X-Auth-Token check (several tokens, separated by spaces). */
+function authenticate(call: Call): void {
+  if (!tokenAccepted(call.config.authToken, credential(call, AUTH_HEADER))) throw emptyRefusal(401);
+}
+
+/** X-Auth-User, for listing and deleting; with no token configured these are always refused (403). */
+function authorize(call: Call): void {
+  const tokens = call.config.judge0AuthzToken;
+  if (tokens.trim() === '' || !tokenAccepted(tokens, credential(call, 'X-Auth-User'))) throw emptyRefusal(403);
+}
+
+function fieldsOf(call: Call): Field[] {
+  const raw = param(call, 'fields');
+  const choice = chooseFields(raw);
+  if (choice.invalid) throw refuse(400, `invalid fields: [${choice.invalid.join(', ')}]`);
+  return choice.fields;
+}
+
+async function readJson(request: Request, config: Config): Promise<Record<string, unknown>> {
+  if (request.method === 'GET' || request.method === 'DELETE' || request.method === 'HEAD') return {};
+  const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  // Room for the largest additional_files zip too, in base64.
+  const limit = bodyLimit(config) + Math.ceil((config.judge0MaxExtractKb * 1024 * 4) / 3) + 4096;
+  const raw = await readBody(request, limit);
+  // Rails reads a JSON body only under a JSON type; fetch without a type is taken as JSON too.
+  if (raw.length === 0 || (type !== '' && type !== 'application/json' && type !== 'text/plain')) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw BAD_REQUEST;
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function submissionContext(config: Config): SubmissionContext {
+  return {
+    limits: judge0Limits(config),
+    languages: getRuntime().executor.enabledLanguages(),
+    maxSourceBytes: config.maxCodeBytes,
+    maxStdinBytes: config.maxStdinBytes,
+    maxArgs: config.maxArgs,
+    maxExtraFiles: Math.max(0, config.maxFiles - 1),
+    maxExtraBytes: config.judge0MaxExtractKb * 1024,
+    memoryUnavailable: memoryLimitUnavailable(config),
+    callbackAllow: config.callbackAllowHosts,
+  };
+}
+
+/** Our per-client rate limit: each submission is a run. */
+function throttle(call: Call, runs: number): void {
+  const rt = getRuntime();
+  for (let i = 0; i < runs; i++) {
+    const decision = rt.rateLimiter.take(call.client);
+    if (!decision.allowed) {
+      throw refuse(429, `too many runs from ${call.client}; limit is ${call.config.rateLimitPerMinute} a minute`, {
+        'Retry-After': String(decision.retryAfterS),
+      });
+    }
+  }
+}
+
+async function languageNames(): Promise<(id: number) => string> {
+  const names = new Map((await judge0Languages()).map((l) => [l.id, l.name]));
+  return (id) => names.get(id) ?? '';
+}
+
+async function shown(row: StoredSubmission, fields: Field[], base64: boolean) {
+  return serialize(parseStored(row), fields, base64, await languageNames());
+}
+
+async function create(call: Call): Promise<Response> {
+  const rt = getRuntime();
+  const wait = flag(call, 'wait');
+  const base64 = flag(call, 'base64_encoded');
+  const checked = checkSubmission(call.body, base64, submissionContext(call.config));
+  const fields = fieldsOf(call);
+  if (!checked.ok) return answer(422, checked.errors);
+  throttle(call, 1);
+  if (!wait) {
+    const [token] = await rt.judge0.enqueue([checked.submission], call.client);
+    return answer(201, { token });
+  }
+  const row = await rt.judge0.runNow(checked.submission, call.client);
+  return answer(201, await shown(row, fields, base64));
+}
+
+async function createBatch(call: Call): Promise<Response> {
+  const rt = getRuntime();
+  const items = call.body.submissions;
+  const count = Array.isArray(items) ? items.length : 0;
+  if (count === 0) throw refuse(400, 'there should be at least one submission in a batch');
+  if (count > MAX_BATCH) {
+    throw refuse(400, `number of submissions in a batch should be less than or equal to ${MAX_BATCH}`);
+  }
+  const base64 = flag(call, 'base64_encoded');
+  const ctx = submissionContext(call.config);
+  const checked = (items as unknown[]).map((item) => checkSubmission(item, base64, ctx));
+  const valid = checked.flatMap((c) => (c.ok ? [c.submission] : []));
+  if (valid.length === 0)
+    return answer(
+      422,
+      checked.map((c) => (c.ok ? null : c.errors)),
+    );
+  throttle(call, valid.length);
+  const tokens = await rt.judge0.enqueue(valid, call.client, true);
+  let next = 0;
+  return answer(
+    201,
+    checked.map((c) => (c.ok ? { token: tokens[next++] } : c.errors)),
+  );
+}
+
+function tokensOf(call: Call): string[] {
+  const raw = (call.request.headers.get('tokens') ?? param(call, 'tokens') ?? '').trim();
+  const tokens = raw === '' ? [] : raw.split(',');
+  if (tokens.length === 0) throw refuse(400, 'there should be at least one submission in a batch');
+  if (tokens.length > MAX_BATCH) {
+    throw refuse(400, `number of submissions in a batch should be less than or equal to ${MAX_BATCH}`);
+  }
+  return tokens;
+}
+
+async function showBatch(call: Call): Promise<Response> {
+  const tokens = tokensOf(call);
+  const fields = fieldsOf(call);
+  const base64 = flag(call, 'base64_encoded');
+  const rows = await getRuntime().judge0.store.getMany(tokens);
+  const names = await languageNames();
+  return answer(200, {
+    submissions: rows.map((r) => (r ? serialize(parseStored(r), fields, base64, names) : null)),
+  });
+}
+
+async function show(call: Call, token: string): Promise<Response> {
+  const fields = fieldsOf(call);
+  const row = await getRuntime().judge0.store.get(token);
+  if (!row) throw NOT_FOUND;
+  return answer(200, await shown(row, fields, flag(call, 'base64_encoded')));
+}
+
+/** Ruby's to_i: leading digits, else 0. */
+function integer(raw: string | null, fallback: number): number {
+  if (raw === null) return fallback;
+  const m = /^\s*([+-]?\d+)/.exec(raw);
+  return m ? Number(m[1]) : 0;
+}
+
+async function list(call: Call): Promise<Response> {
+  authorize(call);
+  const page = integer(param(call, 'page'), 1);
+  const perPage = integer(param(call, 'per_page'), 20);
+  if (page <= 0) throw refuse(400, `invalid page: ${page}`);
+  if (perPage < 0) throw refuse(400, `invalid per_page: ${perPage}`);
+  const fields = fieldsOf(call);
+  const { rows, total } = await getRuntime().judge0.store.list((page - 1) * perPage, perPage);
+  const names = await languageNames();
+  const totalPages = perPage === 0 ? 0 : Math.ceil(total / perPage);
+  return answer(200, {
+    submissions: rows.map((r) => serialize(parseStored(r), fields, flag(call, 'base64_encoded'), names)),
+    meta: {
+      current_page: page,
+      next_page: page < totalPages ? page + 1 : null,
+      prev_page: page > 1 ? page - 1 : null,
+      total_pages: totalPages,
+      total_count: total,
+    },
+  });
+}
+
+async function remove(call: Call, token: string): Promise<Response> {
+  authorize(call);
+  if (!call.config.judge0EnableDelete) throw refuse(400, 'delete not allowed');
+  const fields = fieldsOf(call);
+  const store = getRuntime().judge0.store;
+  const row = await store.get(token);
+  if (!row) throw NOT_FOUND;
+  const status = statusIdOf(parseStored(row));
+  if (row.state !== 'done') {
+    throw refuse(400, `submission cannot be deleted because its status is ${status} (${statusOf(status).description})`);
+  }
+  // Judge0 answers a deleted submission in base64 whatever was asked.
+  const body = await shown(row, fields, true);
+  await store.delete(token);
+  return answer(200, body);
+}
+
+async function languages(call: Call, rest: string[]): Promise<Response> {
+  const all = await judge0Languages();
+  if (rest.length === 0)
+    return answer(
+      200,
+      all.map(({ id, name }) => ({ id, name })),
+    );
+  if (rest.length === 1 && rest[0] === 'all') {
+    return answer(
+      200,
+      all.map(({ id, name }) => ({ id, name, is_archived: false })),
+    );
+  }
+  const found = rest.length === 1 && /^\d+$/.test(rest[0]) ? all.find((l) => l.id === Number(rest[0])) : undefined;
+  if (!found) throw NOT_FOUND;
+  return answer(200, languageBody(found));
+}
+
+async function workers(call: Call): Promise<Response> {
+  const j = getRuntime().judge0;
+  const pending = await j.store.countPending();
+  const working = j.activeRuns;
+  const available = call.config.judge0Workers;
+  return answer(200, [
+    {
+      queue: JUDGE0_VERSION,
+      size: Math.max(0, pending - working),
+      available,
+      idle: Math.max(0, available - working),
+      working,
+      paused: 0,
+      failed: 0,
+    },
+  ]);
+}
+
+async function route(call: Call, parts: string[]): Promise<Response> {
+  const method = call.request.method;
+  const [head, ...rest] = parts;
+  if (parts.length === 0 && method === 'GET') return answer(200, null);
+  authenticate(call);
+  if (head === 'submissions') {
+    if (rest.length === 0 && method === 'POST') return create(call);
+    if (rest.length === 0 && method === 'GET') return list(call);
+    if (rest.length === 1 && rest[0] === 'batch') {
+      if (method === 'POST') return createBatch(call);
+      if (method === 'GET') return showBatch(call);
+    }
+    if (rest.length === 1 && method === 'GET') return show(call, rest[0]);
+    if (rest.length === 1 && method === 'DELETE') return remove(call, rest[0]);
+    throw NOT_FOUND;
+  }
+  if (method === 'GET') {
+    if (head === 'languages') return languages(call, rest);
+    if (rest.length > 0) throw NOT_FOUND;
+    if (head === 'statuses') return answer(200, STATUSES);
+    if (head === 'config_info') return answer(200, configInfo(call.config));
+    if (head === 'about') return answer(200, about());
+    if (head === 'version') {
+      return new Response(JUDGE0_VERSION, {
+        headers: { ...cors(call.config), 'Content-Type': 'text/plain; charset=utf-8' },
+      });
+    }
+    if (head === 'workers') return workers(call);
+  }
+  if (method === 'POST' && rest.length === 0) {
+    if (head === 'authenticate') return answer(200, null);
+    if (head === 'authorize') {
+      authorize(call);
+      return answer(200, null);
+    }
+  }
+  throw NOT_FOUND;
+}
+
+/** Every request under /judge0. */
+export async function handleJudge0(request: Request): Promise<Response> {
+  const rt = getRuntime();
+  const config = rt.config;
+  if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors(config) });
+  const url = new URL(request.url);
+  const parts = url.pathname
+    .slice(JUDGE0_PREFIX.length)
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
+  try {
+    const client = clientAddress(
+      request.headers,
+      config.trustProxy,
+      request.headers.get('x-webcompile-peer') ?? undefined,
+    );
+    const call: Call = { request, url, config, client, body: {} };
+    call.body = await readJson(request, config);
+    // Judge0's queue check comes before its fields check, and both before the body's.
+    if (request.method === 'POST' && parts[0] === 'submissions' && parts.length <= 2) {
+      await checkRoom(call, parts);
+    }
+    return await route(call, parts);
+  } catch (e) {
+    if (e instanceof Judge0Refusal) return answer(e.status, e.body, e.headers);
+    if (e instanceof QueueFullError) return answer(503, { error: 'queue is full' });
+    if (e instanceof ApiError) return answer(e.status, { error: e.message }, e.headers);
+    rt.logger.error({ event: 'judge0_unexpected_error', error: errorMessage(e) });
+    return answer(500, { error: 'internal error' });
+  }
+}
+
+async function checkRoom(call: Call, parts: string[]): Promise<void> {
+  authenticate(call);
+  const n = parts[1] === 'batch' ? (Array.isArray(call.body.submissions) ? call.body.submissions.length : 0) : 1;
+  const pending = await getRuntime().judge0.store.countPending();
+  if (pending + n > call.config.judge0MaxQueue) throw new QueueFullError('queue is full');
+}
