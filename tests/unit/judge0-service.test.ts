@@ -1,0 +1,228 @@
+// The Judge0 worker against a real (in-memory) SQLite store and a fake core: queued submissions run
+// as their submitter, one refused for want of room waits in the queue and runs later, nothing stays
+// In Queue or Processing, wait=true stores its run, callbacks are recorded, old rows expire.
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '@/lib/config/config';
+import { ExecutionError } from '@/lib/core/errors';
+import type { ExecutionRequest } from '@/lib/core/request';
+import type { ExecutionResult } from '@/lib/core/result';
+import type { CallbackRecord } from '@/lib/judge0/callback';
+import { Judge0Service } from '@/lib/judge0/service';
+import type { CheckedSubmission } from '@/lib/judge0/submission-request';
+import { SqliteSubmissionStore } from '@/lib/store/sqlite-store';
+
+const config = loadConfig({ WEBCOMPILE_JUDGE0_WORKERS: '1', WEBCOMPILE_JUDGE0_MAX_QUEUE: '5' });
+const silent = { info() {}, warn() {}, error() {} };
+
+const sub = (source: string, over: Partial<CheckedSubmission> = {}): CheckedSubmission => ({
+  language_id: 71,
+  language: 'python',
+  source_code: source,
+  stdin: null,
+  expected_output: null,
+  compiler_options: null,
+  command_line_arguments: null,
+  args: [],
+  cpu_time_limit: 5,
+  cpu_extra_time: 1,
+  wall_time_limit: 10,
+  memory_limit: 262144,
+  memory_limit_set: false,
+  stack_limit: 64000,
+  max_processes_and_or_threads: 60,
+  enable_per_process_and_thread_time_limit: false,
+  enable_per_process_and_thread_memory_limit: false,
+  max_file_size: 64,
+  redirect_stderr_to_stdout: false,
+  enable_network: false,
+  number_of_runs: 1,
+  callback_url: null,
+  additional_files: null,
+  ...over,
+});
+
+const printed = (text: string): ExecutionResult => ({
+  language: 'python',
+  status: 'ok',
+  compile: null,
+  run: { stdout: text, stderr: '', exitCode: 0, signal: null, ms: 5, cpuTimeMs: 4, memoryKb: 1000 },
+  message: '',
+  timedOut: false,
+  truncated: false,
+  diagnostics: [],
+  queueMs: 0,
+  latencyMs: 5,
+});
+
+/** A core that answers each request with what `answer` says, recording who asked. */
+function fakeCore(answer: (req: ExecutionRequest, n: number) => Promise<ExecutionResult>) {
+  const calls: ExecutionRequest[] = [];
+  return {
+    calls,
+    execute: (req: ExecutionRequest) => {
+      calls.push(req);
+      return answer(req, calls.length);
+    },
+  };
+}
+
+const services: Judge0Service[] = [];
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.stop(0);
+});
+
+function service(
+  core: ReturnType<typeof fakeCore>,
+  extra: Partial<ConstructorParameters<typeof Judge0Service>[0]> = {},
+) {
+  const s = new Judge0Service({
+    store: SqliteSubmissionStore.open(':memory:'),
+    executor: core,
+    config,
+    logger: silent,
+    ...extra,
+  });
+  services.push(s);
+  return s;
+}
+
+async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('Judge0Service', () => {
+  it('runs queued submissions in order, each as the client that sent it', async () => {
+    const core = fakeCore(async (req) => printed(`${req.files[0].content}`));
+    const s = service(core);
+    await s.start();
+    const [a] = await s.enqueue([sub('one')], '10.0.0.1');
+    const [b] = await s.enqueue([sub('two')], '10.0.0.2');
+    const done = await until(async () => {
+      const rows = await s.store.getMany([a, b]);
+      return rows.every((r) => r?.state === 'done') ? rows : null;
+    });
+    expect(done.map((r) => JSON.parse(r!.result!).stdout)).toEqual(['one', 'two']);
+    expect(core.calls.map((c) => c.client)).toEqual(['10.0.0.1', '10.0.0.2']);
+  });
+
+  it('puts a submission the core has no room for back in the queue and runs it later, counted once', async () => {
+    const core = fakeCore(async (_req, n) => {
+      if (n === 1) throw new ExecutionError('busy', 'no sandbox became free');
+      return printed('at last');
+    });
+    const s = service(core);
+    await s.start();
+    const [token] = await s.enqueue([sub('x')], 'c');
+    const row = await until(async () => {
+      const r = await s.store.get(token);
+      return r?.state === 'done' ? r : null;
+    });
+    expect(JSON.parse(row.result!)).toMatchObject({ status_id: 3, stdout: 'at last' });
+    expect(row.attempts).toBe(1);
+    expect(core.calls).toHaveLength(2);
+  });
+
+  it("finishes a submission the core refuses for good as an Internal Error with the core's reason", async () => {
+    const core = fakeCore(async () => {
+      throw new ExecutionError('unknown_language', 'unknown language "cobol"');
+    });
+    const s = service(core);
+    await s.start();
+    const [token] = await s.enqueue([sub('x')], 'c');
+    const row = await until(async () => {
+      const r = await s.store.get(token);
+      return r?.state === 'done' ? r : null;
+    });
+    expect(JSON.parse(row.result!)).toMatchObject({ status_id: 13, message: 'unknown language "cobol"' });
+  });
+
+  it('queues again at start what a crash left running, and runs it', async () => {
+    const store = SqliteSubmissionStore.open(':memory:');
+    await store.insert([
+      { token: 't1', client: 'c', request: JSON.stringify(sub('left')), createdAt: 1, state: 'running' },
+    ]);
+    const core = fakeCore(async () => printed('rerun'));
+    const s = new Judge0Service({ store, executor: core, config, logger: silent });
+    services.push(s);
+    await s.start();
+    const row = await until(async () => {
+      const r = await store.get('t1');
+      return r?.state === 'done' ? r : null;
+    });
+    expect(JSON.parse(row.result!).stdout).toBe('rerun');
+    expect(row.attempts).toBe(2);
+  });
+
+  it('refuses more than the queue holds, all of a batch or none', async () => {
+    const core = fakeCore(() => new Promise<ExecutionResult>(() => {}));
+    const s = service(core);
+    await s.enqueue([sub('1'), sub('2'), sub('3')], 'c');
+    await expect(s.enqueue([sub('4'), sub('5'), sub('6')], 'c', true)).rejects.toThrow('queue is full');
+    expect(await s.store.countPending()).toBe(3);
+  });
+
+  it('wait=true: runs at once, stored as done; a core without room leaves it queued for the worker', async () => {
+    let room = false;
+    const core = fakeCore(async () => {
+      if (!room) throw new ExecutionError('busy', 'none free');
+      return printed('now');
+    });
+    const s = service(core);
+    const queued = await s.runNow(sub('x'), 'c');
+    expect(queued.state).toBe('queued');
+    room = true;
+    const done = await s.runNow(sub('y'), 'c');
+    expect(done.state).toBe('done');
+    expect(JSON.parse(done.result!).stdout).toBe('now');
+  });
+
+  it('delivers the callback with the default fields in base64 and records how it went', async () => {
+    const deliveries: { url: string; body: unknown }[] = [];
+    const deliver = async (url: string, body: unknown): Promise<CallbackRecord> => {
+      deliveries.push({ url, body });
+      return { state: 'delivered', attempts: 2, status: 200, error: null, at: 7 };
+    };
+    const s = service(
+      fakeCore(async () => printed('hi\n')),
+      { deliver },
+    );
+    const row = await s.runNow(sub('x', { callback_url: 'http://example.com/hook' }), 'c');
+    const recorded = await until(async () => (await s.store.get(row.token))?.callback);
+    expect(JSON.parse(recorded)).toEqual({ state: 'delivered', attempts: 2, status: 200, error: null, at: 7 });
+    expect(deliveries[0].url).toBe('http://example.com/hook');
+    expect(deliveries[0].body).toMatchObject({ stdout: 'aGkK\n', token: row.token, status: { id: 3 } });
+  });
+
+  it('deletes finished submissions older than the retention time at start, not newer or unfinished ones', async () => {
+    const now = 10_000_000;
+    const store = SqliteSubmissionStore.open(':memory:');
+    const retentionMs = config.judge0RetentionS * 1000;
+    await store.insert([
+      { token: 'old', client: 'c', request: '{}', createdAt: 1 },
+      { token: 'new', client: 'c', request: '{}', createdAt: 2 },
+      { token: 'waiting', client: 'c', request: JSON.stringify(sub('w')), createdAt: 3 },
+    ]);
+    await store.claimNext(0);
+    await store.claimNext(0);
+    await store.finish('old', '{}', now - retentionMs - 1);
+    await store.finish('new', '{}', now - retentionMs + 1);
+    const s = new Judge0Service({
+      store,
+      executor: fakeCore(async () => printed('w')),
+      config,
+      logger: silent,
+      now: () => now,
+    });
+    services.push(s);
+    await s.start();
+    expect((await store.getMany(['old', 'new', 'waiting'])).map((r) => r?.token ?? null)).toEqual([
+      null,
+      'new',
+      'waiting',
+    ]);
+  });
+});
