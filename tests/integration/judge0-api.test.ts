@@ -359,3 +359,138 @@ describe('Judge0 API: queued runs', () => {
     expect(Object.keys(got.body as object)).toEqual(DEFAULT_KEYS);
   });
 });
+
+/** The types judge0-python (src/judge0/base_types.py, Config) requires of each /config_info key. */
+const CONFIG_TYPES: Record<string, 'boolean' | 'integer' | 'number' | 'array'> = {
+  allow_enable_network: 'boolean',
+  allow_enable_per_process_and_thread_memory_limit: 'boolean',
+  allow_enable_per_process_and_thread_time_limit: 'boolean',
+  allowed_languages_for_compile_options: 'array',
+  callbacks_max_tries: 'integer',
+  callbacks_timeout: 'number',
+  cpu_extra_time: 'number',
+  cpu_time_limit: 'number',
+  enable_additional_files: 'boolean',
+  enable_batched_submissions: 'boolean',
+  enable_callbacks: 'boolean',
+  enable_command_line_arguments: 'boolean',
+  enable_compiler_options: 'boolean',
+  enable_network: 'boolean',
+  enable_per_process_and_thread_memory_limit: 'boolean',
+  enable_per_process_and_thread_time_limit: 'boolean',
+  enable_submission_delete: 'boolean',
+  enable_wait_result: 'boolean',
+  maintenance_mode: 'boolean',
+  max_cpu_extra_time: 'number',
+  max_cpu_time_limit: 'number',
+  max_extract_size: 'integer',
+  max_file_size: 'integer',
+  max_max_file_size: 'integer',
+  max_max_processes_and_or_threads: 'integer',
+  max_memory_limit: 'integer',
+  max_number_of_runs: 'integer',
+  max_processes_and_or_threads: 'integer',
+  max_queue_size: 'integer',
+  max_stack_limit: 'integer',
+  max_submission_batch_size: 'integer',
+  max_wall_time_limit: 'number',
+  memory_limit: 'integer',
+  number_of_runs: 'integer',
+  redirect_stderr_to_stdout: 'boolean',
+  stack_limit: 'integer',
+  submission_cache_duration: 'number',
+  use_docs_as_homepage: 'boolean',
+  wall_time_limit: 'number',
+};
+
+/** A JSON value's type as a Python client reads it: an integer is also a float (5.0 is 5 in JSON). */
+const typeOf = (v: unknown, wanted: string) =>
+  Array.isArray(v)
+    ? 'array'
+    : typeof v === 'number'
+      ? Number.isInteger(v) && wanted !== 'number'
+        ? 'integer'
+        : 'number'
+      : typeof v;
+
+/** Polls as Judge0's clients do (every 100 ms while the status is 1 or 2), at most `tries` times. */
+async function poll(path: string, headers: Record<string, string> = {}, tries = 100) {
+  for (let i = 0; i < tries; i++) {
+    const a = await j0(server, 'GET', path, undefined, headers);
+    if (a.status !== 200 || a.body.status.id > 2) return a;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${path} still running after ${tries} polls`);
+}
+
+// Neither official client is on npm (judge0/ide is a web page, judge0-python is on PyPI): these are
+// the requests they send, in their order, with their headers, read from their sources.
+describe("Judge0 API: the requests of Judge0's own clients", () => {
+  it("judge0-python: its start-up reads (every config key with the SDK's type), a run, a batch", async () => {
+    const sdk = { 'X-Judge0-App': 'judge0-python', 'X-Judge0-App-Version': '0.0.8' };
+    const languages = await j0(server, 'GET', '/languages', undefined, sdk);
+    expect(languages.body.every((l: object) => Object.keys(l).join() === 'id,name')).toBe(true);
+    const config = (await j0(server, 'GET', '/config_info', undefined, sdk)).body;
+    expect(Object.fromEntries(Object.keys(config).map((k) => [k, typeOf(config[k], CONFIG_TYPES[k])]))).toEqual(
+      CONFIG_TYPES,
+    );
+    expect((await j0(server, 'GET', '/about', undefined, sdk)).body.version).toBe('1.13.1');
+
+    const posted = await j0(
+      server,
+      'POST',
+      '/submissions?base64_encoded=true&wait=false',
+      { source_code: b64('print(input()[::-1])'), language_id: PY, stdin: b64('olleh'), expected_output: b64('hello') },
+      sdk,
+    );
+    expect(posted.status).toBe(201);
+    const got = await poll(`/submissions/${posted.body.token}?base64_encoded=true&fields=*`, sdk);
+    expect(got.body.status).toEqual({ id: 3, description: 'Accepted' });
+    // The SDK drops newlines before a strict decode.
+    expect(Buffer.from(got.body.stdout.replace(/\n/g, ''), 'base64').toString()).toBe('hello\n');
+
+    const batch = await j0(
+      server,
+      'POST',
+      '/submissions/batch?base64_encoded=true',
+      { submissions: [1, 2].map((n) => ({ source_code: b64(`print(${n})`), language_id: PY })) },
+      sdk,
+    );
+    const tokens = batch.body.map((t: { token: string }) => t.token).join(',');
+    const both = await eventually(
+      async () => {
+        const a = await j0(
+          server,
+          'GET',
+          `/submissions/batch?base64_encoded=true&fields=*&tokens=${tokens}`,
+          undefined,
+          sdk,
+        );
+        return a.body.submissions.every((s: { status: { id: number } }) => s.status.id > 2)
+          ? a.body.submissions
+          : undefined;
+      },
+      30_000,
+      'the batch',
+    );
+    expect(both.map((s: { stdout: string }) => unb64(s.stdout))).toEqual(['1\n', '2\n']);
+  });
+
+  it('judge0/ide: a run with stderr redirected, polled with the default fields in base64', async () => {
+    const posted = await j0(server, 'POST', '/submissions?base64_encoded=true&wait=false', {
+      source_code: b64('#include <stdio.h>\nint main(void){ fprintf(stderr, "e"); printf("o"); return 0; }'),
+      language_id: C,
+      stdin: b64(''),
+      compiler_options: '',
+      command_line_arguments: '',
+      redirect_stderr_to_stdout: true,
+    });
+    expect(posted.status).toBe(201);
+    const got = await poll(`/submissions/${posted.body.token}?base64_encoded=true`);
+    expect(got.body.status.description).toBe('Accepted');
+    expect(unb64(got.body.stdout)).toBe('oe');
+    expect(got.body.stderr).toBeNull();
+    expect(got.body.time).toMatch(/^\d+\.\d+$/);
+    expect(typeof got.body.memory).toBe('number');
+  });
+});
