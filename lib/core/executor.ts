@@ -19,6 +19,7 @@ import type { ClientGate } from '../pool/client-gate';
 import type { SandboxPool } from '../pool/sandbox-pool';
 import { errorMessage } from '../util/error-message';
 import { AgentProtocolError, type JobFile } from './agent-protocol';
+import { checkCompileOptions } from './compile-options';
 import { ExecutionError } from './errors';
 import type { EventListener, ExecutionEvent } from './events';
 import type { LiveInput } from './live-input';
@@ -68,6 +69,9 @@ function programOf(job: Job) {
     job.language,
     sources.map((f) => f.path),
   );
+  const options = job.req.compileOptions ?? [];
+  // Last on the line: a later -O or -std wins over the language's own.
+  if (commands.compile && options.length > 0) commands.compile = [...commands.compile, ...options];
   return { sources, commands };
 }
 
@@ -120,6 +124,10 @@ export class Executor {
     }
     if (this.closing) throw new ExecutionError('shutting_down', 'the service is shutting down');
     if (req.files.length === 0) throw new ExecutionError('invalid_request', 'a program needs at least one file');
+    if (req.compileOptions?.length) {
+      const checked = checkCompileOptions(req.language, req.compileOptions);
+      if (checked.problem !== null) throw new ExecutionError('invalid_request', checked.problem);
+    }
     if (req.files.length > 1 && req.files.some((f) => f.name === undefined)) {
       throw new ExecutionError('invalid_request', 'every file of a program of several files needs a name');
     }
@@ -300,6 +308,8 @@ export class Executor {
     const { language, limits, req } = job;
     const compilers = this.d.compilers.get(language.id);
     if (!language.warm || !compilers) return null;
+    // A warm compiler compiles with its own options only.
+    if (req.compileOptions?.length) return null;
     progress.compileStarted();
     const image = await this.d.images.info(language.id);
     const timeoutMs = Math.min(warmCompileTimeoutFor(this.d.config, language.id), limits.compileTimeoutMs);

@@ -17,6 +17,11 @@ export interface ExecutionRequest {
   files: SourceFile[];
   /** The program's command-line arguments, appended to the language's run argv (no shell). */
   args?: string[];
+  /**
+   * Options appended to the compile's argv (no shell), checked by lib/core/compile-options.ts; the
+   * sandbox compiles them (a warm compiler keeps its own options).
+   */
+  compileOptions?: string[];
   stdin: string;
   limits: {
     /** Run time limit (the compile has its own, from the config); an interactive run's wall-clock limit. */

@@ -3,6 +3,8 @@
 // /about and /version (the API version Judge0's clients look their language tables up by).
 
 import type { Config } from '../config/config';
+import { COMPILE_OPTION_LANGUAGES } from '../core/compile-options';
+import { LANGUAGES } from '../core/languages';
 import { byName, judge0Id, judge0Name, languageDetails } from '../judge0/languages';
 import { judge0Limits } from '../judge0/limits';
 import { getRuntime } from '../server/runtime';
@@ -36,8 +38,8 @@ export function configInfo(config: Config) {
   return {
     maintenance_mode: false,
     enable_wait_result: true,
-    enable_compiler_options: false,
-    allowed_languages_for_compile_options: [],
+    enable_compiler_options: true,
+    allowed_languages_for_compile_options: COMPILE_OPTION_LANGUAGES.map((id) => LANGUAGES[id].name.split(' (')[0]),
     enable_command_line_arguments: true,
     enable_submission_delete: config.judge0EnableDelete,
     enable_callbacks: true,

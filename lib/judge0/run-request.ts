@@ -24,6 +24,7 @@ export function runRequest(sub: CheckedSubmission, client: string, config: Confi
     language: sub.language,
     files,
     args: sub.args,
+    ...(sub.compile_options?.length ? { compileOptions: sub.compile_options } : {}),
     stdin: sub.stdin ?? '',
     limits: {
       timeoutMs: Math.max(1, Math.round(sub.wall_time_limit * 1000)),

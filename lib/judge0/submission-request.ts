@@ -3,6 +3,7 @@
 // each failing field with its own list. What passes is the stored request (JSON) the worker runs.
 
 import { splitArgs } from '../contract/shell-words';
+import { checkCompileOptions, COMPILE_OPTION_LANGUAGES, takesCompileOptions } from '../core/compile-options';
 import { LANGUAGES } from '../core/languages';
 import type { SourceFile } from '../core/request';
 import { AdditionalFilesError, unpackAdditionalFiles } from './additional-files';
@@ -39,6 +40,8 @@ export interface CheckedSubmission {
   command_line_arguments: string | null;
   /** command_line_arguments as the program's argv. */
   args: string[];
+  /** compiler_options as the compiler's words (checked against the language's allowlist). */
+  compile_options: string[];
   cpu_time_limit: number;
   cpu_extra_time: number;
   wall_time_limit: number;
@@ -105,6 +108,12 @@ function idOf(v: unknown): number | null {
 /** How Ruby prints a bound in the message: the time limits are floats ("15.0"). */
 const shown = (n: number, decimal: boolean) => (decimal ? decimalString(n) : String(n));
 
+/** Judge0's way of naming the languages that take options: "C, C++ and Rust". */
+export function compileOptionLanguages(): string {
+  const names = COMPILE_OPTION_LANGUAGES.map((id) => LANGUAGES[id].name.split(' (')[0]);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('');
+}
+
 /** The characters Judge0 removes from compiler options and arguments before its shell sees them. */
 const SHELL_CHARS = /[$&;<>|`]/g;
 
@@ -157,7 +166,18 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
   if (stdin !== null && Buffer.byteLength(stdin) > ctx.maxStdinBytes) {
     fail('stdin', `is too long (maximum is ${ctx.maxStdinBytes} bytes)`);
   }
-  if (!blank(compilerOptions)) fail('compiler_options', 'setting compiler options is not allowed');
+  let compileOptions: string[] = [];
+  if (!blank(compilerOptions) && language !== null) {
+    if (!takesCompileOptions(language)) {
+      fail('compiler_options', `setting compiler options is only allowed for ${compileOptionLanguages()}`);
+    } else {
+      const split = splitArgs((compilerOptions as string).trim().replace(SHELL_CHARS, ''));
+      const checked = split.error === null ? checkCompileOptions(language, split.words) : null;
+      if (split.error !== null) fail('compiler_options', split.error);
+      else if (checked?.problem) fail('compiler_options', checked.problem);
+      else compileOptions = checked?.options ?? [];
+    }
+  }
   let args: string[] = [];
   if (argsLine !== null) {
     const split = splitArgs(argsLine.trim().replace(SHELL_CHARS, ''));
@@ -213,6 +233,7 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
       compiler_options: compilerOptions,
       command_line_arguments: argsLine,
       args,
+      compile_options: compileOptions,
       ...numbers,
       memory_limit_set: numberOf(body.memory_limit) !== null,
       enable_per_process_and_thread_time_limit: perProcessTime,

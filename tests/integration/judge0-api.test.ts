@@ -229,19 +229,41 @@ describe('Judge0 API: the checks (422, field by field)', () => {
     });
   });
 
-  it('refuses network, per-process limits and compiler options, which this service does not offer', async () => {
+  it('refuses network and per-process limits, which this service does not offer', async () => {
     const a = await run({
       source_code: 'x',
       language_id: C,
       enable_network: true,
-      compiler_options: '-O3',
       enable_per_process_and_thread_time_limit: true,
     });
     expect(a.body).toEqual({
-      compiler_options: ['setting compiler options is not allowed'],
       enable_per_process_and_thread_time_limit: ['this option cannot be enabled'],
       enable_network: ['enabling network is not allowed'],
     });
+  });
+
+  it('passes compiler options from the allowlist of C, C++ and Rust, and refuses any other', async () => {
+    const ok = await run(
+      {
+        source_code: '#include <stdio.h>\nint main(void){ printf("%d\\n", GREETING); return 0; }',
+        language_id: C,
+        compiler_options: '-O0 -DGREETING=42',
+      },
+      'wait=true&fields=stdout,status,compiler_options',
+    );
+    expect(ok.body).toEqual({
+      stdout: '42\n',
+      status: { id: 3, description: 'Accepted' },
+      compiler_options: '-O0 -DGREETING=42',
+    });
+    const file = await run({
+      source_code: 'int main(void){return 0;}',
+      language_id: C,
+      compiler_options: '-include /etc/passwd',
+    });
+    expect(file.body).toEqual({ compiler_options: ['option "-include" is not allowed'] });
+    const python = await run({ source_code: 'print(1)', language_id: PY, compiler_options: '-O' });
+    expect(python.body).toEqual({ compiler_options: ['setting compiler options is only allowed for C, C++ and Rust'] });
   });
 
   it('refuses callbacks to private, link-local and metadata hosts', async () => {

@@ -38,6 +38,7 @@ const sub = (over: Partial<CheckedSubmission> = {}): CheckedSubmission => ({
   compiler_options: null,
   command_line_arguments: null,
   args: [],
+  compile_options: [],
   cpu_time_limit: 5,
   cpu_extra_time: 1,
   wall_time_limit: 10,
