@@ -141,6 +141,7 @@ function runReport(s: SandboxRun, exitCode: number | null): RunReport {
   return {
     stdout: withoutBom(s.agent.stdout.toString('utf8')),
     stderr: withoutBom(s.agent.stderr.toString('utf8')),
+    raw: { stdout: s.agent.stdout, stderr: s.agent.stderr },
     exitCode,
     signal: exitCode === null ? null : (stats?.signal ?? null),
     ms: s.runMs ?? 0,

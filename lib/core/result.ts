@@ -20,6 +20,11 @@ export interface CompileReport {
 export interface RunReport {
   stdout: string;
   stderr: string;
+  /**
+   * The output as the program wrote it (within the cap), where a front door needs the bytes (Judge0's
+   * base64): stdout and stderr above are these decoded as UTF-8, a leading byte-order mark dropped.
+   */
+  raw?: { stdout: Buffer; stderr: Buffer };
   /** The exit code, or 128 + the signal; null when we stopped it (a limit) or it never reported. */
   exitCode: number | null;
   /** The signal that ended it, when it did not exit by itself (and we did not stop it). */

@@ -6,7 +6,7 @@
 import type { Config } from '../config/config';
 import { chooseFields, type Field } from '../judge0/fields';
 import { judge0Limits } from '../judge0/limits';
-import { parseStored, serialize, statusIdOf } from '../judge0/serialize';
+import { NotUtf8Error, parseStored, serialize, statusIdOf } from '../judge0/serialize';
 import { QueueFullError } from '../judge0/service';
 import { STATUSES, statusOf } from '../judge0/statuses';
 import { checkSubmission, type SubmissionContext } from '../judge0/submission-request';
@@ -67,9 +67,12 @@ interface Call {
   body: Record<string, unknown>;
 }
 
+/** The body's value wins, as in Rails; one that is no string (a JSON true) is no "true" either. */
 function param(call: Call, name: string): string | null {
-  const fromBody = call.body[name];
-  if (typeof fromBody === 'string') return fromBody;
+  if (Object.hasOwn(call.body, name)) {
+    const fromBody = call.body[name];
+    return typeof fromBody === 'string' ? fromBody : fromBody === null ? null : '';
+  }
   return call.url.searchParams.get(name);
 }
 
@@ -121,6 +124,7 @@ function submissionContext(config: Config): SubmissionContext {
     languages: getRuntime().executor.enabledLanguages(),
     maxSourceBytes: config.maxCodeBytes,
     maxStdinBytes: config.maxStdinBytes,
+    maxExpectedBytes: config.maxTestsBytes,
     maxArgs: config.maxArgs,
     maxExtraFiles: Math.max(0, config.maxFiles - 1),
     maxExtraBytes: config.judge0MaxExtractKb * 1024,
@@ -147,8 +151,24 @@ async function languageNames(): Promise<(id: number) => string> {
   return (id) => names.get(id) ?? '';
 }
 
+const NOT_UTF8_ONE =
+  'some attributes for this submission cannot be converted to UTF-8, use base64_encoded=true query parameter';
+const NOT_UTF8_MANY =
+  'some attributes for one or more submissions cannot be converted to UTF-8, use base64_encoded=true query parameter';
+
 async function shown(row: StoredSubmission, fields: Field[], base64: boolean) {
   return serialize(parseStored(row), fields, base64, await languageNames());
+}
+
+/** Several submissions' answers; output that is no UTF-8 in plain mode fails them all, as on Judge0. */
+async function shownAll(rows: (StoredSubmission | null)[], fields: Field[], base64: boolean) {
+  const names = await languageNames();
+  try {
+    return rows.map((r) => (r ? serialize(parseStored(r), fields, base64, names) : null));
+  } catch (e) {
+    if (e instanceof NotUtf8Error) throw refuse(400, NOT_UTF8_MANY);
+    throw e;
+  }
 }
 
 async function create(call: Call): Promise<Response> {
@@ -158,13 +178,19 @@ async function create(call: Call): Promise<Response> {
   const checked = checkSubmission(call.body, base64, submissionContext(call.config));
   const fields = fieldsOf(call);
   if (!checked.ok) return answer(422, checked.errors);
-  throttle(call, 1);
+  throttle(call, checked.submission.number_of_runs);
   if (!wait) {
     const [token] = await rt.judge0.enqueue([checked.submission], call.client);
     return answer(201, { token });
   }
   const row = await rt.judge0.runNow(checked.submission, call.client);
-  return answer(201, await shown(row, fields, base64));
+  try {
+    return answer(201, await shown(row, fields, base64));
+  } catch (e) {
+    // Judge0 ran and stored it, and says so with the token beside the error.
+    if (e instanceof NotUtf8Error) return answer(201, { error: NOT_UTF8_ONE, token: row.token });
+    throw e;
+  }
 }
 
 async function createBatch(call: Call): Promise<Response> {
@@ -184,7 +210,10 @@ async function createBatch(call: Call): Promise<Response> {
       422,
       checked.map((c) => (c.ok ? null : c.errors)),
     );
-  throttle(call, valid.length);
+  throttle(
+    call,
+    valid.reduce((n, v) => n + v.number_of_runs, 0),
+  );
   const tokens = await rt.judge0.enqueue(valid, call.client, true);
   let next = 0;
   return answer(
@@ -196,6 +225,8 @@ async function createBatch(call: Call): Promise<Response> {
 function tokensOf(call: Call): string[] {
   const raw = (call.request.headers.get('tokens') ?? param(call, 'tokens') ?? '').trim();
   const tokens = raw === '' ? [] : raw.split(',');
+  // Ruby's split drops trailing empty fields: "a,b," is two tokens, "," none.
+  while (tokens.length > 0 && tokens[tokens.length - 1] === '') tokens.pop();
   if (tokens.length === 0) throw refuse(400, 'there should be at least one submission in a batch');
   if (tokens.length > MAX_BATCH) {
     throw refuse(400, `number of submissions in a batch should be less than or equal to ${MAX_BATCH}`);
@@ -204,42 +235,49 @@ function tokensOf(call: Call): string[] {
 }
 
 async function showBatch(call: Call): Promise<Response> {
-  const tokens = tokensOf(call);
   const fields = fieldsOf(call);
+  const tokens = tokensOf(call);
   const base64 = flag(call, 'base64_encoded');
   const rows = await getRuntime().judge0.store.getMany(tokens);
-  const names = await languageNames();
-  return answer(200, {
-    submissions: rows.map((r) => (r ? serialize(parseStored(r), fields, base64, names) : null)),
-  });
+  return answer(200, { submissions: await shownAll(rows, fields, base64) });
 }
 
 async function show(call: Call, token: string): Promise<Response> {
   const fields = fieldsOf(call);
   const row = await getRuntime().judge0.store.get(token);
   if (!row) throw NOT_FOUND;
-  return answer(200, await shown(row, fields, flag(call, 'base64_encoded')));
+  try {
+    return answer(200, await shown(row, fields, flag(call, 'base64_encoded')));
+  } catch (e) {
+    if (e instanceof NotUtf8Error) throw refuse(400, NOT_UTF8_ONE);
+    throw e;
+  }
 }
 
 /** Ruby's to_i: leading digits, else 0. */
 function integer(raw: string | null, fallback: number): number {
   if (raw === null) return fallback;
   const m = /^\s*([+-]?\d+)/.exec(raw);
-  return m ? Number(m[1]) : 0;
+  const n = m ? Number(m[1]) : 0;
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(n, Number.MAX_SAFE_INTEGER));
 }
 
 async function list(call: Call): Promise<Response> {
   authorize(call);
+  const fields = fieldsOf(call);
   const page = integer(param(call, 'page'), 1);
   const perPage = integer(param(call, 'per_page'), 20);
   if (page <= 0) throw refuse(400, `invalid page: ${page}`);
   if (perPage < 0) throw refuse(400, `invalid per_page: ${perPage}`);
-  const fields = fieldsOf(call);
-  const { rows, total } = await getRuntime().judge0.store.list((page - 1) * perPage, perPage);
-  const names = await languageNames();
+  // Past any real table: an empty page, not an overflow.
+  const big = 2 ** 31;
+  const { rows, total } = await getRuntime().judge0.store.list(
+    Math.min((page - 1) * perPage, big),
+    Math.min(perPage, big),
+  );
   const totalPages = perPage === 0 ? 0 : Math.ceil(total / perPage);
   return answer(200, {
-    submissions: rows.map((r) => serialize(parseStored(r), fields, flag(call, 'base64_encoded'), names)),
+    submissions: await shownAll(rows, fields, flag(call, 'base64_encoded')),
     meta: {
       current_page: page,
       next_page: page < totalPages ? page + 1 : null,
@@ -252,8 +290,8 @@ async function list(call: Call): Promise<Response> {
 
 async function remove(call: Call, token: string): Promise<Response> {
   authorize(call);
-  if (!call.config.judge0EnableDelete) throw refuse(400, 'delete not allowed');
   const fields = fieldsOf(call);
+  if (!call.config.judge0EnableDelete) throw refuse(400, 'delete not allowed');
   const store = getRuntime().judge0.store;
   const row = await store.get(token);
   if (!row) throw NOT_FOUND;
@@ -348,12 +386,17 @@ export async function handleJudge0(request: Request): Promise<Response> {
   const config = rt.config;
   if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors(config) });
   const url = new URL(request.url);
-  const parts = url.pathname
-    .slice(JUDGE0_PREFIX.length)
-    .split('/')
-    .filter(Boolean)
-    .map((p) => decodeURIComponent(p));
   try {
+    let parts: string[];
+    try {
+      parts = url.pathname
+        .slice(JUDGE0_PREFIX.length)
+        .split('/')
+        .filter(Boolean)
+        .map((p) => decodeURIComponent(p));
+    } catch {
+      throw NOT_FOUND;
+    }
     const client = clientAddress(
       request.headers,
       config.trustProxy,

@@ -68,9 +68,10 @@ export function chooseFields(raw: string | null): FieldsChoice {
   // Ruby's split drops trailing empty fields: "stdout," is ["stdout"].
   while (names.length > 0 && names[names.length - 1] === '') names.pop();
   if (names.length === 0) return { fields: [...DEFAULT_FIELDS], invalid: null };
-  if (names.includes('*')) return { fields: [...ALL_FIELDS], invalid: null };
-  const invalid = names.filter((n) => !KNOWN.has(n));
+  // Judge0 finds the unknown names first: "*,foo" is refused for foo.
+  const invalid = names.filter((n) => n !== '*' && !KNOWN.has(n));
   if (invalid.length > 0) return { fields: null, invalid };
+  if (names.includes('*')) return { fields: [...ALL_FIELDS], invalid: null };
   return { fields: order(names as Field[]), invalid: null };
 }
 

@@ -36,9 +36,10 @@ export function judge0Limits(config: Config): Judge0Limits {
     cpu_time_limit: { default: Math.min(5, maxWall), min: 0, max: Math.min(15, maxWall), decimal: true },
     cpu_extra_time: { default: 1, min: 0, max: 5, decimal: true },
     wall_time_limit: { default: Math.min(10, maxWall), min: 1, max: maxWall, decimal: true },
+    // Below MIN_MEMORY_KB a sandbox gets MIN_MEMORY_KB (no runtime starts in 2 MB anyway).
     memory_limit: {
       default: config.memoryMb * 1024,
-      min: MIN_MEMORY_KB,
+      min: 2048,
       max: Math.max(config.memoryMb, config.maxMemoryMb) * 1024,
       decimal: false,
     },
@@ -50,13 +51,9 @@ export function judge0Limits(config: Config): Judge0Limits {
       max: config.pidsLimit,
       decimal: false,
     },
-    // Each output stream's cap is the sandbox's (WEBCOMPILE_OUTPUT_LIMIT_BYTES): no larger file size can be promised.
-    max_file_size: {
-      default: Math.floor(config.outputLimitBytes / 1024),
-      min: 0,
-      max: Math.floor(config.outputLimitBytes / 1024),
-      decimal: false,
-    },
+    // Checked on the output (each stream cut there, Runtime Error (SIGXFSZ)); the sandbox's own cap
+    // (WEBCOMPILE_OUTPUT_LIMIT_BYTES) applies as well.
+    max_file_size: { default: 1024, min: 0, max: 4096, decimal: false },
     number_of_runs: { default: 1, min: 0, minExclusive: true, max: 20, decimal: false },
   };
 }

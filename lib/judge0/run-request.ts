@@ -7,6 +7,7 @@ import type { Config } from '../config/config';
 import type { ExecutionRequest, SourceFile } from '../core/request';
 import { unpackAdditionalFiles } from './additional-files';
 import { decode64 } from './base64';
+import { MIN_MEMORY_KB } from './limits';
 import type { CheckedSubmission } from './submission-request';
 
 export function runRequest(sub: CheckedSubmission, client: string, config: Config): ExecutionRequest {
@@ -19,7 +20,7 @@ export function runRequest(sub: CheckedSubmission, client: string, config: Confi
     ...extra,
   ];
   const sandboxMb = limitsFor(config, language).memoryMb;
-  const memoryMb = Math.ceil(sub.memory_limit / 1024);
+  const memoryMb = Math.max(Math.ceil(sub.memory_limit / 1024), MIN_MEMORY_KB / 1024);
   return {
     language: sub.language,
     files,

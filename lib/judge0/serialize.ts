@@ -3,7 +3,7 @@
 // (additional_files is base64 always).
 
 import type { StoredSubmission } from '../store/submission-store';
-import { encodeText } from './base64';
+import { encode64, encodeText } from './base64';
 import { decimalString, secondsString } from './decimal';
 import type { Field } from './fields';
 import { IN_QUEUE, PROCESSING, statusOf } from './statuses';
@@ -87,6 +87,9 @@ function value(p: Parsed, field: Field, languageName: (id: number) => string): u
   }
 }
 
+/** Plain mode cannot carry output that is no UTF-8: Judge0 then asks for base64_encoded=true. */
+export class NotUtf8Error extends Error {}
+
 export function serialize(
   p: Parsed,
   fields: readonly Field[],
@@ -95,6 +98,15 @@ export function serialize(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of fields) {
+    const raw = field === 'stdout' || field === 'stderr' ? p.result?.raw?.[field] : undefined;
+    if (raw !== undefined) {
+      const bytes = Buffer.from(raw, 'base64');
+      if (base64) out[field] = encode64(bytes);
+      // A leading byte-order mark alone is text (answered without it); other bytes are not.
+      else if (!Buffer.from(bytes.toString('utf8')).equals(bytes)) throw new NotUtf8Error(field);
+      else out[field] = value(p, field, languageName);
+      continue;
+    }
     const v = value(p, field, languageName);
     out[field] = base64 && ENCODED.has(field) && typeof v === 'string' ? encodeText(v) : v;
   }

@@ -45,14 +45,25 @@ export class Judge0Service {
   private retention: NodeJS.Timeout | null = null;
   private readonly pending = new Set<Promise<unknown>>();
 
+  /** Done once what a crash left running is queued again: nothing of this process is stored before. */
+  private readonly recovered: Promise<void>;
+  /** wait=true runs under way (their requests wait for them). */
+  private readonly inRequests = new Set<Promise<unknown>>();
+
   constructor(private readonly d: Judge0Deps) {
     this.now = d.now ?? Date.now;
+    // At once, before any request of this process stores a running row of its own.
+    this.recovered = d.store.requeueRunning().then(
+      (n) => {
+        if (n > 0) d.logger.warn({ event: 'judge0_requeued', count: n });
+      },
+      (e) => d.logger.error({ event: 'judge0_requeue_failed', error: errorMessage(e) }),
+    );
   }
 
-  /** Queues again what a crash left running, then starts the worker and the retention job. */
+  /** Starts the worker and the retention job (what a crash left running is queued already). */
   async start(): Promise<void> {
-    const requeued = await this.d.store.requeueRunning();
-    if (requeued > 0) this.d.logger.warn({ event: 'judge0_requeued', count: requeued });
+    await this.recovered;
     this.stopped = false;
     for (let i = 0; i < this.d.config.judge0Workers; i++) this.loops.push(this.loop());
     await this.expire();
@@ -60,21 +71,25 @@ export class Judge0Service {
     this.retention.unref();
   }
 
-  /** Takes no more rows; waits for the runs under way, and for callbacks up to `graceMs`; closes the store. */
+  /**
+   * Takes no more rows; waits up to `graceMs` for the runs and callbacks under way; closes the store.
+   * A run still going then is left running in the store, and queued again at the next start.
+   */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.retention) clearInterval(this.retention);
     this.wake();
-    await Promise.all(this.loops);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
-    await Promise.race([Promise.allSettled([...this.pending]), grace]);
+    const work = Promise.allSettled([...this.loops, ...this.inRequests, ...this.pending]);
+    await Promise.race([work, grace]);
     clearTimeout(timer);
     await this.d.store.close();
   }
 
   /** Stores submissions (all or none) as queued and wakes the worker; their tokens, in order. */
   async enqueue(subs: CheckedSubmission[], client: string, batch = false): Promise<string[]> {
+    await this.recovered;
     await this.checkRoom(subs.length);
     const batchId = batch ? randomUUID() : null;
     const rows = subs.map((s) => ({
@@ -94,17 +109,48 @@ export class Judge0Service {
    * cannot take it now it goes to the queue instead and the answer shows it In Queue.
    */
   async runNow(sub: CheckedSubmission, client: string): Promise<StoredSubmission> {
+    await this.recovered;
     await this.checkRoom(1);
     const token = randomUUID();
     await this.d.store.insert([
       { token, client, request: JSON.stringify(sub), createdAt: this.now(), state: 'running' },
     ]);
-    const result = await this.runOne(sub, client);
-    if (result === null) {
-      await this.d.store.release(token);
-      this.wake();
-    } else await this.finish(token, sub, result);
+    const work = this.settle(token, sub, client);
+    this.inRequests.add(work);
+    try {
+      await work;
+    } finally {
+      this.inRequests.delete(work);
+    }
     return (await this.d.store.get(token)) as StoredSubmission;
+  }
+
+  /**
+   * Runs a stored, running submission to its end in the store: finished with its result, back in
+   * the queue when the core has no room, or (when storing either failed) finished as an Internal
+   * Error or put back, so that no row stays Processing while this process lives.
+   */
+  private async settle(token: string, sub: CheckedSubmission, client: string): Promise<'done' | 'released'> {
+    const result = await this.runOne(sub, client);
+    try {
+      if (result === null) {
+        await this.d.store.release(token);
+        this.wake();
+        return 'released';
+      }
+      await this.finish(token, sub, result);
+      return 'done';
+    } catch (e) {
+      this.d.logger.error({ event: 'judge0_store_failed', token, error: errorMessage(e) });
+      const rescue =
+        result === null
+          ? this.d.store.release(token)
+          : this.d.store.finish(token, JSON.stringify(internalError('the result could not be stored')), this.now());
+      await rescue.catch((again) =>
+        this.d.logger.error({ event: 'judge0_store_failed', token, error: errorMessage(again) }),
+      );
+      return result === null ? 'released' : 'done';
+    }
   }
 
   get store(): SubmissionStore {
@@ -151,19 +197,20 @@ export class Judge0Service {
         continue;
       }
       this.running++;
+      let outcome: 'done' | 'released' = 'done';
       try {
-        const sub = parseStored(row).request;
-        const result = await this.runOne(sub, row.client);
-        if (result === null) {
-          await this.d.store.release(row.token);
-          // Not at once: the core said it has no room now.
-          await this.idle();
-        } else await this.finish(row.token, sub, result);
+        outcome = await this.settle(row.token, parseStored(row).request, row.client);
       } catch (e) {
+        // A row that cannot be read cannot be run: it ends as an Internal Error.
         this.d.logger.error({ event: 'judge0_run_failed', token: row.token, error: errorMessage(e) });
+        await this.d.store
+          .finish(row.token, JSON.stringify(internalError('the submission could not be read')), this.now())
+          .catch(() => {});
       } finally {
         this.running--;
       }
+      // Not at once after a release: the core said it has no room now.
+      if (outcome === 'released') await this.idle();
     }
   }
 

@@ -19,6 +19,8 @@ export interface SubmissionContext {
   languages: readonly string[];
   maxSourceBytes: number;
   maxStdinBytes: number;
+  /** The largest expected_output (unlimited when absent). */
+  maxExpectedBytes?: number;
   maxArgs: number;
   /** Files an additional_files zip may hold, and their bytes together. */
   maxExtraFiles: number;
@@ -92,7 +94,9 @@ function numberOf(v: unknown): number | null {
   if (s === null || s === '') return null;
   if (typeof s === 'boolean') return NaN;
   if (typeof s === 'number') return s;
-  return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(s) ? Number(s) : NaN;
+  // No number is this long; the pattern has one way to match, so it is linear anyway.
+  if (s.length > 64) return NaN;
+  return /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(s) ? Number(s) : NaN;
 }
 
 /** Ruby's to_i of a language id: leading digits, else 0. */
@@ -117,6 +121,17 @@ export function compileOptionLanguages(): string {
 /** The characters Judge0 removes from compiler options and arguments before its shell sees them. */
 const SHELL_CHARS = /[$&;<>|`]/g;
 
+/** Judge0's declarative checks of the limits, in the order its model declares them. */
+const LIMIT_ORDER: readonly LimitField[] = [
+  'number_of_runs',
+  'cpu_time_limit',
+  'cpu_extra_time',
+  'wall_time_limit',
+  'memory_limit',
+  'stack_limit',
+  'max_processes_and_or_threads',
+];
+
 export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionContext): CheckResult {
   const body = (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
   const errors: Judge0Errors = {};
@@ -126,18 +141,19 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
     return t === null || !base64 ? t : decode64(t).toString('utf8');
   };
 
+  // Rails' declarative validations first, in the order Judge0's model declares them.
   const source = decoded('source_code');
   if (blank(source)) fail('source_code', "can't be blank");
   const languageId = idOf(body.language_id);
   if (languageId === null) fail('language_id', "can't be blank");
 
   const numbers = {} as Record<LimitField, number>;
-  for (const field of Object.keys(ctx.limits) as LimitField[]) {
+  const checkLimit = (field: LimitField) => {
     const bound = ctx.limits[field];
     const n = numberOf(body[field]);
     if (n === null) {
       numbers[field] = bound.default;
-      continue;
+      return;
     }
     if (Number.isNaN(n)) fail(field, 'is not a number');
     else if (bound.minExclusive ? n <= bound.min : n < bound.min) {
@@ -145,7 +161,13 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
     } else if (n > bound.max) fail(field, `must be less than or equal to ${shown(bound.max, bound.decimal)}`);
     // Integer columns keep the whole part, as Judge0's database does.
     numbers[field] = bound.decimal ? n : Math.trunc(n);
-  }
+  };
+  LIMIT_ORDER.forEach(checkLimit);
+  const perProcessTime = booleanOf(body.enable_per_process_and_thread_time_limit) ?? false;
+  if (perProcessTime) fail('enable_per_process_and_thread_time_limit', 'this option cannot be enabled');
+  const perProcessMemory = booleanOf(body.enable_per_process_and_thread_memory_limit) ?? false;
+  if (perProcessMemory) fail('enable_per_process_and_thread_memory_limit', 'this option cannot be enabled');
+  checkLimit('max_file_size');
 
   const compilerOptions = textOf(body.compiler_options);
   const argsLine = textOf(body.command_line_arguments);
@@ -156,16 +178,9 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
     if (value !== null && value.length > 512) fail(field, 'is too long (maximum is 512 characters)');
   }
 
-  // Judge0's own checks, after Rails' declarative ones.
+  // Judge0's own checks, in its order: language, compiler options, arguments, callback, files, network.
   const language = languageId === null ? null : oursOf(languageId, ctx.languages);
   if (language === null) fail('language_id', `language with id ${languageId ?? ''} doesn't exist`);
-  if (source !== null && Buffer.byteLength(source) > ctx.maxSourceBytes) {
-    fail('source_code', `is too long (maximum is ${ctx.maxSourceBytes} bytes)`);
-  }
-  const stdin = decoded('stdin');
-  if (stdin !== null && Buffer.byteLength(stdin) > ctx.maxStdinBytes) {
-    fail('stdin', `is too long (maximum is ${ctx.maxStdinBytes} bytes)`);
-  }
   let compileOptions: string[] = [];
   if (!blank(compilerOptions) && language !== null) {
     if (!takesCompileOptions(language)) {
@@ -186,26 +201,16 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
       fail('command_line_arguments', `has too many arguments (maximum is ${ctx.maxArgs})`);
     } else args = split.words;
   }
-  if (numberOf(body.memory_limit) !== null && ctx.memoryUnavailable) {
-    fail('memory_limit', `cannot be set: ${ctx.memoryUnavailable}`);
-  }
-  const perProcessTime = booleanOf(body.enable_per_process_and_thread_time_limit) ?? false;
-  if (perProcessTime) fail('enable_per_process_and_thread_time_limit', 'this option cannot be enabled');
-  const perProcessMemory = booleanOf(body.enable_per_process_and_thread_memory_limit) ?? false;
-  if (perProcessMemory) fail('enable_per_process_and_thread_memory_limit', 'this option cannot be enabled');
-  const network = booleanOf(body.enable_network) ?? false;
-  if (network) fail('enable_network', 'enabling network is not allowed');
-
   const callbackUrl = textOf(body.callback_url);
   if (!blank(callbackUrl)) {
     const problem = checkCallbackUrl(callbackUrl as string, ctx.callbackAllow);
     if (problem) fail('callback_url', problem);
   }
-
   // additional_files is base64 whatever the flag says (Judge0 stores and answers it so).
   const zipText = textOf(body.additional_files);
   let extra: SourceFile[] = [];
-  if (!blank(zipText)) {
+  if (!blank(zipText) && ctx.maxExtraBytes === 0) fail('additional_files', 'setting additional files is not allowed');
+  else if (!blank(zipText)) {
     try {
       extra = unpackAdditionalFiles(decode64(zipText as string), {
         maxFiles: ctx.maxExtraFiles,
@@ -220,6 +225,24 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
       fail('additional_files', `must not hold ${sourceFile}: that is the source file's name`);
     }
   }
+  const network = booleanOf(body.enable_network) ?? false;
+  if (network) fail('enable_network', 'enabling network is not allowed');
+
+  // Ours: what this service's sandboxes and caps allow.
+  if (source !== null && Buffer.byteLength(source) > ctx.maxSourceBytes) {
+    fail('source_code', `is too long (maximum is ${ctx.maxSourceBytes} bytes)`);
+  }
+  const stdin = decoded('stdin');
+  if (stdin !== null && Buffer.byteLength(stdin) > ctx.maxStdinBytes) {
+    fail('stdin', `is too long (maximum is ${ctx.maxStdinBytes} bytes)`);
+  }
+  const expected = decoded('expected_output');
+  if (expected !== null && ctx.maxExpectedBytes !== undefined && Buffer.byteLength(expected) > ctx.maxExpectedBytes) {
+    fail('expected_output', `is too long (maximum is ${ctx.maxExpectedBytes} bytes)`);
+  }
+  if (numberOf(body.memory_limit) !== null && ctx.memoryUnavailable) {
+    fail('memory_limit', `cannot be set: ${ctx.memoryUnavailable}`);
+  }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -229,7 +252,7 @@ export function checkSubmission(raw: unknown, base64: boolean, ctx: SubmissionCo
       language: language as string,
       source_code: source as string,
       stdin,
-      expected_output: decoded('expected_output'),
+      expected_output: expected,
       compiler_options: compilerOptions,
       command_line_arguments: argsLine,
       args,

@@ -29,6 +29,11 @@ export interface Judge0Result {
   wall_time: number | null;
   /** KB (the mean over the runs). */
   memory: number | null;
+  /**
+   * The output's bytes (base64) where they are not the UTF-8 of the text above: bytes that are no
+   * UTF-8, or a byte-order mark. base64_encoded=true answers these bytes, as Judge0 does.
+   */
+  raw?: { stdout?: string; stderr?: string };
 }
 
 const orNull = (s: string) => (s === '' ? null : s);
@@ -38,19 +43,27 @@ const orNull = (s: string) => (s === '' ? null : s);
  * whitespace (NUL counts as whitespace, as Ruby's rstrip has it). No output at all is null, which
  * matches nothing (an expected "" is then a Wrong Answer, as on Judge0).
  */
-export function judge0Matches(stdout: string | null, expected: string): boolean {
-  if (stdout === null) return false;
-  return normalise(stdout) === normalise(expected);
+export function judge0Matches(stdout: Buffer | string | null, expected: string): boolean {
+  const bytes = typeof stdout === 'string' ? Buffer.from(stdout) : stdout;
+  if (bytes === null || bytes.length === 0) return false;
+  // Judge0 compares bytes: each side as latin1 (a character a byte), so the rules apply byte for byte.
+  return normalise(bytes.toString('latin1')) === normalise(Buffer.from(expected).toString('latin1'));
 }
 
-const TRAILING = /[\s\0]+$/;
+/** Ruby's rstrip: space, \t, \n, \v, \f, \r and NUL (a loop: a regex here is quadratic on long runs). */
+function rstrip(s: string): string {
+  let end = s.length;
+  for (;;) {
+    const c = s.charCodeAt(end - 1);
+    if (end > 0 && (c === 32 || (c >= 9 && c <= 13) || c === 0)) end--;
+    else return s.slice(0, end);
+  }
+}
+
 function normalise(text: string): string {
   const lines = text.split('\n');
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines
-    .map((l) => l.replace(TRAILING, ''))
-    .join('\n')
-    .replace(TRAILING, '');
+  return rstrip(lines.map(rstrip).join('\n'));
 }
 
 /** One run's status and message, before its output is compared. */
@@ -114,23 +127,40 @@ export function judge0Verdict(result: ExecutionResult, sub: CheckedSubmission): 
     };
   }
   const runs = runsOf(result);
-  const done: { verdict: ReturnType<typeof runVerdict>; run: RunReport | null; stdout: string | null }[] = [];
+  const done: {
+    verdict: ReturnType<typeof runVerdict>;
+    run: RunReport | null;
+    stdout: string | null;
+    rawOut: Buffer;
+    rawErr: Buffer;
+  }[] = [];
   for (const r of runs) {
     const verdict = runVerdict(r.status, r.run, sub);
     let stdout = r.run ? r.run.stdout : '';
     let stderr = r.run ? r.run.stderr : '';
+    let rawOut = r.run?.raw?.stdout ?? Buffer.from(stdout);
+    let rawErr = r.run?.raw?.stderr ?? Buffer.from(stderr);
     if (sub.redirect_stderr_to_stdout) {
       stdout += stderr;
       stderr = '';
+      rawOut = Buffer.concat([rawOut, rawErr]);
+      rawErr = Buffer.alloc(0);
     }
-    if (
-      verdict.id === ACCEPTED &&
-      sub.expected_output !== null &&
-      !judge0Matches(orNull(stdout), sub.expected_output)
-    ) {
+    // Judge0's max_file_size: a stream past it is cut there and the program ended by SIGXFSZ.
+    const maxBytes = sub.max_file_size * 1024;
+    if (rawOut.length > maxBytes || rawErr.length > maxBytes) {
+      rawOut = rawOut.subarray(0, maxBytes);
+      rawErr = rawErr.subarray(0, maxBytes);
+      stdout = rawOut.toString('utf8');
+      stderr = rawErr.toString('utf8');
+      if (verdict.id === ACCEPTED) {
+        Object.assign(verdict, { id: signalStatus(25), message: 'File size limit exceeded', signal: 25 });
+      }
+    }
+    if (verdict.id === ACCEPTED && sub.expected_output !== null && !judge0Matches(rawOut, sub.expected_output)) {
       verdict.id = WRONG_ANSWER;
     }
-    done.push({ verdict, run: r.run ? { ...r.run, stdout, stderr } : null, stdout: orNull(stdout) });
+    done.push({ verdict, run: r.run ? { ...r.run, stdout, stderr } : null, stdout: orNull(stdout), rawOut, rawErr });
     // Judge0 stops at the first run that is not Accepted.
     if (verdict.id !== ACCEPTED) break;
   }
@@ -151,7 +181,17 @@ export function judge0Verdict(result: ExecutionResult, sub: CheckedSubmission): 
     time: mean(measured.map((r) => r.cpuTimeMs ?? r.ms)),
     wall_time: last.run ? last.run.ms : null,
     memory: memory === null ? null : Math.trunc(memory),
+    ...rawOf(last),
   };
+}
+
+/** The bytes of the output, kept only where the text does not say them exactly. */
+function rawOf(d: { run: RunReport | null; rawOut: Buffer; rawErr: Buffer }): Pick<Judge0Result, 'raw'> {
+  if (!d.run) return {};
+  const raw: NonNullable<Judge0Result['raw']> = {};
+  if (!d.rawOut.equals(Buffer.from(d.run.stdout))) raw.stdout = d.rawOut.toString('base64');
+  if (!d.rawErr.equals(Buffer.from(d.run.stderr))) raw.stderr = d.rawErr.toString('base64');
+  return Object.keys(raw).length > 0 ? { raw } : {};
 }
 
 /** A submission the service could not run (our failure, not the program's): Judge0's Internal Error. */

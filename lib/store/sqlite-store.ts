@@ -87,7 +87,7 @@ function prepare(db: Database.Database) {
        WHERE token = ? AND state = 'running'`,
     ),
     finish: db.prepare<[string, number, string]>(
-      `UPDATE submissions SET state = 'done', result = ?, finished_at = ? WHERE token = ?`,
+      `UPDATE submissions SET state = 'done', result = ?, finished_at = ? WHERE token = ? AND state = 'running'`,
     ),
     recordCallback: db.prepare<[string, string]>('UPDATE submissions SET callback = ? WHERE token = ?'),
     requeue: db.prepare<[]>(`UPDATE submissions SET state = 'queued', started_at = NULL WHERE state = 'running'`),

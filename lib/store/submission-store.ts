@@ -61,7 +61,7 @@ export interface SubmissionStore {
   claimNext(now: number): Promise<StoredSubmission | null>;
   /** A running submission that could not be run now goes back to `queued` (its attempt uncounted). */
   release(token: string): Promise<boolean>;
-  /** Marks it `done` with its result; false when the token is unknown (deleted meanwhile). */
+  /** Marks a running submission `done` with its result; false when it is not running (deleted, queued again). */
   finish(token: string, result: string, finishedAt: number): Promise<boolean>;
   /** Records how its callback went. */
   recordCallback(token: string, callback: string): Promise<void>;

@@ -122,6 +122,35 @@ describe('Judge0 API: synchronous runs (wait=true)', () => {
     expect(plain.body).toEqual({ stdout: 'héllo ✓\n', stderr: 'ü\n' });
   });
 
+  it("answers bytes that are no UTF-8 exactly in base64, and with Judge0's errors in plain mode", async () => {
+    const bytes = Buffer.from([0, 0xff, 0xfe, 10, 0xc3]);
+    const source = `import sys; sys.stdout.buffer.write(bytes([${[...bytes].join(', ')}]))`;
+    const plain = await run({ source_code: source, language_id: PY });
+    expect(plain.status).toBe(201);
+    expect(plain.body).toEqual({
+      error:
+        'some attributes for this submission cannot be converted to UTF-8, use base64_encoded=true query parameter',
+      token: expect.any(String),
+    });
+    const encoded = await j0(
+      server,
+      'GET',
+      `/submissions/${plain.body.token}?base64_encoded=true&fields=stdout,status`,
+    );
+    expect(Buffer.from(encoded.body.stdout, 'base64')).toEqual(bytes);
+    expect(encoded.body.status.id).toBe(3);
+    const again = await j0(server, 'GET', `/submissions/${plain.body.token}`);
+    expect(again).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('cannot be converted to UTF-8') },
+    });
+    const batch = await j0(server, 'GET', `/submissions/batch?tokens=${plain.body.token}`);
+    expect(batch.body).toEqual({
+      error:
+        'some attributes for one or more submissions cannot be converted to UTF-8, use base64_encoded=true query parameter',
+    });
+  });
+
   it('compares with expected_output: Accepted, or Wrong Answer', async () => {
     const code = 'print(int(input()) * 2)';
     expect((await run({ source_code: code, language_id: PY, stdin: '21', expected_output: '42' })).body.status.id).toBe(
@@ -222,9 +251,9 @@ describe('Judge0 API: the checks (422, field by field)', () => {
     expect(a.status).toBe(422);
     expect(a.body).toEqual({
       source_code: ["can't be blank"],
+      number_of_runs: ['must be greater than 0'],
       wall_time_limit: ['must be less than or equal to 20.0'],
       memory_limit: ['is not a number'],
-      number_of_runs: ['must be greater than 0'],
       language_id: ["language with id 150000 doesn't exist"],
     });
   });

@@ -67,6 +67,50 @@ describe('checkSubmission', () => {
     });
   });
 
+  it("lists the failing fields in the order of Judge0's model: declared checks, then its own", () => {
+    const e = errors({
+      language_id: 999,
+      enable_network: true,
+      callback_url: 'http://10.1.1.1/',
+      max_file_size: -1,
+      enable_per_process_and_thread_memory_limit: true,
+      stack_limit: 'x',
+      number_of_runs: 99,
+    });
+    expect(Object.keys(e ?? {})).toEqual([
+      'source_code',
+      'number_of_runs',
+      'stack_limit',
+      'enable_per_process_and_thread_memory_limit',
+      'max_file_size',
+      'language_id',
+      'callback_url',
+      'enable_network',
+    ]);
+  });
+
+  it('reads a number of any length in linear time, and caps the expected output', () => {
+    expect(errors({ source_code: 'x', language_id: 71, cpu_time_limit: `${'1'.repeat(100_000)}x` })).toEqual({
+      cpu_time_limit: ['is not a number'],
+    });
+    expect(
+      errors({ source_code: 'x', language_id: 71, expected_output: 'y'.repeat(11) }, { maxExpectedBytes: 10 }),
+    ).toEqual({
+      expected_output: ['is too long (maximum is 10 bytes)'],
+    });
+  });
+
+  it("refuses additional files where they are turned off, with Judge0's text", () => {
+    expect(
+      errors(
+        { source_code: 'x', language_id: 71, additional_files: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==' },
+        { maxExtraBytes: 0 },
+      ),
+    ).toEqual({
+      additional_files: ['setting additional files is not allowed'],
+    });
+  });
+
   it('takes an array or an object as nothing, as Rails permits only scalars', () => {
     expect(errors({ source_code: ['print(1)'], language_id: { id: 71 } })).toEqual({
       source_code: ["can't be blank"],
@@ -81,7 +125,7 @@ describe('checkSubmission', () => {
     ).toEqual({
       cpu_time_limit: ['must be less than or equal to 15.0'],
       cpu_extra_time: ['must be greater than or equal to 0'],
-      max_file_size: [`must be less than or equal to ${Math.floor(config.outputLimitBytes / 1024)}`],
+      max_file_size: ['must be less than or equal to 4096'],
     });
     expect(errors({ source_code: 'x', language_id: 71, wall_time_limit: 0.5 })).toEqual({
       wall_time_limit: ['must be greater than or equal to 1'],

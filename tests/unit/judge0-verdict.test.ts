@@ -67,6 +67,14 @@ describe("Judge0's output comparison", () => {
     expect(judge0Matches('\n', '')).toBe(true);
   });
 
+  it('trims only what Ruby trims (not a no-break space), in linear time, and compares bytes', () => {
+    expect(judge0Matches('5\u00a0', '5')).toBe(false);
+    expect(judge0Matches(`x${' '.repeat(200_000)}y`, `x${' '.repeat(200_000)}y`)).toBe(true);
+    expect(judge0Matches(`${' '.repeat(200_000)}x`, 'x')).toBe(false);
+    // A byte that is no UTF-8 does not match the replacement character it would decode to.
+    expect(judge0Matches(Buffer.from([0xff]), '\ufffd')).toBe(false);
+  });
+
   it('finds no output at all (null) unlike anything, an expected "" included', () => {
     expect(judge0Matches(null, '')).toBe(false);
   });
@@ -149,6 +157,20 @@ describe('judge0Verdict', () => {
   it('shows memory exhaustion as Runtime Error (Other) with SIGKILL, as Judge0 does', () => {
     const v = judge0Verdict(result({ status: 'memory_limit', run: run({ exitCode: null }) }), sub());
     expect(v).toMatchObject({ status_id: 12, exit_signal: 9 });
+  });
+
+  it('keeps the bytes of output that is no UTF-8 (or starts with a byte-order mark), and only then', () => {
+    const bytes = Buffer.from([0xff, 0x41]);
+    const binary = run({ stdout: '\ufffdA', stderr: 'e', raw: { stdout: bytes, stderr: Buffer.from('e') } });
+    expect(judge0Verdict(result({ run: binary }), sub()).raw).toEqual({ stdout: bytes.toString('base64') });
+    const text = run({ stdout: 'é', raw: { stdout: Buffer.from('é'), stderr: Buffer.alloc(0) } });
+    expect(judge0Verdict(result({ run: text }), sub()).raw).toBeUndefined();
+  });
+
+  it('cuts output past max_file_size there, as Runtime Error (SIGXFSZ)', () => {
+    const v = judge0Verdict(result({ run: run({ stdout: 'x'.repeat(3000) }) }), sub({ max_file_size: 2 }));
+    expect(v).toMatchObject({ status_id: 8, exit_signal: 25, message: 'File size limit exceeded' });
+    expect(v.stdout).toHaveLength(2048);
   });
 
   it('puts stderr after stdout with redirect_stderr_to_stdout, stderr then null', () => {

@@ -63,5 +63,6 @@ describe("Judge0's fields parameter", () => {
   it('refuses unknown names, and does not trim: " stderr" is no field', () => {
     expect(chooseFields('stdout, stderr')).toEqual({ fields: null, invalid: [' stderr'] });
     expect(chooseFields('foo,stdout,bar')).toEqual({ fields: null, invalid: ['foo', 'bar'] });
+    expect(chooseFields('*,foo')).toEqual({ fields: null, invalid: ['foo'] });
   });
 });

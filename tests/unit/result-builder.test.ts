@@ -60,6 +60,7 @@ describe('buildResult', () => {
     expect(r.run).toEqual({
       stdout: 'out\n',
       stderr: '',
+      raw: { stdout: Buffer.from('out\n'), stderr: Buffer.alloc(0) },
       exitCode: 0,
       signal: null,
       ms: 40,
