@@ -1,7 +1,8 @@
 // GET /api/openapi.json: an OpenAPI 3.1 document of every endpoint, generated from the zod schemas
 // that validate the requests (compileBodySchema under the running config's limits, so its maxima are
-// the server's) and that the answers' types follow from. Nothing of a schema is written here by hand;
-// this file says only which schema answers which path, method and status. Built once per config.
+// the server's) and that the answers' types follow from; Judge0's under /judge0 from judge0-schemas.ts
+// (its bounds judge0Limits(config)'s). Nothing of a schema is written here by hand; this file says
+// only which schema answers which path, method and status. Built once per config.
 
 import { z } from 'zod';
 import pkg from '../../package.json';
@@ -15,9 +16,45 @@ import type { Config } from '../config/config';
 import { LANGUAGES } from '../core/languages';
 import { getRuntime } from '../server/runtime';
 import { apiErrorBodySchema } from './api-error-schema';
+import { AUTH_HEADER } from './auth-token';
 import { compileBodySchema } from './compile-request';
 import { EVENT_STREAM } from './compile-stream';
 import { corsHeaders } from './cors';
+import { JUDGE0_PREFIX } from './judge0-api';
+import { MAX_BATCH } from './judge0-info';
+import {
+  judge0AboutSchema,
+  judge0BadRequestSchema,
+  judge0BatchCreatedSchema,
+  judge0BatchErrorsSchema,
+  judge0BatchRequestSchema,
+  judge0BatchSchema,
+  judge0ConfigInfoSchema,
+  judge0CreatedSchema,
+  judge0ErrorSchema,
+  judge0ErrorsSchema,
+  judge0FieldsSchema,
+  judge0FlagSchema,
+  judge0HttpErrorSchema,
+  judge0LanguageDetailSchema,
+  judge0LanguageEntrySchema,
+  judge0LanguageSchema,
+  judge0LanguagesAllSchema,
+  judge0LanguagesSchema,
+  judge0NotUtf8Schema,
+  judge0PageSchema,
+  judge0PerPageSchema,
+  judge0StatusesSchema,
+  judge0StatusSchema,
+  judge0SubmissionListSchema,
+  judge0SubmissionRequestSchema,
+  judge0SubmissionSchema,
+  judge0TokenSchema,
+  judge0TokensSchema,
+  judge0VersionSchema,
+  judge0WorkerSchema,
+  judge0WorkersSchema,
+} from './judge0-schemas';
 import { executeContext } from './piston-execute';
 import { pistonExecuteBodySchema } from './piston-execute-body';
 import {
@@ -49,6 +86,7 @@ function schemas(config: Config): { requests: Schemas; answers: Schemas } {
   const compileBody = compileBodySchema(config);
   const { code, language, stdin, timeoutMs } = compileBody.shape;
   const enabled = config.languages.filter((id) => Object.hasOwn(LANGUAGES, id));
+  const judge0Submission = judge0SubmissionRequestSchema(config, enabled);
   return {
     requests: {
       CompileRequest: compileBody,
@@ -56,6 +94,13 @@ function schemas(config: Config): { requests: Schemas; answers: Schemas } {
       CompileForm: z.object({ code: code.unwrap(), language, stdin, timeoutMs }),
       // The versions are the images' (known only at run time); the document's schema needs none.
       PistonExecuteRequest: pistonExecuteBodySchema(executeContext(config, enabled, {})),
+      Judge0SubmissionRequest: judge0Submission,
+      Judge0BatchRequest: judge0BatchRequestSchema(judge0Submission),
+      Judge0Flag: judge0FlagSchema,
+      Judge0Fields: judge0FieldsSchema,
+      Judge0Tokens: judge0TokensSchema,
+      Judge0Page: judge0PageSchema,
+      Judge0PerPage: judge0PerPageSchema,
     },
     answers: {
       RunResult: runResultSchema,
@@ -73,6 +118,30 @@ function schemas(config: Config): { requests: Schemas; answers: Schemas } {
       PistonResponse: pistonResponseSchema,
       PistonStage: pistonStageSchema,
       PistonError: pistonErrorSchema,
+      Judge0Submission: judge0SubmissionSchema,
+      Judge0Token: judge0TokenSchema,
+      Judge0Created: judge0CreatedSchema,
+      Judge0NotUtf8: judge0NotUtf8Schema,
+      Judge0Errors: judge0ErrorsSchema,
+      Judge0BatchCreated: judge0BatchCreatedSchema,
+      Judge0BatchErrors: judge0BatchErrorsSchema,
+      Judge0Batch: judge0BatchSchema,
+      Judge0SubmissionList: judge0SubmissionListSchema,
+      Judge0Error: judge0ErrorSchema,
+      Judge0HttpError: judge0HttpErrorSchema,
+      Judge0BadRequest: judge0BadRequestSchema,
+      Judge0Status: judge0StatusSchema,
+      Judge0Statuses: judge0StatusesSchema,
+      Judge0Language: judge0LanguageSchema,
+      Judge0Languages: judge0LanguagesSchema,
+      Judge0LanguageEntry: judge0LanguageEntrySchema,
+      Judge0LanguagesAll: judge0LanguagesAllSchema,
+      Judge0LanguageDetail: judge0LanguageDetailSchema,
+      Judge0ConfigInfo: judge0ConfigInfoSchema,
+      Judge0About: judge0AboutSchema,
+      Judge0Version: judge0VersionSchema,
+      Judge0Worker: judge0WorkerSchema,
+      Judge0Workers: judge0WorkersSchema,
     },
   };
 }
@@ -131,6 +200,211 @@ const EVENTS = [
   'turn is the same HTTP error as without the header; one after it is an `error` event {Status,',
   'ErrorString, Reason, RetryAfterS}, and the stream ends.',
 ].join(' ');
+
+/** An answer with no body (Judge0's 401 and 403, and its 200 of /authenticate). */
+const empty = (description: string) => ({ description });
+
+/** Judge0's operations: tag judge0, the credentials they need, and the refusals every one may give. */
+function judge0Paths(config: Config): Json {
+  const J = JUDGE0_PREFIX;
+  const authenticated = config.authToken.trim() !== '';
+  const error = ref('Judge0Error');
+  const op = (
+    operationId: string,
+    summary: string,
+    responses: Json,
+    more: { description?: string; parameters?: Json[]; requestBody?: Json; user?: boolean } = {},
+  ) => {
+    const { user, ...rest } = more;
+    const needs = { ...(authenticated ? { authToken: [] } : {}), ...(user ? { judge0User: [] } : {}) };
+    return {
+      tags: ['judge0'],
+      operationId,
+      summary,
+      ...rest,
+      ...(Object.keys(needs).length > 0 ? { security: [needs] } : {}),
+      responses: {
+        ...responses,
+        ...(authenticated ? { '401': empty('No valid X-Auth-Token (WEBCOMPILE_AUTH_TOKEN); the body is empty.') } : {}),
+        ...(user
+          ? {
+              '403': empty(
+                'No valid X-Auth-User (WEBCOMPILE_JUDGE0_AUTHZ_TOKEN; unset, always 403, as on Judge0); ' +
+                  'the body is empty.',
+              ),
+            }
+          : {}),
+        '500': answer('Our failure.', error),
+      },
+    };
+  };
+  const query = (name: string, schema: string, description: string) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema: ref(schema),
+  });
+  const base64 = query(
+    'base64_encoded',
+    'Judge0Flag',
+    '"true": source_code, stdin and expected_output are sent in base64, and the texts of the answer (source_code, ' +
+      "stdin, expected_output, stdout, stderr, compile_output, message) come back in Ruby's base64 (a newline " +
+      'every 60 characters and one at the end).',
+  );
+  const wait = query('wait', 'Judge0Flag', '"true": answer when the run is done, with the submission.');
+  const fields = query('fields', 'Judge0Fields', 'The fields of each submission in the answer.');
+  const token = { name: 'token', in: 'path', required: true, schema: { type: 'string' } };
+  const body = (schema: string) => ({ required: true, content: json(ref(schema)) });
+  const posted = {
+    '413': answer('The body is too large.', error),
+    '429': answer('Too many runs from this client (WEBCOMPILE_RATE_LIMIT_PER_MINUTE).', error, retryAfter),
+    '503': answer('The queue is full (WEBCOMPILE_JUDGE0_MAX_QUEUE).', error),
+  };
+  const notFound = answer('Nothing is stored under this token.', ref('Judge0HttpError'));
+  const simple = (operationId: string, summary: string, description: string, schema: string) => ({
+    get: op(operationId, summary, { '200': answer(description, ref(schema)) }),
+  });
+  return {
+    [`${J}/submissions`]: {
+      post: op(
+        'judge0CreateSubmission',
+        'Create a submission',
+        {
+          '201': answer('wait=true: the finished run (the asked fields); otherwise {token}.', ref('Judge0Created')),
+          '400': answer('Unknown `fields`, or a body that is not JSON.', ref('Judge0BadRequest')),
+          '422': answer('The submission is refused: each failing field with its messages.', ref('Judge0Errors')),
+          ...posted,
+        },
+        {
+          description:
+            'Stores a submission and runs it: queued (poll GET /judge0/submissions/{token}), or with wait=true in ' +
+            'this request. A wait=true run the sandboxes have no room for now is queued and answered In Queue.',
+          parameters: [base64, wait, fields],
+          requestBody: body('Judge0SubmissionRequest'),
+        },
+      ),
+      get: op(
+        'judge0ListSubmissions',
+        'List the stored submissions',
+        {
+          '200': answer('A page of submissions, newest first.', ref('Judge0SubmissionList')),
+          '400': answer(
+            'A page below 1, a per_page below 0, unknown `fields`, or output that is no UTF-8 in plain mode.',
+            error,
+          ),
+        },
+        {
+          parameters: [
+            query('page', 'Judge0Page', 'The page (Ruby to_i: not a number is 0).'),
+            query('per_page', 'Judge0PerPage', 'Submissions a page.'),
+            base64,
+            fields,
+          ],
+          user: true,
+        },
+      ),
+    },
+    [`${J}/submissions/batch`]: {
+      post: op(
+        'judge0CreateBatch',
+        'Create several submissions',
+        {
+          '201': answer('At least one was stored: a token, or the errors, for each.', ref('Judge0BatchCreated')),
+          '400': answer(`No submissions, more than ${MAX_BATCH}, or a body that is not JSON.`, ref('Judge0BadRequest')),
+          '422': answer('None was valid: the errors of each.', ref('Judge0BatchErrors')),
+          ...posted,
+        },
+        {
+          description: 'Queues each valid submission; `wait` and `fields` are ignored here, as on Judge0.',
+          parameters: [base64],
+          requestBody: body('Judge0BatchRequest'),
+        },
+      ),
+      get: op(
+        'judge0GetBatch',
+        'Several submissions by token',
+        {
+          '200': answer('The submissions, null for an unknown token.', ref('Judge0Batch')),
+          '400': answer(
+            `No tokens, more than ${MAX_BATCH}, unknown \`fields\`, or output that is no UTF-8 in plain mode.`,
+            error,
+          ),
+        },
+        { parameters: [query('tokens', 'Judge0Tokens', 'The tokens (required here or as a header).'), base64, fields] },
+      ),
+    },
+    [`${J}/submissions/{token}`]: {
+      get: op(
+        'judge0GetSubmission',
+        'A submission by token',
+        {
+          '200': answer('The submission (any status), with the asked fields.', ref('Judge0Submission')),
+          '400': answer('Unknown `fields`, or output that is no UTF-8 in plain mode (ask base64_encoded=true).', error),
+          '404': notFound,
+        },
+        { parameters: [token, base64, fields] },
+      ),
+      delete: op(
+        'judge0DeleteSubmission',
+        'Delete a finished submission',
+        {
+          '200': answer(
+            'The deleted submission, with the asked fields, in base64 whatever was asked.',
+            ref('Judge0Submission'),
+          ),
+          '400': answer(
+            'Deleting is off (WEBCOMPILE_JUDGE0_ENABLE_DELETE), the submission is still queued or running, or ' +
+              'unknown `fields`.',
+            error,
+          ),
+          '404': notFound,
+        },
+        { parameters: [token, fields], user: true },
+      ),
+    },
+    [`${J}/languages`]: simple('judge0Languages', 'The languages', 'The enabled languages.', 'Judge0Languages'),
+    [`${J}/languages/all`]: simple(
+      'judge0LanguagesAll',
+      'The languages, archived ones too',
+      'The enabled languages (none is archived).',
+      'Judge0LanguagesAll',
+    ),
+    [`${J}/languages/{id}`]: {
+      get: op(
+        'judge0Language',
+        'One language',
+        {
+          '200': answer('The language with its source file and commands.', ref('Judge0LanguageDetail')),
+          '404': answer('No enabled language has this id.', ref('Judge0HttpError')),
+        },
+        { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }] },
+      ),
+    },
+    [`${J}/statuses`]: simple('judge0Statuses', 'The statuses', "Judge0's 14 statuses.", 'Judge0Statuses'),
+    [`${J}/config_info`]: simple(
+      'judge0ConfigInfo',
+      'The settings',
+      "The 39 settings, this server's values.",
+      'Judge0ConfigInfo',
+    ),
+    [`${J}/about`]: simple('judge0About', 'About this API', 'Version, homepage, source and maintainer.', 'Judge0About'),
+    [`${J}/version`]: {
+      get: op('judge0Version', 'The Judge0 version', {
+        '200': { description: 'The Judge0 CE version.', content: { 'text/plain': { schema: ref('Judge0Version') } } },
+      }),
+    },
+    [`${J}/workers`]: simple('judge0Workers', 'The queue and its workers', 'One queue.', 'Judge0Workers'),
+    [`${J}/authenticate`]: {
+      post: op('judge0Authenticate', 'Check the X-Auth-Token', {
+        '200': empty('The token is good (or none is needed).'),
+      }),
+    },
+    [`${J}/authorize`]: {
+      post: op('judge0Authorize', 'Check the X-Auth-User', { '200': empty('The token is good.') }, { user: true }),
+    },
+  };
+}
 
 function paths(config: Config): Json {
   const get = (tag: string, operationId: string, summary: string, responses: Json, description?: string) => ({
@@ -206,6 +480,7 @@ function paths(config: Config): Json {
         },
       },
     },
+    ...judge0Paths(config),
   };
 }
 
@@ -217,17 +492,37 @@ export function buildOpenApi(config: Config): Json {
       title: 'WebCompile',
       version: pkg.version,
       description:
-        "Runs programs in throw-away, hardened Docker containers. The native API, and Piston's v2 API for " +
-        "Piston's clients.",
+        "Runs programs in throw-away, hardened Docker containers. The native API, Piston's v2 API for " +
+        "Piston's clients, and Judge0 CE 1.13's API (under /judge0) for Judge0's.",
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [
       { name: 'native', description: "WebCompile's own API." },
       { name: 'piston', description: "Piston's v2 API (README: Piston's API)." },
+      { name: 'judge0', description: "Judge0 CE 1.13's API under /judge0 (README: Judge0's API)." },
       { name: 'service', description: 'Health, counters and this document.' },
     ],
     paths: paths(config),
-    components: { schemas: { ...toComponents(requests, 'input'), ...toComponents(answers, 'output') } },
+    components: {
+      schemas: { ...toComponents(requests, 'input'), ...toComponents(answers, 'output') },
+      securitySchemes: {
+        authToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: AUTH_HEADER,
+          description:
+            'WEBCOMPILE_AUTH_TOKEN (one of its tokens). Judge0 also takes it as a parameter of the same name.',
+        },
+        judge0User: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Auth-User',
+          description:
+            'WEBCOMPILE_JUDGE0_AUTHZ_TOKEN, for listing and deleting submissions. Also taken as a parameter of ' +
+            'the same name.',
+        },
+      },
+    },
   };
 }
 
