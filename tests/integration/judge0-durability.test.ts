@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { finished, j0, unb64 } from './helpers/judge0';
+import { Session } from './helpers/live';
 import { eventually, startServer, useServer, type TestServer } from './helpers/server';
 
 const PY = 71;
@@ -110,6 +111,16 @@ describe('Judge0 guards: tokens and the queue', () => {
       body: JSON.stringify({ language: 'python', version: '*', files: [{ content: 'print(1)' }] }),
     });
     expect(piston.status).toBe(401);
+  });
+
+  it('guards the WebSockets too: without the token a run is refused with an error message', async () => {
+    const refused = new Session(server, '/api/v2/connect');
+    await refused.init('python', 'print(1)');
+    await refused.until((s) => s.messages.some((m) => m.type === 'error'), 'the refusal');
+    expect(refused.messages.find((m) => m.type === 'error')?.message).toMatch(/X-Auth-Token/);
+    const allowed = new Session(server, '/api/v2/connect', { headers: auth });
+    await allowed.init('python', 'print("through")');
+    await allowed.until((s) => s.stdout() === 'through\n', 'the run');
   });
 
   it('lists and deletes with X-Auth-User, refuses a full queue with 503 and a queued deletion with 400', async () => {

@@ -83,7 +83,11 @@ export class Session {
   private readonly ws: WebSocket;
   private waiters: (() => void)[] = [];
 
-  constructor(server: TestServer, path = '/api/connect', opts: { localAddress?: string } = {}) {
+  constructor(
+    server: TestServer,
+    path = '/api/connect',
+    opts: { localAddress?: string; headers?: Record<string, string> } = {},
+  ) {
     this.ws = new WebSocket(server.url.replace(/^http/, 'ws') + path, opts);
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
