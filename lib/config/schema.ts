@@ -243,6 +243,26 @@ export const SETTINGS = {
     'how often the deletion of old submissions runs (seconds)',
     int(3600, 1),
   ),
+  judge0CpuTimeLimitS: plain(
+    'WEBCOMPILE_JUDGE0_CPU_TIME_LIMIT_S',
+    "Judge0's `cpu_time_limit` when a submission names none (seconds; at most 15 and the wall-clock maximum)",
+    decimal(5, 0.01, 15),
+  ),
+  judge0WallTimeLimitS: plain(
+    'WEBCOMPILE_JUDGE0_WALL_TIME_LIMIT_S',
+    "Judge0's `wall_time_limit` when a submission names none (seconds; at most `WEBCOMPILE_MAX_TIMEOUT_MS`)",
+    decimal(10, 1, 20),
+  ),
+  judge0MaxNumberOfRuns: plain(
+    'WEBCOMPILE_JUDGE0_MAX_NUMBER_OF_RUNS',
+    'largest `number_of_runs` of a Judge0 submission (each run takes a sandbox and counts against the rate limit)',
+    int(20, 1, 20),
+  ),
+  judge0MaxBatch: plain(
+    'WEBCOMPILE_JUDGE0_MAX_BATCH',
+    'most submissions in one Judge0 batch (POST and GET)',
+    int(20, 1, 200),
+  ),
   judge0AuthzToken: plain(
     'WEBCOMPILE_JUDGE0_AUTHZ_TOKEN',
     "the `X-Auth-User` token of Judge0's `GET /submissions` and `DELETE`; unset, those answer 403 (Judge0's default)",

@@ -17,7 +17,7 @@ import { ApiError } from './api-error';
 import { AUTH_HEADER, tokenAccepted } from './auth-token';
 import { clientAddress } from './client-address';
 import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
-import { about, configInfo, JUDGE0_VERSION, judge0Languages, languageBody, MAX_BATCH } from './judge0-info';
+import { about, configInfo, JUDGE0_VERSION, judge0Languages, languageBody } from './judge0-info';
 
 export const JUDGE0_PREFIX = '/judge0';
 
@@ -193,14 +193,17 @@ async function create(call: Call): Promise<Response> {
   }
 }
 
+function tooBig(call: Call, count: number): void {
+  const max = call.config.judge0MaxBatch;
+  if (count > max) throw refuse(400, `number of submissions in a batch should be less than or equal to ${max}`);
+}
+
 async function createBatch(call: Call): Promise<Response> {
   const rt = getRuntime();
   const items = call.body.submissions;
   const count = Array.isArray(items) ? items.length : 0;
   if (count === 0) throw refuse(400, 'there should be at least one submission in a batch');
-  if (count > MAX_BATCH) {
-    throw refuse(400, `number of submissions in a batch should be less than or equal to ${MAX_BATCH}`);
-  }
+  tooBig(call, count);
   const base64 = flag(call, 'base64_encoded');
   const ctx = submissionContext(call.config);
   const checked = (items as unknown[]).map((item) => checkSubmission(item, base64, ctx));
@@ -228,9 +231,7 @@ function tokensOf(call: Call): string[] {
   // Ruby's split drops trailing empty fields: "a,b," is two tokens, "," none.
   while (tokens.length > 0 && tokens[tokens.length - 1] === '') tokens.pop();
   if (tokens.length === 0) throw refuse(400, 'there should be at least one submission in a batch');
-  if (tokens.length > MAX_BATCH) {
-    throw refuse(400, `number of submissions in a batch should be less than or equal to ${MAX_BATCH}`);
-  }
+  tooBig(call, tokens.length);
   return tokens;
 }
 

@@ -70,16 +70,13 @@ export function configInfo(config: Config) {
     redirect_stderr_to_stdout: false,
     max_extract_size: config.judge0MaxExtractKb,
     enable_batched_submissions: true,
-    max_submission_batch_size: MAX_BATCH,
+    max_submission_batch_size: config.judge0MaxBatch,
     submission_cache_duration: 0,
     use_docs_as_homepage: false,
     allow_enable_network: false,
     enable_network: false,
   };
 }
-
-/** Judge0's MAX_SUBMISSION_BATCH_SIZE. */
-export const MAX_BATCH = 20;
 
 export function about() {
   return {

@@ -17,7 +17,7 @@ import type { STATUSES } from '../judge0/statuses';
 import { compileOptionLanguages } from '../judge0/submission-request';
 import { agree, type Agree } from '../util/agree';
 import { memoryLimitUnavailable } from './compile-request';
-import { JUDGE0_VERSION, MAX_BATCH, type about, type configInfo, type languageBody } from './judge0-info';
+import { JUDGE0_VERSION, type about, type configInfo, type languageBody } from './judge0-info';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -145,13 +145,16 @@ export function judge0SubmissionRequestSchema(config: Config, enabled: readonly 
 }
 
 /** POST /judge0/submissions/batch's body. */
-export function judge0BatchRequestSchema(submission: ReturnType<typeof judge0SubmissionRequestSchema>) {
+export function judge0BatchRequestSchema(
+  submission: ReturnType<typeof judge0SubmissionRequestSchema>,
+  maxBatch: number,
+) {
   return z.looseObject({
     submissions: z
       .array(submission)
       .min(1)
-      .max(MAX_BATCH)
-      .meta({ description: `1 to ${MAX_BATCH} submissions; each is checked (and answered) on its own.` }),
+      .max(maxBatch)
+      .meta({ description: `1 to ${maxBatch} submissions; each is checked (and answered) on its own.` }),
   });
 }
 
@@ -173,7 +176,9 @@ export const judge0FieldsSchema = z
   });
 
 export const judge0TokensSchema = z.string().meta({
-  description: `Tokens separated by commas, 1 to ${MAX_BATCH}; also taken from a \`tokens\` header.`,
+  description:
+    'Tokens separated by commas, from 1 to the batch maximum (`max_submission_batch_size`); also taken from a ' +
+    '`tokens` header.',
 });
 
 export const judge0PageSchema = z.int().min(1).default(1).meta({ description: 'The page, from 1.' });

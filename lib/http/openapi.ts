@@ -21,7 +21,6 @@ import { compileBodySchema } from './compile-request';
 import { EVENT_STREAM } from './compile-stream';
 import { corsHeaders } from './cors';
 import { JUDGE0_PREFIX } from './judge0-api';
-import { MAX_BATCH } from './judge0-info';
 import {
   judge0AboutSchema,
   judge0BadRequestSchema,
@@ -95,7 +94,7 @@ function schemas(config: Config): { requests: Schemas; answers: Schemas } {
       // The versions are the images' (known only at run time); the document's schema needs none.
       PistonExecuteRequest: pistonExecuteBodySchema(executeContext(config, enabled, {})),
       Judge0SubmissionRequest: judge0Submission,
-      Judge0BatchRequest: judge0BatchRequestSchema(judge0Submission),
+      Judge0BatchRequest: judge0BatchRequestSchema(judge0Submission, config.judge0MaxBatch),
       Judge0Flag: judge0FlagSchema,
       Judge0Fields: judge0FieldsSchema,
       Judge0Tokens: judge0TokensSchema,
@@ -311,7 +310,10 @@ function judge0Paths(config: Config): Json {
         'Create several submissions',
         {
           '201': answer('At least one was stored: a token, or the errors, for each.', ref('Judge0BatchCreated')),
-          '400': answer(`No submissions, more than ${MAX_BATCH}, or a body that is not JSON.`, ref('Judge0BadRequest')),
+          '400': answer(
+            `No submissions, more than ${config.judge0MaxBatch}, or a body that is not JSON.`,
+            ref('Judge0BadRequest'),
+          ),
           '422': answer('None was valid: the errors of each.', ref('Judge0BatchErrors')),
           ...posted,
         },
@@ -327,7 +329,7 @@ function judge0Paths(config: Config): Json {
         {
           '200': answer('The submissions, null for an unknown token.', ref('Judge0Batch')),
           '400': answer(
-            `No tokens, more than ${MAX_BATCH}, unknown \`fields\`, or output that is no UTF-8 in plain mode.`,
+            `No tokens, more than ${config.judge0MaxBatch}, unknown \`fields\`, or output that is no UTF-8 in plain mode.`,
             error,
           ),
         },

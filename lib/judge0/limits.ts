@@ -33,9 +33,14 @@ export const MIN_MEMORY_KB = 16 * 1024;
 export function judge0Limits(config: Config): Judge0Limits {
   const maxWall = Math.min(20, config.maxTimeoutMs / 1000);
   return {
-    cpu_time_limit: { default: Math.min(5, maxWall), min: 0, max: Math.min(15, maxWall), decimal: true },
+    cpu_time_limit: {
+      default: Math.min(config.judge0CpuTimeLimitS, maxWall),
+      min: 0,
+      max: Math.min(15, maxWall),
+      decimal: true,
+    },
     cpu_extra_time: { default: 1, min: 0, max: 5, decimal: true },
-    wall_time_limit: { default: Math.min(10, maxWall), min: 1, max: maxWall, decimal: true },
+    wall_time_limit: { default: Math.min(config.judge0WallTimeLimitS, maxWall), min: 1, max: maxWall, decimal: true },
     // Below MIN_MEMORY_KB a sandbox gets MIN_MEMORY_KB (no runtime starts in 2 MB anyway).
     memory_limit: {
       default: config.memoryMb * 1024,
@@ -54,6 +59,6 @@ export function judge0Limits(config: Config): Judge0Limits {
     // Checked on the output (each stream cut there, Runtime Error (SIGXFSZ)); the sandbox's own cap
     // (WEBCOMPILE_OUTPUT_LIMIT_BYTES) applies as well.
     max_file_size: { default: 1024, min: 0, max: 4096, decimal: false },
-    number_of_runs: { default: 1, min: 0, minExclusive: true, max: 20, decimal: false },
+    number_of_runs: { default: 1, min: 0, minExclusive: true, max: config.judge0MaxNumberOfRuns, decimal: false },
   };
 }

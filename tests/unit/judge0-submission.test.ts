@@ -45,6 +45,23 @@ describe('checkSubmission', () => {
     });
   });
 
+  it('takes its defaults and maxima from the config', () => {
+    const limits = judge0Limits(
+      loadConfig({
+        WEBCOMPILE_JUDGE0_WALL_TIME_LIMIT_S: '3',
+        WEBCOMPILE_JUDGE0_CPU_TIME_LIMIT_S: '2',
+        WEBCOMPILE_JUDGE0_MAX_NUMBER_OF_RUNS: '4',
+      }),
+    );
+    const tight = { ...ctx, limits };
+    const r = checkSubmission({ source_code: 'x', language_id: 71 }, false, tight);
+    expect(r.ok && r.submission).toMatchObject({ wall_time_limit: 3, cpu_time_limit: 2 });
+    expect(checkSubmission({ source_code: 'x', language_id: 71, number_of_runs: 5 }, false, tight)).toEqual({
+      ok: false,
+      errors: { number_of_runs: ['must be less than or equal to 4'] },
+    });
+  });
+
   it("casts as Rails does: numeric strings, a language id's leading digits, Rails' false words", () => {
     const s = ok({
       source_code: 'x',
