@@ -9,38 +9,14 @@ import type { ExecutionResult } from '@/lib/core/result';
 import type { CallbackRecord } from '@/lib/judge0/callback';
 import { Judge0Service } from '@/lib/judge0/service';
 import type { CheckedSubmission } from '@/lib/judge0/submission-request';
+import { checkedSubmission } from './helpers/judge0-submission';
 import { SqliteSubmissionStore } from '@/lib/store/sqlite-store';
 
 const config = loadConfig({ WEBCOMPILE_JUDGE0_WORKERS: '1', WEBCOMPILE_JUDGE0_MAX_QUEUE: '5' });
 const silent = { info() {}, warn() {}, error() {} };
 
-const sub = (source: string, over: Partial<CheckedSubmission> = {}): CheckedSubmission => ({
-  language_id: 71,
-  language: 'python',
-  source_code: source,
-  stdin: null,
-  expected_output: null,
-  compiler_options: null,
-  command_line_arguments: null,
-  args: [],
-  compile_options: [],
-  cpu_time_limit: 5,
-  cpu_extra_time: 1,
-  wall_time_limit: 10,
-  memory_limit: 262144,
-  memory_limit_set: false,
-  stack_limit: 64000,
-  max_processes_and_or_threads: 60,
-  enable_per_process_and_thread_time_limit: false,
-  enable_per_process_and_thread_memory_limit: false,
-  max_file_size: 64,
-  redirect_stderr_to_stdout: false,
-  enable_network: false,
-  number_of_runs: 1,
-  callback_url: null,
-  additional_files: null,
-  ...over,
-});
+const sub = (source: string, over: Partial<CheckedSubmission> = {}): CheckedSubmission =>
+  checkedSubmission({ source_code: source, ...over });
 
 const printed = (text: string): ExecutionResult => ({
   language: 'python',

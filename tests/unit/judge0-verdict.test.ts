@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionResult, RunReport } from '@/lib/core/result';
 import type { CheckedSubmission } from '@/lib/judge0/submission-request';
+import { checkedSubmission } from './helpers/judge0-submission';
 import { judge0Matches, judge0Verdict } from '@/lib/judge0/verdict';
 
 const run = (over: Partial<RunReport> = {}): RunReport => ({
@@ -29,33 +30,8 @@ const result = (over: Partial<ExecutionResult> = {}): ExecutionResult => ({
   ...over,
 });
 
-const sub = (over: Partial<CheckedSubmission> = {}): CheckedSubmission => ({
-  language_id: 50,
-  language: 'c',
-  source_code: 'int main(){}',
-  stdin: null,
-  expected_output: null,
-  compiler_options: null,
-  command_line_arguments: null,
-  args: [],
-  compile_options: [],
-  cpu_time_limit: 5,
-  cpu_extra_time: 1,
-  wall_time_limit: 10,
-  memory_limit: 262144,
-  memory_limit_set: false,
-  stack_limit: 64000,
-  max_processes_and_or_threads: 60,
-  enable_per_process_and_thread_time_limit: false,
-  enable_per_process_and_thread_memory_limit: false,
-  max_file_size: 64,
-  redirect_stderr_to_stdout: false,
-  enable_network: false,
-  number_of_runs: 1,
-  callback_url: null,
-  additional_files: null,
-  ...over,
-});
+const sub = (over: Partial<CheckedSubmission> = {}): CheckedSubmission =>
+  checkedSubmission({ language_id: 50, language: 'c', source_code: 'int main(){}', ...over });
 
 describe("Judge0's output comparison", () => {
   it('ignores trailing whitespace (NUL too) on each line and at the end, nothing else', () => {
