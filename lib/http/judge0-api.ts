@@ -7,7 +7,7 @@ import type { Config } from '../config/config';
 import { chooseFields, type Field } from '../judge0/fields';
 import { judge0Limits } from '../judge0/limits';
 import { NotUtf8Error, parseStored, serialize, statusIdOf } from '../judge0/serialize';
-import { QueueFullError } from '../judge0/service';
+import { QueueFullError, type Judge0Service } from '../judge0/service';
 import { STATUSES, statusOf } from '../judge0/statuses';
 import { checkSubmission, type SubmissionContext } from '../judge0/submission-request';
 import { getRuntime } from '../server/runtime';
@@ -38,6 +38,13 @@ const refuse = (status: number, error: string, headers?: Record<string, string>)
 const emptyRefusal = (status: number) => new Judge0Refusal(status, null);
 const NOT_FOUND = new Judge0Refusal(404, { status: 404, error: 'Not Found' });
 const BAD_REQUEST = new Judge0Refusal(400, { status: 400, error: 'Bad Request' });
+
+/** The service behind the submissions, or Judge0's 503 when its database would not open. */
+function judge0(): Judge0Service {
+  const rt = getRuntime();
+  if (!rt.judge0) throw refuse(503, rt.judge0Problem ?? 'submissions are unavailable');
+  return rt.judge0;
+}
 
 function cors(config: Config): Record<string, string> {
   return {
@@ -172,7 +179,6 @@ async function shownAll(rows: (StoredSubmission | null)[], fields: Field[], base
 }
 
 async function create(call: Call): Promise<Response> {
-  const rt = getRuntime();
   const wait = flag(call, 'wait');
   const base64 = flag(call, 'base64_encoded');
   const checked = checkSubmission(call.body, base64, submissionContext(call.config));
@@ -180,10 +186,10 @@ async function create(call: Call): Promise<Response> {
   if (!checked.ok) return answer(422, checked.errors);
   throttle(call, checked.submission.number_of_runs);
   if (!wait) {
-    const [token] = await rt.judge0.enqueue([checked.submission], call.client);
+    const [token] = await judge0().enqueue([checked.submission], call.client);
     return answer(201, { token });
   }
-  const row = await rt.judge0.runNow(checked.submission, call.client);
+  const row = await judge0().runNow(checked.submission, call.client);
   try {
     return answer(201, await shown(row, fields, base64));
   } catch (e) {
@@ -199,7 +205,6 @@ function tooBig(call: Call, count: number): void {
 }
 
 async function createBatch(call: Call): Promise<Response> {
-  const rt = getRuntime();
   const items = call.body.submissions;
   const count = Array.isArray(items) ? items.length : 0;
   if (count === 0) throw refuse(400, 'there should be at least one submission in a batch');
@@ -217,7 +222,7 @@ async function createBatch(call: Call): Promise<Response> {
     call,
     valid.reduce((n, v) => n + v.number_of_runs, 0),
   );
-  const tokens = await rt.judge0.enqueue(valid, call.client, true);
+  const tokens = await judge0().enqueue(valid, call.client, true);
   let next = 0;
   return answer(
     201,
@@ -239,13 +244,13 @@ async function showBatch(call: Call): Promise<Response> {
   const fields = fieldsOf(call);
   const tokens = tokensOf(call);
   const base64 = flag(call, 'base64_encoded');
-  const rows = await getRuntime().judge0.store.getMany(tokens);
+  const rows = await judge0().store.getMany(tokens);
   return answer(200, { submissions: await shownAll(rows, fields, base64) });
 }
 
 async function show(call: Call, token: string): Promise<Response> {
   const fields = fieldsOf(call);
-  const row = await getRuntime().judge0.store.get(token);
+  const row = await judge0().store.get(token);
   if (!row) throw NOT_FOUND;
   try {
     return answer(200, await shown(row, fields, flag(call, 'base64_encoded')));
@@ -272,10 +277,7 @@ async function list(call: Call): Promise<Response> {
   if (perPage < 0) throw refuse(400, `invalid per_page: ${perPage}`);
   // Past any real table: an empty page, not an overflow.
   const big = 2 ** 31;
-  const { rows, total } = await getRuntime().judge0.store.list(
-    Math.min((page - 1) * perPage, big),
-    Math.min(perPage, big),
-  );
+  const { rows, total } = await judge0().store.list(Math.min((page - 1) * perPage, big), Math.min(perPage, big));
   const totalPages = perPage === 0 ? 0 : Math.ceil(total / perPage);
   return answer(200, {
     submissions: await shownAll(rows, fields, flag(call, 'base64_encoded')),
@@ -293,7 +295,7 @@ async function remove(call: Call, token: string): Promise<Response> {
   authorize(call);
   const fields = fieldsOf(call);
   if (!call.config.judge0EnableDelete) throw refuse(400, 'delete not allowed');
-  const store = getRuntime().judge0.store;
+  const store = judge0().store;
   const row = await store.get(token);
   if (!row) throw NOT_FOUND;
   const status = statusIdOf(parseStored(row));
@@ -325,7 +327,7 @@ async function languages(call: Call, rest: string[]): Promise<Response> {
 }
 
 async function workers(call: Call): Promise<Response> {
-  const j = getRuntime().judge0;
+  const j = judge0();
   const pending = await j.store.countPending();
   const working = j.activeRuns;
   const available = call.config.judge0Workers;
@@ -422,6 +424,6 @@ export async function handleJudge0(request: Request): Promise<Response> {
 async function checkRoom(call: Call, parts: string[]): Promise<void> {
   authenticate(call);
   const n = parts[1] === 'batch' ? (Array.isArray(call.body.submissions) ? call.body.submissions.length : 0) : 1;
-  const pending = await getRuntime().judge0.store.countPending();
+  const pending = await judge0().store.countPending();
   if (pending + n > call.config.judge0MaxQueue) throw new QueueFullError('queue is full');
 }

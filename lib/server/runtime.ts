@@ -46,7 +46,9 @@ export class Runtime {
   readonly engineHealth: EngineHealth;
   readonly executor: Executor;
   /** Judge0's stored submissions and their worker (the Judge0 front door). */
-  readonly judge0: Judge0Service;
+  readonly judge0: Judge0Service | null;
+  /** Why there is no Judge0 service (its database would not open): the rest serves on without it. */
+  readonly judge0Problem: string | null = null;
   /** Resolves once leftovers are swept and the pools have started filling. */
   readonly ready: Promise<void>;
   /** The seccomp profile every container gets; settled against the engine's version at start. */
@@ -83,12 +85,19 @@ export class Runtime {
       metrics: this.metrics,
       logger: this.logger,
     });
-    this.judge0 = new Judge0Service({
-      store: SqliteSubmissionStore.open(config.judge0Db),
-      executor: this.executor,
-      config,
-      logger: this.logger,
-    });
+    let judge0: Judge0Service | null = null;
+    try {
+      judge0 = new Judge0Service({
+        store: SqliteSubmissionStore.open(config.judge0Db),
+        executor: this.executor,
+        config,
+        logger: this.logger,
+      });
+    } catch (e) {
+      this.judge0Problem = `the submissions database ${config.judge0Db} cannot be opened: ${errorMessage(e)}`;
+      this.logger.error({ event: 'judge0_store_failed', error: this.judge0Problem });
+    }
+    this.judge0 = judge0;
     this.ready = this.start();
   }
 
@@ -211,7 +220,7 @@ export class Runtime {
       onOrphans: (count) => logger.warn({ event: 'orphans_removed', count }),
     });
     // Queued Judge0 submissions (and those a crash left running) run from now on.
-    await this.judge0.start().catch((e) => logger.error({ event: 'judge0_start_failed', error: errorMessage(e) }));
+    await this.judge0?.start().catch((e) => logger.error({ event: 'judge0_start_failed', error: errorMessage(e) }));
     const sizes = Object.fromEntries([...this.pools].map(([id, p]) => [id, p.stats().size]));
     logger.info({ event: 'pools_started', sizes, maxContainers: this.config.maxContainers });
   }
@@ -226,7 +235,7 @@ export class Runtime {
     this.stopHousekeeping();
     const grace = this.config.shutdownGraceMs;
     await this.judge0
-      .stop(grace)
+      ?.stop(grace)
       .catch((e) => this.logger.warn({ event: 'judge0_stop_failed', error: errorMessage(e) }));
     await Promise.all([...this.pools.values(), ...this.compilers.values()].map((p) => p.drain(grace)));
     // Anything of ours still on the engine (a removal that failed) goes too.

@@ -51,6 +51,24 @@ describe('Judge0 submissions across a crash', () => {
   });
 });
 
+describe('Judge0 without its database', () => {
+  // A folder under a regular file cannot be made: the database cannot open.
+  const server = useServer({ ...PYTHON_ONLY, WEBCOMPILE_JUDGE0_DB: '/etc/hostname/judge0.sqlite' });
+
+  it('answers its submissions 503 with the reason, while every other run keeps being served', async () => {
+    const refused = await j0(server, 'POST', '/submissions?wait=true', { source_code: 'print(1)', language_id: PY });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatch(/^the submissions database \/etc\/hostname\/judge0.sqlite cannot be opened/);
+    expect((await j0(server, 'GET', '/languages')).status).toBe(200);
+    const ours = await fetch(`${server.url}/api/compile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ language: 'python', code: 'print("still here")' }),
+    });
+    expect((await ours.json()).Output).toBe('still here\n');
+  });
+});
+
 describe('Judge0 retention', () => {
   const server = useServer({
     ...PYTHON_ONLY,
