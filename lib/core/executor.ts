@@ -308,8 +308,6 @@ export class Executor {
     const { language, limits, req } = job;
     const compilers = this.d.compilers.get(language.id);
     if (!language.warm || !compilers) return null;
-    // A warm compiler compiles with its own options only.
-    if (req.compileOptions?.length) return null;
     progress.compileStarted();
     const image = await this.d.images.info(language.id);
     const timeoutMs = Math.min(warmCompileTimeoutFor(this.d.config, language.id), limits.compileTimeoutMs);

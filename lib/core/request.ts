@@ -18,8 +18,8 @@ export interface ExecutionRequest {
   /** The program's command-line arguments, appended to the language's run argv (no shell). */
   args?: string[];
   /**
-   * Options appended to the compile's argv (no shell), checked by lib/core/compile-options.ts; the
-   * sandbox compiles them (a warm compiler keeps its own options).
+   * Options appended to the compile's argv (no shell), checked by lib/core/compile-options.ts (only
+   * languages the sandbox compiles take any).
    */
   compileOptions?: string[];
   stdin: string;

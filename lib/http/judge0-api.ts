@@ -4,7 +4,7 @@
 // lib/judge0/service.ts; this file only reads requests and writes answers.
 
 import type { Config } from '../config/config';
-import { chooseFields, type Field } from '../judge0/fields';
+import { chooseFields, rubySplit, rubyToI, type Field } from '../judge0/fields';
 import { judge0Limits } from '../judge0/limits';
 import { NotUtf8Error, parseStored, serialize, statusIdOf } from '../judge0/serialize';
 import { QueueFullError, type Judge0Service } from '../judge0/service';
@@ -14,6 +14,7 @@ import { getRuntime } from '../server/runtime';
 import type { StoredSubmission } from '../store/submission-store';
 import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
+import { corsHeaders } from './cors';
 import { AUTH_HEADER, tokenAccepted } from './auth-token';
 import { clientAddress } from './client-address';
 import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
@@ -47,13 +48,7 @@ function judge0(): Judge0Service {
 }
 
 function cors(config: Config): Record<string, string> {
-  return {
-    'Access-Control-Allow-Origin': config.corsOrigin,
-    'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-    'Access-Control-Allow-Headers': '*',
-    'Access-Control-Max-Age': '600',
-    ...(config.corsOrigin === '*' ? {} : { Vary: 'Origin' }),
-  };
+  return corsHeaders(config.corsOrigin, 'GET, POST, DELETE, OPTIONS');
 }
 
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -140,20 +135,21 @@ function submissionContext(config: Config): SubmissionContext {
   };
 }
 
-/** Our per-client rate limit: each submission is a run. */
+/** Our per-client rate limit: each run of each submission is a run. */
 function throttle(call: Call, runs: number): void {
   const rt = getRuntime();
-  for (let i = 0; i < runs; i++) {
-    const decision = rt.rateLimiter.take(call.client);
-    if (!decision.allowed) {
-      throw refuse(429, `too many runs from ${call.client}; limit is ${call.config.rateLimitPerMinute} a minute`, {
-        'Retry-After': String(decision.retryAfterS),
-      });
-    }
+  const decision = rt.rateLimiter.take(call.client, runs);
+  if (!decision.allowed) {
+    rt.metrics.reject('rate_limited');
+    throw refuse(429, `too many runs from ${call.client}; limit is ${call.config.rateLimitPerMinute} a minute`, {
+      'Retry-After': String(decision.retryAfterS),
+    });
   }
 }
 
-async function languageNames(): Promise<(id: number) => string> {
+/** The languages' names, read (from the images) only when an answer shows `language`. */
+async function languageNames(fields: readonly Field[]): Promise<(id: number) => string> {
+  if (!fields.includes('language')) return () => '';
   const names = new Map((await judge0Languages()).map((l) => [l.id, l.name]));
   return (id) => names.get(id) ?? '';
 }
@@ -164,12 +160,12 @@ const NOT_UTF8_MANY =
   'some attributes for one or more submissions cannot be converted to UTF-8, use base64_encoded=true query parameter';
 
 async function shown(row: StoredSubmission, fields: Field[], base64: boolean) {
-  return serialize(parseStored(row), fields, base64, await languageNames());
+  return serialize(parseStored(row), fields, base64, await languageNames(fields));
 }
 
 /** Several submissions' answers; output that is no UTF-8 in plain mode fails them all, as on Judge0. */
 async function shownAll(rows: (StoredSubmission | null)[], fields: Field[], base64: boolean) {
-  const names = await languageNames();
+  const names = await languageNames(fields);
   try {
     return rows.map((r) => (r ? serialize(parseStored(r), fields, base64, names) : null));
   } catch (e) {
@@ -181,8 +177,9 @@ async function shownAll(rows: (StoredSubmission | null)[], fields: Field[], base
 async function create(call: Call): Promise<Response> {
   const wait = flag(call, 'wait');
   const base64 = flag(call, 'base64_encoded');
-  const checked = checkSubmission(call.body, base64, submissionContext(call.config));
+  // Judge0 checks `fields` before the body.
   const fields = fieldsOf(call);
+  const checked = checkSubmission(call.body, base64, submissionContext(call.config));
   if (!checked.ok) return answer(422, checked.errors);
   throttle(call, checked.submission.number_of_runs);
   if (!wait) {
@@ -232,9 +229,7 @@ async function createBatch(call: Call): Promise<Response> {
 
 function tokensOf(call: Call): string[] {
   const raw = (call.request.headers.get('tokens') ?? param(call, 'tokens') ?? '').trim();
-  const tokens = raw === '' ? [] : raw.split(',');
-  // Ruby's split drops trailing empty fields: "a,b," is two tokens, "," none.
-  while (tokens.length > 0 && tokens[tokens.length - 1] === '') tokens.pop();
+  const tokens = rubySplit(raw, ',');
   if (tokens.length === 0) throw refuse(400, 'there should be at least one submission in a batch');
   tooBig(call, tokens.length);
   return tokens;
@@ -260,12 +255,8 @@ async function show(call: Call, token: string): Promise<Response> {
   }
 }
 
-/** Ruby's to_i: leading digits, else 0. */
 function integer(raw: string | null, fallback: number): number {
-  if (raw === null) return fallback;
-  const m = /^\s*([+-]?\d+)/.exec(raw);
-  const n = m ? Number(m[1]) : 0;
-  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(n, Number.MAX_SAFE_INTEGER));
+  return raw === null ? fallback : rubyToI(raw);
 }
 
 async function list(call: Call): Promise<Response> {
@@ -347,8 +338,6 @@ async function workers(call: Call): Promise<Response> {
 async function route(call: Call, parts: string[]): Promise<Response> {
   const method = call.request.method;
   const [head, ...rest] = parts;
-  if (parts.length === 0 && method === 'GET') return answer(200, null);
-  authenticate(call);
   if (head === 'submissions') {
     if (rest.length === 0 && method === 'POST') return create(call);
     if (rest.length === 0 && method === 'GET') return list(call);
@@ -368,7 +357,7 @@ async function route(call: Call, parts: string[]): Promise<Response> {
     if (head === 'about') return answer(200, about());
     if (head === 'version') {
       return new Response(JUDGE0_VERSION, {
-        headers: { ...cors(call.config), 'Content-Type': 'text/plain; charset=utf-8' },
+        headers: { ...cors(call.config), 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' },
       });
     }
     if (head === 'workers') return workers(call);
@@ -407,6 +396,9 @@ export async function handleJudge0(request: Request): Promise<Response> {
     );
     const call: Call = { request, url, config, client, body: {} };
     call.body = await readJson(request, config);
+    // Judge0's home page needs nothing; everything else the token, when one is set.
+    if (parts.length === 0 && request.method === 'GET') return answer(200, null);
+    authenticate(call);
     // Judge0's queue check comes before its fields check, and both before the body's.
     if (request.method === 'POST' && parts[0] === 'submissions' && parts.length <= 2) {
       await checkRoom(call, parts);
@@ -422,7 +414,6 @@ export async function handleJudge0(request: Request): Promise<Response> {
 }
 
 async function checkRoom(call: Call, parts: string[]): Promise<void> {
-  authenticate(call);
   const n = parts[1] === 'batch' ? (Array.isArray(call.body.submissions) ? call.body.submissions.length : 0) : 1;
   const pending = await judge0().store.countPending();
   if (pending + n > call.config.judge0MaxQueue) throw new QueueFullError('queue is full');

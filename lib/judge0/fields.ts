@@ -56,6 +56,20 @@ export const DEFAULT_FIELDS: readonly Field[] = [
 
 const KNOWN = new Set<string>(ALL_FIELDS);
 
+/** Ruby's String#split: trailing empty fields are dropped ("a,b," is two, "," none). */
+export function rubySplit(text: string, separator: string): string[] {
+  const parts = text.split(separator);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** Ruby's to_i: the leading digits (after blanks and a sign), else 0. */
+export function rubyToI(text: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(text);
+  const n = m ? Number(m[1]) : 0;
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(n, Number.MAX_SAFE_INTEGER));
+}
+
 export type FieldsChoice = { fields: Field[]; invalid: null } | { fields: null; invalid: string[] };
 
 /**
@@ -64,9 +78,7 @@ export type FieldsChoice = { fields: Field[]; invalid: null } | { fields: null; 
  */
 export function chooseFields(raw: string | null): FieldsChoice {
   if (raw === null || raw === '') return { fields: [...DEFAULT_FIELDS], invalid: null };
-  const names = raw.split(',');
-  // Ruby's split drops trailing empty fields: "stdout," is ["stdout"].
-  while (names.length > 0 && names[names.length - 1] === '') names.pop();
+  const names = rubySplit(raw, ',');
   if (names.length === 0) return { fields: [...DEFAULT_FIELDS], invalid: null };
   // Judge0 finds the unknown names first: "*,foo" is refused for foo.
   const invalid = names.filter((n) => n !== '*' && !KNOWN.has(n));

@@ -2,6 +2,7 @@
 // strings in seconds, memory in KB, and, with base64_encoded=true, the texts in Ruby's base64
 // (additional_files is base64 always).
 
+import { isUtf8 } from 'node:buffer';
 import type { StoredSubmission } from '../store/submission-store';
 import { encode64, encodeText } from './base64';
 import { decimalString, secondsString } from './decimal';
@@ -103,7 +104,7 @@ export function serialize(
       const bytes = Buffer.from(raw, 'base64');
       if (base64) out[field] = encode64(bytes);
       // A leading byte-order mark alone is text (answered without it); other bytes are not.
-      else if (!Buffer.from(bytes.toString('utf8')).equals(bytes)) throw new NotUtf8Error(field);
+      else if (!isUtf8(bytes)) throw new NotUtf8Error(field);
       else out[field] = value(p, field, languageName);
       continue;
     }

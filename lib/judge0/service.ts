@@ -47,8 +47,6 @@ export class Judge0Service {
 
   /** Done once what a crash left running is queued again: nothing of this process is stored before. */
   private readonly recovered: Promise<void>;
-  /** wait=true runs under way (their requests wait for them). */
-  private readonly inRequests = new Set<Promise<unknown>>();
 
   constructor(private readonly d: Judge0Deps) {
     this.now = d.now ?? Date.now;
@@ -66,7 +64,8 @@ export class Judge0Service {
     await this.recovered;
     this.stopped = false;
     for (let i = 0; i < this.d.config.judge0Workers; i++) this.loops.push(this.loop());
-    await this.expire();
+    // Not awaited: start-up does not wait for a delete.
+    void this.expire();
     this.retention = setInterval(() => void this.expire(), this.d.config.judge0RetentionIntervalS * 1000);
     this.retention.unref();
   }
@@ -81,7 +80,7 @@ export class Judge0Service {
     this.wake();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
-    const work = Promise.allSettled([...this.loops, ...this.inRequests, ...this.pending]);
+    const work = Promise.allSettled([...this.loops, ...this.pending]);
     await Promise.race([work, grace]);
     clearTimeout(timer);
     await this.d.store.close();
@@ -115,13 +114,7 @@ export class Judge0Service {
     await this.d.store.insert([
       { token, client, request: JSON.stringify(sub), createdAt: this.now(), state: 'running' },
     ]);
-    const work = this.settle(token, sub, client);
-    this.inRequests.add(work);
-    try {
-      await work;
-    } finally {
-      this.inRequests.delete(work);
-    }
+    await this.track(this.settle(token, sub, client));
     return (await this.d.store.get(token)) as StoredSubmission;
   }
 
@@ -157,7 +150,7 @@ export class Judge0Service {
     return this.d.store;
   }
 
-  /** Submissions queued and running now. */
+  /** Submissions the worker loops are running now (not queued ones, not wait=true runs). */
   get activeRuns(): number {
     return this.running;
   }
@@ -235,8 +228,7 @@ export class Judge0Service {
     // Judge0's callback body: the default fields (no language among them), base64 encoded.
     const body = serialize(parseStored(row), DEFAULT_FIELDS, true, () => '');
     const delivery = this.callback(token, sub.callback_url, body);
-    this.pending.add(delivery);
-    void delivery.finally(() => this.pending.delete(delivery));
+    void this.track(delivery);
   }
 
   private async callback(token: string, url: string, body: unknown): Promise<void> {
@@ -255,6 +247,13 @@ export class Judge0Service {
     }
     if (record.state !== 'delivered') this.d.logger.warn({ event: 'judge0_callback_failed', token, ...record });
     await this.d.store.recordCallback(token, JSON.stringify(record)).catch(() => {});
+  }
+
+  /** Work that stop() waits for (wait=true runs, callbacks), for as long as it lasts. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work)).catch(() => {});
+    return work;
   }
 
   private async expire(): Promise<void> {

@@ -10,6 +10,7 @@ import { AdditionalFilesError, unpackAdditionalFiles } from './additional-files'
 import { decode64, encode64 } from './base64';
 import { checkCallbackUrl } from './callback';
 import { decimalString } from './decimal';
+import { rubyToI } from './fields';
 import { oursOf } from './languages';
 import type { Judge0Limits, LimitField } from './limits';
 
@@ -105,8 +106,7 @@ function idOf(v: unknown): number | null {
   if (s === null || s === '') return null;
   if (typeof s === 'number') return Math.trunc(s);
   if (typeof s === 'boolean') return 0;
-  const m = /^\s*([+-]?\d+)/.exec(s);
-  return m ? Number(m[1]) : 0;
+  return rubyToI(s);
 }
 
 /** How Ruby prints a bound in the message: the time limits are floats ("15.0"). */

@@ -21,8 +21,13 @@ export class RateLimiter {
     private readonly maxClients = 100_000,
   ) {}
 
-  take(client: string): RateDecision {
+  /**
+   * Takes `n` tokens at once, or none. A request of more runs than a minute's budget needs a full
+   * bucket (it could never be served otherwise).
+   */
+  take(client: string, n = 1): RateDecision {
     if (this.perMinute <= 0) return { allowed: true, retryAfterS: 0 };
+    const want = Math.min(n, this.perMinute);
     const t = this.now();
     const ratePerMs = this.perMinute / 60_000;
     const b = this.buckets.get(client) ?? { tokens: this.perMinute, at: t };
@@ -32,10 +37,10 @@ export class RateLimiter {
     this.buckets.delete(client);
     this.buckets.set(client, b);
     if (this.buckets.size > this.maxClients) this.buckets.delete(this.buckets.keys().next().value!);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens >= want) {
+      b.tokens -= want;
       return { allowed: true, retryAfterS: 0 };
     }
-    return { allowed: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / ratePerMs / 1000)) };
+    return { allowed: false, retryAfterS: Math.max(1, Math.ceil((want - b.tokens) / ratePerMs / 1000)) };
   }
 }

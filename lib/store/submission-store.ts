@@ -47,7 +47,7 @@ export interface SubmissionPage {
 }
 
 export interface SubmissionStore {
-  /** Stores them all or none (one transaction), each as `queued`. */
+  /** Stores them all or none (one transaction), each `queued` unless it says `running`. */
   insert(submissions: NewSubmission[]): Promise<void>;
   get(token: string): Promise<StoredSubmission | null>;
   /** In the order of `tokens`; null where a token is unknown. */

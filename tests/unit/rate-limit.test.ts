@@ -20,6 +20,18 @@ describe('RateLimiter', () => {
     expect(rl.take('a').allowed).toBe(true);
   });
 
+  it('takes several tokens at once or none, and a request larger than the budget needs a full bucket', () => {
+    let now = 0;
+    const rl = new RateLimiter(6, () => now);
+    expect(rl.take('a', 4).allowed).toBe(true);
+    const refused = rl.take('a', 3);
+    expect(refused).toEqual({ allowed: false, retryAfterS: 10 }); // one token short, at one per 10 s
+    expect(rl.take('a', 2).allowed).toBe(true); // the refusal took nothing
+    now += 60_000;
+    expect(rl.take('a', 100).allowed).toBe(true);
+    expect(rl.take('a').allowed).toBe(false);
+  });
+
   it('keeps clients apart', () => {
     const rl = new RateLimiter(1, () => 0);
     expect(rl.take('a').allowed).toBe(true);
