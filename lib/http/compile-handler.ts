@@ -7,7 +7,7 @@ import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
 import { authorized, UNAUTHORIZED_MESSAGE } from './auth-token';
-import { clientAddress } from './client-address';
+import { requestClient, takeRuns } from './admission';
 import { fileContent, parseCompileRequest, type CompileRequest } from './compile-request';
 import { streamCompile, wantsEventStream } from './compile-stream';
 import { corsHeaders } from './cors';
@@ -21,22 +21,10 @@ export async function handleCompile(request: Request): Promise<Response> {
     if (!authorized(request.headers, rt.config.authToken)) {
       throw new ApiError(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'X-Auth-Token' });
     }
-    const client = clientAddress(
-      request.headers,
-      rt.config.trustProxy,
-      request.headers.get('x-webcompile-peer') ?? undefined,
-    );
-    const decision = rt.rateLimiter.take(client);
-    if (!decision.allowed) {
-      const retry = { 'Retry-After': String(decision.retryAfterS) };
-      throw new ApiError(
-        429,
-        `too many runs from ${client}; limit is ${rt.config.rateLimitPerMinute} a minute`,
-        retry,
-        {},
-        'rate_limited',
-      );
-    }
+    const client = requestClient(request.headers, rt.config);
+    const limited = takeRuns(client);
+    // Counted as rate_limited by takeRuns: no reason of its own here.
+    if (limited) throw new ApiError(429, limited.message, { 'Retry-After': String(limited.retryAfterS) }, {}, null);
     const req = await parseCompileRequest(request, rt.config);
     const job = toExecutionRequest(req, client);
     if (wantsEventStream(request)) {

@@ -16,7 +16,7 @@ import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
 import { corsHeaders } from './cors';
 import { AUTH_HEADER, tokenAccepted } from './auth-token';
-import { clientAddress } from './client-address';
+import { requestClient, takeRuns } from './admission';
 import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
 import { about, configInfo, JUDGE0_VERSION, judge0Languages, languageBody } from './judge0-info';
 
@@ -137,14 +137,8 @@ function submissionContext(config: Config): SubmissionContext {
 
 /** Our per-client rate limit: each run of each submission is a run. */
 function throttle(call: Call, runs: number): void {
-  const rt = getRuntime();
-  const decision = rt.rateLimiter.take(call.client, runs);
-  if (!decision.allowed) {
-    rt.metrics.reject('rate_limited');
-    throw refuse(429, `too many runs from ${call.client}; limit is ${call.config.rateLimitPerMinute} a minute`, {
-      'Retry-After': String(decision.retryAfterS),
-    });
-  }
+  const limited = takeRuns(call.client, runs);
+  if (limited) throw refuse(429, limited.message, { 'Retry-After': String(limited.retryAfterS) });
 }
 
 /** The languages' names, read (from the images) only when an answer shows `language`. */
@@ -389,11 +383,7 @@ export async function handleJudge0(request: Request): Promise<Response> {
     } catch {
       throw NOT_FOUND;
     }
-    const client = clientAddress(
-      request.headers,
-      config.trustProxy,
-      request.headers.get('x-webcompile-peer') ?? undefined,
-    );
+    const client = requestClient(request.headers, config);
     const call: Call = { request, url, config, client, body: {} };
     call.body = await readJson(request, config);
     // Judge0's home page needs nothing; everything else the token, when one is set.

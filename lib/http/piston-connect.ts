@@ -14,7 +14,7 @@ import type { ExecutionResult } from '../core/result';
 import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { authorized, UNAUTHORIZED_MESSAGE } from './auth-token';
-import { clientAddress } from './client-address';
+import { requestClient, takeRuns } from './admission';
 import { executeContext } from './piston-execute';
 import { parsePistonInit, PistonInitError, SIGNALS } from './piston-init';
 import { signalName, versionsOf } from './piston-names';
@@ -129,12 +129,9 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
       maxStdinBytes: config.interactiveMaxStdinBytes,
     });
     if (!authorized(opts.headers, config.authToken)) return fail(UNAUTHORIZED_MESSAGE);
-    const client = clientAddress(opts.headers, config.trustProxy, opts.peer);
-    const decision = rt.rateLimiter.take(client);
-    if (!decision.allowed) {
-      rt.metrics.reject('rate_limited');
-      return fail(`too many runs from ${client}; limit is ${config.rateLimitPerMinute} a minute`);
-    }
+    const client = requestClient(opts.headers, config, opts.peer);
+    const limited = takeRuns(client);
+    if (limited) return fail(limited.message);
     state = 'running';
     clearTimeout(initTimer);
     send({ type: 'runtime', language: init.pistonLanguage, version: init.version });

@@ -13,7 +13,7 @@ import { getRuntime } from '../server/runtime';
 import { errorMessage } from '../util/error-message';
 import { ApiError } from './api-error';
 import { authorized, UNAUTHORIZED_MESSAGE } from './auth-token';
-import { clientAddress } from './client-address';
+import { requestClient, takeRuns } from './admission';
 import { bodyLimit, memoryLimitUnavailable, readBody } from './compile-request';
 import { corsHeaders } from './cors';
 import { parsePistonExecute, PistonInitError, type ExecuteContext, type PistonJob } from './piston-init';
@@ -106,18 +106,9 @@ export async function handlePistonExecute(request: Request): Promise<Response> {
   const config = rt.config;
   try {
     if (!authorized(request.headers, config.authToken)) return pistonError(401, UNAUTHORIZED_MESSAGE);
-    const client = clientAddress(
-      request.headers,
-      config.trustProxy,
-      request.headers.get('x-webcompile-peer') ?? undefined,
-    );
-    const decision = rt.rateLimiter.take(client);
-    if (!decision.allowed) {
-      rt.metrics.reject('rate_limited');
-      return pistonError(429, `too many runs from ${client}; limit is ${config.rateLimitPerMinute} a minute`, {
-        'Retry-After': String(decision.retryAfterS),
-      });
-    }
+    const client = requestClient(request.headers, config);
+    const limited = takeRuns(client);
+    if (limited) return pistonError(429, limited.message, { 'Retry-After': String(limited.retryAfterS) });
     const body = await readPistonBody(request);
     const job = parsePistonExecute(body, executeContext(config, rt.executor.enabledLanguages(), await versions()));
     // The run's output as it came, for `output` (stdout and stderr are separate in the result).

@@ -69,11 +69,13 @@ describe('Judge0 without its database', () => {
   });
 });
 
-describe('Judge0 retention', () => {
+describe('Judge0 retention and rate limit', () => {
+  // Two runs a minute: the retention test takes one, the rate test after it asks for two.
   const server = useServer({
     ...PYTHON_ONLY,
     WEBCOMPILE_JUDGE0_RETENTION_S: '1',
     WEBCOMPILE_JUDGE0_RETENTION_INTERVAL_S: '1',
+    WEBCOMPILE_RATE_LIMIT_PER_MINUTE: '2',
   });
 
   it('deletes a finished submission once it is older than the retention time', async () => {
@@ -85,6 +87,17 @@ describe('Judge0 retention', () => {
       10_000,
       'the deletion',
     );
+  });
+
+  it('counts each of number_of_runs against the rate limit, all or none (429 with Retry-After)', async () => {
+    const a = await j0(server, 'POST', '/submissions?wait=false', {
+      source_code: 'print(1)',
+      language_id: PY,
+      number_of_runs: 2,
+    });
+    expect(a.status).toBe(429);
+    expect(a.body.error).toBe('too many runs from 127.0.0.1; limit is 2 a minute');
+    expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
