@@ -179,9 +179,10 @@ const retryAfter = {
 };
 
 /** The refusals both APIs share, each in its own error shape. */
-function refusals(error: Json, extra: Record<string, string> = {}) {
+function refusals(error: Json, extra: Record<string, string> = {}, guarded = false) {
   return {
     ...Object.fromEntries(Object.entries(extra).map(([status, why]) => [status, answer(why, error)])),
+    ...(guarded ? { '401': answer('No valid X-Auth-Token (WEBCOMPILE_AUTH_TOKEN is set).', error) } : {}),
     '413': answer('The body, code, stdin, files or args are too large.', error),
     '415': answer('An unsupported Content-Type.', error),
     '429': answer('Too many runs from this client (WEBCOMPILE_RATE_LIMIT_PER_MINUTE).', error, retryAfter),
@@ -412,12 +413,16 @@ function paths(config: Config): Json {
   const get = (tag: string, operationId: string, summary: string, responses: Json, description?: string) => ({
     get: { tags: [tag], operationId, summary, ...(description ? { description } : {}), responses },
   });
+  // WEBCOMPILE_AUTH_TOKEN guards the run endpoints (Judge0's: judge0Paths).
+  const guarded = config.authToken.trim() !== '';
+  const security = guarded ? { security: [{ authToken: [] }] } : {};
   return {
     '/api/compile': {
       post: {
         tags: ['native'],
         operationId: 'compile',
         summary: 'Compile and run a program',
+        ...security,
         description:
           'Runs `code` (or `files`, the entry first) in a fresh sandbox and answers when it is done. Also at ' +
           "/compile (the seed's path). An interactive run (stdin as you type) is the WebSocket /api/connect, " +
@@ -441,7 +446,7 @@ function paths(config: Config): Json {
               [EVENT_STREAM]: { schema: { type: 'string', description: EVENTS } },
             },
           },
-          ...refusals(ref('ApiError'), { '400': 'A malformed request or an unknown language.' }),
+          ...refusals(ref('ApiError'), { '400': 'A malformed request or an unknown language.' }, guarded),
         },
       },
     },
@@ -476,9 +481,10 @@ function paths(config: Config): Json {
           "Piston's v2 API, for Piston's clients. Its WebSocket /api/v2/connect (an interactive run) OpenAPI " +
           'cannot describe.',
         requestBody: { required: true, content: json(ref('PistonExecuteRequest')) },
+        ...security,
         responses: {
           '200': answer("The run in Piston's stages.", ref('PistonResponse')),
-          ...refusals(ref('PistonError'), { '400': "A request Piston's checks (or ours) refuse." }),
+          ...refusals(ref('PistonError'), { '400': "A request Piston's checks (or ours) refuse." }, guarded),
         },
       },
     },

@@ -272,6 +272,13 @@ describe("the OpenAPI document: Judge0's API", () => {
       );
     }
     expect(security(guarded, `${J0}/submissions/{token}`, 'delete')).toEqual([{ authToken: [], judge0User: [] }]);
+    // Our own and Piston's run endpoints too, with their own error shapes.
+    for (const path of ['/api/compile', '/api/v2/execute']) {
+      expect(security(guarded, path, 'post'), path).toEqual([{ authToken: [] }]);
+      expect(guarded.paths[path].post.responses['401'], path).toMatchObject({ content: expect.any(Object) });
+      expect(security(doc, path, 'post'), path).toBeUndefined();
+      expect(doc.paths[path].post.responses['401'], path).toBeUndefined();
+    }
     const schemes = (guarded.components as { securitySchemes?: Record<string, unknown> }).securitySchemes;
     expect(schemes).toMatchObject({
       authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
