@@ -8,3 +8,5 @@ bash scripts/engine.sh
 bash scripts/base-image.sh
 bash scripts/seccomp.sh
 bash scripts/images.sh
+# Redis, PostgreSQL and nginx (installed only; the tests and `npm run cluster` start their own).
+bash scripts/services.sh install
