@@ -80,6 +80,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (c.compileTimeoutMs > c.maxCompileTimeoutMs) {
     throw new Error('WEBCOMPILE_COMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_COMPILE_TIMEOUT_MS');
   }
+  // A heartbeat late by one beat must not make a live instance look gone.
+  if (c.clusterDeadAfterMs < 2 * c.clusterHeartbeatMs) {
+    throw new Error('WEBCOMPILE_CLUSTER_DEAD_AFTER_MS must be at least twice WEBCOMPILE_CLUSTER_HEARTBEAT_MS');
+  }
   // Below this, a pool could wait forever for a slot that other pools' idle containers hold.
   if (c.maxContainers < ready) {
     throw new Error(

@@ -293,6 +293,40 @@ export const SETTINGS = {
     'wait before the second callback attempt, doubled before each later one',
     int(1000, 0),
   ),
+  redisUrl: plain(
+    'WEBCOMPILE_REDIS_URL',
+    'Redis shared by the instances of a cluster (`redis://host:port`): rate limits, the shared compile cache, ' +
+      'the live instances; unset, all of it stays in this process',
+    text(''),
+    () => 'unset (one instance)',
+  ),
+  databaseUrl: plain(
+    'WEBCOMPILE_DATABASE_URL',
+    "PostgreSQL for the Judge0 API's stored submissions, shared by the instances (`postgres://user@host:port/db`); " +
+      'unset, they are in the SQLite file `WEBCOMPILE_JUDGE0_DB`',
+    text(''),
+    () => 'unset (SQLite)',
+  ),
+  clusterHeartbeatMs: plain(
+    'WEBCOMPILE_CLUSTER_HEARTBEAT_MS',
+    'how often an instance tells Redis it is alive (with its pool state, for `/api/cluster`)',
+    int(1000, 100, 60_000),
+  ),
+  clusterDeadAfterMs: plain(
+    'WEBCOMPILE_CLUSTER_DEAD_AFTER_MS',
+    'an instance silent this long is gone: its running Judge0 submissions are queued again for the others',
+    int(5000, 300),
+  ),
+  sharedCacheMb: plain(
+    'WEBCOMPILE_SHARED_CACHE_MB',
+    "the compile cache's shared tier in Redis (least recently used entries go past it); 0 turns it off",
+    int(256, 0),
+  ),
+  sharedCacheTtlS: plain(
+    'WEBCOMPILE_SHARED_CACHE_TTL_S',
+    'how long a compiled program stays in the shared tier unused (seconds)',
+    int(24 * 3600, 1),
+  ),
   corsOrigin: plain('WEBCOMPILE_CORS_ORIGIN', '`Access-Control-Allow-Origin`', text('*')),
   rateLimitPerMinute: plain(
     'WEBCOMPILE_RATE_LIMIT_PER_MINUTE',

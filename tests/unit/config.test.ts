@@ -105,6 +105,8 @@ const roomy = {
   WEBCOMPILE_MAX_TIMEOUT_MS: String(MAX_INT),
   WEBCOMPILE_COMPILE_TIMEOUT_MS: '1',
   WEBCOMPILE_MAX_COMPILE_TIMEOUT_MS: String(MAX_INT),
+  WEBCOMPILE_CLUSTER_HEARTBEAT_MS: '100',
+  WEBCOMPILE_CLUSTER_DEAD_AFTER_MS: String(MAX_INT),
 };
 
 /** The schema's JSON Schema, whose properties carry each setting's type, range and default. */
@@ -265,6 +267,10 @@ describe('the settings schema', () => {
     expect(() => loadConfig({ WEBCOMPILE_COMPILE_TIMEOUT_MS: '30001' })).toThrow(
       'WEBCOMPILE_COMPILE_TIMEOUT_MS must not exceed WEBCOMPILE_MAX_COMPILE_TIMEOUT_MS',
     );
+    expect(() => loadConfig({ WEBCOMPILE_CLUSTER_HEARTBEAT_MS: '2501' })).toThrow(
+      'WEBCOMPILE_CLUSTER_DEAD_AFTER_MS must be at least twice WEBCOMPILE_CLUSTER_HEARTBEAT_MS',
+    );
+    expect(loadConfig({ WEBCOMPILE_CLUSTER_HEARTBEAT_MS: '2500' }).clusterDeadAfterMs).toBe(5000);
     expect(() => loadConfig({ WEBCOMPILE_LANGUAGES: 'csharp', WEBCOMPILE_MAX_CONTAINERS: '3' })).toThrow(
       'WEBCOMPILE_MAX_CONTAINERS (3) must be at least the sum of the pool sizes (4); raise it, lower ' +
         'WEBCOMPILE_POOL_SIZE / WEBCOMPILE_LANGUAGE_POOL_SIZE, or enable fewer WEBCOMPILE_LANGUAGES',
