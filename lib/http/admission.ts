@@ -23,9 +23,9 @@ export interface RateRefusal {
 }
 
 /** Takes `runs` runs from the client's rate limit: null when taken, else the refusal (counted as rate_limited). */
-export function takeRuns(client: string, runs = 1): RateRefusal | null {
+export async function takeRuns(client: string, runs = 1): Promise<RateRefusal | null> {
   const rt = getRuntime();
-  const decision = rt.rateLimiter.take(client, runs);
+  const decision = await rt.rateLimiter.take(client, runs);
   if (decision.allowed) return null;
   rt.metrics.reject('rate_limited');
   return {

@@ -22,7 +22,7 @@ export async function handleCompile(request: Request): Promise<Response> {
       throw new ApiError(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'X-Auth-Token' });
     }
     const client = requestClient(request.headers, rt.config);
-    const limited = takeRuns(client);
+    const limited = await takeRuns(client);
     // Counted as rate_limited by takeRuns: no reason of its own here.
     if (limited) throw new ApiError(429, limited.message, { 'Retry-After': String(limited.retryAfterS) }, {}, null);
     const req = await parseCompileRequest(request, rt.config);

@@ -136,8 +136,8 @@ function submissionContext(config: Config): SubmissionContext {
 }
 
 /** Our per-client rate limit: each run of each submission is a run. */
-function throttle(call: Call, runs: number): void {
-  const limited = takeRuns(call.client, runs);
+async function throttle(call: Call, runs: number): Promise<void> {
+  const limited = await takeRuns(call.client, runs);
   if (limited) throw refuse(429, limited.message, { 'Retry-After': String(limited.retryAfterS) });
 }
 
@@ -175,7 +175,7 @@ async function create(call: Call): Promise<Response> {
   const fields = fieldsOf(call);
   const checked = checkSubmission(call.body, base64, submissionContext(call.config));
   if (!checked.ok) return answer(422, checked.errors);
-  throttle(call, checked.submission.number_of_runs);
+  await throttle(call, checked.submission.number_of_runs);
   if (!wait) {
     const [token] = await judge0().enqueue([checked.submission], call.client);
     return answer(201, { token });
@@ -209,7 +209,7 @@ async function createBatch(call: Call): Promise<Response> {
       422,
       checked.map((c) => (c.ok ? null : c.errors)),
     );
-  throttle(
+  await throttle(
     call,
     valid.reduce((n, v) => n + v.number_of_runs, 0),
   );

@@ -64,6 +64,7 @@ import {
   pistonStageSchema,
 } from './piston-schemas';
 import {
+  clusterBodySchema,
   healthBodySchema,
   languageEntrySchema,
   languagesBodySchema,
@@ -111,6 +112,7 @@ function schemas(config: Config): { requests: Schemas; answers: Schemas } {
       Language: languageEntrySchema,
       Stats: statsBodySchema,
       Health: healthBodySchema,
+      Cluster: clusterBodySchema,
       PoolStats: poolStatsSchema,
       PistonRuntimes: pistonRuntimesSchema,
       PistonRuntime: pistonRuntimeSchema,
@@ -459,6 +461,13 @@ function paths(config: Config): Json {
     '/api/health': get('service', 'health', 'Whether the service can run programs now', {
       '200': answer('Ready: a sandbox of every language and a compiler of each that has one.', ref('Health')),
       '503': answer('Not ready; `reason` says why.', ref('Health')),
+    }),
+    '/api/cluster': get('service', 'cluster', 'The live instances of the cluster', {
+      '200': answer(
+        'Every instance whose heartbeat Redis has seen lately, with its pool state; only the one answering ' +
+          'without WEBCOMPILE_REDIS_URL or while Redis is down.',
+        ref('Cluster'),
+      ),
     }),
     '/api/metrics': get('service', 'metrics', 'Prometheus metrics', {
       '200': {

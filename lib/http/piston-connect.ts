@@ -130,7 +130,8 @@ export function handleConnect(ws: WebSocket, opts: ConnectOptions): void {
     });
     if (!authorized(opts.headers, config.authToken)) return fail(UNAUTHORIZED_MESSAGE);
     const client = requestClient(opts.headers, config, opts.peer);
-    const limited = takeRuns(client);
+    const limited = await takeRuns(client);
+    if (state !== 'starting') return; // the socket closed meanwhile
     if (limited) return fail(limited.message);
     state = 'running';
     clearTimeout(initTimer);

@@ -107,7 +107,7 @@ export async function handlePistonExecute(request: Request): Promise<Response> {
   try {
     if (!authorized(request.headers, config.authToken)) return pistonError(401, UNAUTHORIZED_MESSAGE);
     const client = requestClient(request.headers, config);
-    const limited = takeRuns(client);
+    const limited = await takeRuns(client);
     if (limited) return pistonError(429, limited.message, { 'Retry-After': String(limited.retryAfterS) });
     const body = await readPistonBody(request);
     const job = parsePistonExecute(body, executeContext(config, rt.executor.enabledLanguages(), await versions()));

@@ -4,7 +4,8 @@
 import { poolTotals } from '../pool/pool';
 import { LANGUAGES } from '../core/languages';
 import { getRuntime } from '../server/runtime';
-import type { HealthBody, LanguageEntry, StatsBody } from './status-schemas';
+import { errorMessage } from '../util/error-message';
+import type { ClusterBody, HealthBody, LanguageEntry, StatsBody } from './status-schemas';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
@@ -67,8 +68,39 @@ export async function handleHealth(): Promise<Response> {
   if (!reason && noCompiler) {
     reason = `no ${noCompiler.id} compiler ready${noCompiler.healthy ? ' yet' : ': compilers cannot be created now'}`;
   }
-  const body: HealthBody = { ok: reason === null, reason, ready, pool: pools, compilers };
+  const shared = await rt.sharedServices();
+  const missing = [
+    shared.redis === 'down' && "Redis is down: rate limits are this instance's own and /api/cluster shows only it",
+    shared.database === 'down' &&
+      'the submissions database is down: the Judge0 API answers 503 and queued submissions wait for it',
+  ].filter((m): m is string => typeof m === 'string');
+  const body: HealthBody = {
+    ok: reason === null,
+    reason,
+    degraded: missing.length ? missing.join('; ') : null,
+    shared,
+    ready,
+    pool: pools,
+    compilers,
+  };
   return Response.json(body, { status: reason ? 503 : 200, headers: noStore });
+}
+
+/** The live instances of the cluster (heartbeats in Redis); only this one without Redis or while it is down. */
+export async function handleCluster(): Promise<Response> {
+  const rt = getRuntime();
+  const self = { ...rt.report(), beatAt: Date.now() };
+  const body: ClusterBody = { self: rt.instanceId, shared: rt.membership !== null, problem: null, instances: [self] };
+  if (rt.membership) {
+    try {
+      const live = await rt.membership.live();
+      // Listed even before its first heartbeat has landed: the instance answering is alive.
+      body.instances = live.some((i) => i.id === rt.instanceId) ? live : [...live, self];
+    } catch (e) {
+      body.problem = `Redis does not answer: ${errorMessage(e)}`;
+    }
+  }
+  return Response.json(body, { headers: noStore });
 }
 
 export async function handleMetrics(): Promise<Response> {

@@ -1,8 +1,9 @@
-// The bodies of GET /api/stats, /api/health and /api/languages as zod schemas, for the OpenAPI
+// The bodies of GET /api/stats, /api/health, /api/cluster and /api/languages as zod schemas, for the OpenAPI
 // document (lib/http/openapi.ts). The handlers (status-handlers.ts) declare their bodies with these
 // types; the checks at the end hold the schemas to the types of the lower layers the bodies are made of.
 
 import { z } from 'zod';
+import type { LiveInstance } from '../cluster/membership';
 import type { HistoryPoint, Metrics } from '../observability/metrics';
 import type { SampleWindow } from '../observability/samples';
 import type { PoolStats, PoolTotals } from '../pool/pool';
@@ -81,17 +82,57 @@ export const statsBodySchema = z.object({
 });
 export type StatsBody = z.output<typeof statsBodySchema>;
 
+const serviceState = z.enum(['ok', 'down', 'off']);
+export const sharedServicesSchema = z
+  .object({
+    redis: serviceState.meta({ description: '`off`: WEBCOMPILE_REDIS_URL is unset (one instance).' }),
+    database: serviceState.meta({
+      description: "The Judge0 API's submissions database; `off`: the embedded SQLite file (never shared).",
+    }),
+  })
+  .meta({ description: 'What a cluster shares, as this instance sees it now.' });
+
 export const healthBodySchema = z.object({
   ok: z.boolean(),
   reason: z
     .string()
     .nullable()
     .meta({ description: "Why not ready (null when ok); the engine's own words are in the log." }),
+  degraded: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        'What the instance does without (Redis or the submissions database down) while it still runs programs; ' +
+        'null when nothing is missing.',
+    }),
+  shared: sharedServicesSchema,
   ready: count.meta({ description: 'Sandboxes ready now, all languages together.' }),
   pool: z.array(poolStatsSchema),
   compilers: z.array(poolStatsSchema.extend({ id: z.string() })),
 });
 export type HealthBody = z.output<typeof healthBodySchema>;
+
+const instanceReportSchema = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  pid: z.number().int(),
+  startedAt: z.number().meta({ description: 'Unix time, ms.' }),
+  shuttingDown: z.boolean(),
+  inFlight: count,
+  pool: z
+    .object({ size: count, idle: count, busy: count, starting: count, waiting: count })
+    .meta({ description: 'Its sandbox pools of all languages together.' }),
+});
+export const clusterBodySchema = z.object({
+  self: z.string().meta({ description: 'The id of the instance that answered.' }),
+  shared: z.boolean().meta({ description: 'Whether the instances share a Redis (WEBCOMPILE_REDIS_URL).' }),
+  problem: z.string().nullable().meta({ description: 'Why the list is only this instance (Redis down).' }),
+  instances: z
+    .array(instanceReportSchema.extend({ beatAt: z.number().meta({ description: 'Its last heartbeat, Unix ms.' }) }))
+    .meta({ description: 'The live instances, oldest first.' }),
+});
+export type ClusterBody = z.output<typeof clusterBodySchema>;
 
 export const languageEntrySchema = z.object({
   id: z.string().meta({ description: 'What a request names in `language`.' }),
@@ -105,6 +146,7 @@ export type LanguageEntry = z.output<typeof languageEntrySchema>;
 export const languagesBodySchema = z.array(languageEntrySchema).meta({ description: 'The enabled languages.' });
 
 agree<Agree<PoolStats, z.output<typeof poolStatsSchema>>>();
+agree<Agree<LiveInstance, ClusterBody['instances'][number]>>();
 agree<Agree<Omit<PoolTotals, 'waiting'>, StatsBody['pool']>>();
 agree<Agree<ReturnType<SampleWindow['summary']>, z.output<typeof latencySchema>>>();
 agree<Agree<HistoryPoint, z.output<typeof historyPointSchema>>>();

@@ -7,16 +7,23 @@ export interface RateDecision {
   retryAfterS: number;
 }
 
+/** What the front doors take runs from: this process's buckets, or a limit a cluster shares. */
+export interface RateLimit {
+  /** Runs a minute per client; 0: no limit. */
+  readonly perMinute: number;
+  take(client: string, n?: number): RateDecision | Promise<RateDecision>;
+}
+
 interface Bucket {
   tokens: number;
   at: number;
 }
 
-export class RateLimiter {
+export class RateLimiter implements RateLimit {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
-    private readonly perMinute: number,
+    readonly perMinute: number,
     private readonly now: () => number = Date.now,
     private readonly maxClients = 100_000,
   ) {}

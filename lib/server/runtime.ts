@@ -5,6 +5,9 @@
 
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { Membership, type InstanceReport } from '../cluster/membership';
+import { connectRedis, type RedisLink } from '../cluster/redis';
+import { SharedRateLimit } from '../cluster/shared-rate-limit';
 import { CompileCache } from '../compiler/compile-cache';
 import { CompilerPool } from '../compiler/warm-compiler';
 import { loadConfig, poolSizeFor, warmCompilerFor, type Config } from '../config/config';
@@ -24,11 +27,14 @@ import { ClientGate } from '../pool/client-gate';
 import type { ContainerPool } from '../pool/container-pool';
 import { startHousekeeping } from '../pool/housekeeping';
 import { poolTotals, type PoolEvent } from '../pool/pool';
-import { RateLimiter } from '../pool/rate-limit';
+import { RateLimiter, type RateLimit } from '../pool/rate-limit';
 import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
 import { SqliteSubmissionStore } from '../store/sqlite-store';
 import { errorMessage } from '../util/error-message';
+
+/** A shared service as an instance sees it: usable, not answering, or not configured. */
+export type ServiceState = 'ok' | 'down' | 'off';
 
 export class Runtime {
   readonly instanceId = randomUUID();
@@ -41,20 +47,29 @@ export class Runtime {
   readonly compileCache: CompileCache;
   /** WEBCOMPILE_MAX_CONTAINERS, shared by the pools of every language. */
   readonly capacity: Capacity;
-  readonly rateLimiter: RateLimiter;
+  /** This process's buckets, or the cluster's limit in Redis (WEBCOMPILE_REDIS_URL). */
+  readonly rateLimiter: RateLimit;
+  /** The cluster's Redis, when WEBCOMPILE_REDIS_URL names one. */
+  readonly redis: RedisLink | null;
+  /** The live instances (heartbeats in Redis); null without Redis. */
+  readonly membership: Membership | null;
   readonly images: Images;
   readonly engineHealth: EngineHealth;
   readonly executor: Executor;
-  /** Judge0's stored submissions and their worker (the Judge0 front door). */
-  readonly judge0: Judge0Service | null;
+  /** Judge0's stored submissions and their worker (the Judge0 front door); null until its store is open. */
+  judge0: Judge0Service | null = null;
   /** Why there is no Judge0 service (its database would not open): the rest serves on without it. */
-  readonly judge0Problem: string | null = null;
+  judge0Problem: string | null = 'the submissions database is being opened';
   /** Resolves once leftovers are swept and the pools have started filling. */
   readonly ready: Promise<void>;
   /** The seccomp profile every container gets; settled against the engine's version at start. */
   private seccomp: SeccompChoice;
   private stopHousekeeping: () => void = () => {};
   private stopping = false;
+  private judge0Opening: Promise<void> = Promise.resolve();
+  private databaseCheck: { at: number; state: Promise<ServiceState> } | null = null;
+  /** Ends the wait between two tries to open the submissions' store (at shutdown). */
+  private wakeJudge0: () => void = () => {};
 
   constructor(
     readonly config: Config,
@@ -65,7 +80,18 @@ export class Runtime {
     this.metrics = new Metrics(() => poolTotals([...this.pools.values()].map((p) => p.stats())));
     this.capacity = new Capacity(config.maxContainers);
     this.compileCache = new CompileCache(config.compileCacheMb * 1024 * 1024);
-    this.rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+    this.redis = config.redisUrl ? connectRedis(config.redisUrl, this.logger) : null;
+    this.rateLimiter = this.redis
+      ? new SharedRateLimit(config.rateLimitPerMinute, this.redis)
+      : new RateLimiter(config.rateLimitPerMinute);
+    this.membership = this.redis
+      ? new Membership(this.redis, {
+          report: () => this.report(),
+          heartbeatMs: config.clusterHeartbeatMs,
+          deadAfterMs: config.clusterDeadAfterMs,
+          logger: this.logger,
+        })
+      : null;
     this.images = new Images(this.engine, config.imagePrefix);
     this.engineHealth = new EngineHealth(this.engine, 1000, undefined, (problem) =>
       problem
@@ -85,20 +111,43 @@ export class Runtime {
       metrics: this.metrics,
       logger: this.logger,
     });
-    let judge0: Judge0Service | null = null;
-    try {
-      judge0 = new Judge0Service({
-        store: SqliteSubmissionStore.open(config.judge0Db),
-        executor: this.executor,
-        config,
-        logger: this.logger,
-      });
-    } catch (e) {
-      this.judge0Problem = `the submissions database ${config.judge0Db} cannot be opened: ${errorMessage(e)}`;
-      this.logger.error({ event: 'judge0_store_failed', error: this.judge0Problem });
-    }
-    this.judge0 = judge0;
     this.ready = this.start();
+  }
+
+  /** What this instance tells the cluster of itself in each heartbeat. */
+  report(): InstanceReport {
+    return {
+      id: this.instanceId,
+      hostname: os.hostname(),
+      pid: process.pid,
+      startedAt: this.startedAt,
+      shuttingDown: this.stopping,
+      inFlight: this.executor.inFlight,
+      pool: poolTotals([...this.pools.values()].map((p) => p.stats())),
+    };
+  }
+
+  /**
+   * Whether what a cluster shares can be used now: Redis, and the submissions database (asked at
+   * most once a second however many poll /api/health).
+   */
+  async sharedServices(): Promise<{ redis: ServiceState; database: ServiceState }> {
+    const redis: ServiceState = !this.redis ? 'off' : this.redis.problem() ? 'down' : 'ok';
+    if (!this.config.databaseUrl) return { redis, database: 'off' };
+    const now = Date.now();
+    if (!this.databaseCheck || now - this.databaseCheck.at > 1000) {
+      const store = this.judge0?.store;
+      this.databaseCheck = {
+        at: now,
+        state: store
+          ? store.countPending().then(
+              () => 'ok' as const,
+              () => 'down' as const,
+            )
+          : Promise.resolve('down' as const),
+      };
+    }
+    return { redis, database: await this.databaseCheck.state };
   }
 
   /** "native-abi": the profile setup wrote; "engine-default": the engine's own (see the logs for why). */
@@ -219,10 +268,39 @@ export class Runtime {
       },
       onOrphans: (count) => logger.warn({ event: 'orphans_removed', count }),
     });
-    // Queued Judge0 submissions (and those a crash left running) run from now on.
-    await this.judge0?.start().catch((e) => logger.error({ event: 'judge0_start_failed', error: errorMessage(e) }));
+    this.membership?.start();
+    // Queued Judge0 submissions (and those a crash left running) run from now on; not awaited, as
+    // a database that is down must not hold the rest of the start.
+    this.judge0Opening = this.openJudge0();
     const sizes = Object.fromEntries([...this.pools].map(([id, p]) => [id, p.stats().size]));
     logger.info({ event: 'pools_started', sizes, maxContainers: this.config.maxContainers });
+  }
+
+  /**
+   * Opens the submissions' store and starts their worker. A database that cannot be reached now
+   * (PostgreSQL down) is tried again until it can, so queued work resumes when it is back; until
+   * then the Judge0 front door answers 503 with the reason.
+   */
+  private async openJudge0(): Promise<void> {
+    const { config, logger } = this;
+    for (let wait = 500; !this.stopping; wait = Math.min(wait * 2, 5000)) {
+      try {
+        const store = SqliteSubmissionStore.open(config.judge0Db);
+        const service = new Judge0Service({ store, executor: this.executor, config, logger });
+        await service.start();
+        this.judge0 = service;
+        this.judge0Problem = null;
+        return;
+      } catch (e) {
+        const problem = `the submissions database ${config.judge0Db} cannot be opened: ${errorMessage(e)}`;
+        if (problem !== this.judge0Problem) logger.error({ event: 'judge0_store_failed', error: problem });
+        this.judge0Problem = problem;
+      }
+      await new Promise<void>((r) => {
+        this.wakeJudge0 = r;
+        setTimeout(r, wait).unref();
+      });
+    }
   }
 
   /** Stops taking work, lets running requests finish up to the grace period, removes our containers. */
@@ -233,11 +311,15 @@ export class Runtime {
     this.logger.info({ event: 'shutdown', reason, inFlight: this.executor.inFlight });
     await this.ready;
     this.stopHousekeeping();
+    this.wakeJudge0();
+    await this.judge0Opening;
     const grace = this.config.shutdownGraceMs;
     await this.judge0
       ?.stop(grace)
       .catch((e) => this.logger.warn({ event: 'judge0_stop_failed', error: errorMessage(e) }));
     await Promise.all([...this.pools.values(), ...this.compilers.values()].map((p) => p.drain(grace)));
+    await this.membership?.stop(this.instanceId);
+    await this.redis?.close();
     // Anything of ours still on the engine (a removal that failed) goes too.
     const left = await this.engine.listManaged({ [LABEL_INSTANCE]: this.instanceId }).catch(() => []);
     await Promise.all(left.map((c) => this.engine.remove(c.id).catch(() => {})));

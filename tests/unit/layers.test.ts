@@ -29,6 +29,7 @@ const LIB_LAYERS = [
   'pool',
   'compiler',
   'core',
+  'cluster',
   'judge0',
   'server',
   'http',

@@ -68,6 +68,7 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size, ids.join(', ')).toBe(ids.length);
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/cluster',
         '/api/compile',
         '/api/health',
         '/api/languages',
