@@ -88,7 +88,7 @@ export function executeContext(
     versions,
     limits: {
       runTimeoutMs: config.maxTimeoutMs,
-      compileTimeoutMs: config.compileTimeoutMs,
+      compileTimeoutMs: config.maxCompileTimeoutMs,
       memoryBytes: (id) => limitsFor(config, LANGUAGES[id]).memoryMb * 1024 * 1024,
       runMemoryBytes: memoryLimitUnavailable(config) ? null : config.maxMemoryMb * 1024 * 1024,
     },

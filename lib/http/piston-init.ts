@@ -1,8 +1,8 @@
 // The body of Piston's POST /api/v2/execute and the `init` message of its /api/v2/connect (the same
 // fields), checked in Piston's order with Piston's error texts (its api/src/api/v2.js), the first
 // failure winning; then what Piston leaves unchecked (stdin, args, names) and our own limits. Limits a
-// request may only lower: run_timeout becomes the run's wall-clock limit, compile_timeout the
-// compile's; the CPU-time and memory limits are checked against ours only (our sandboxes are made
+// request may set up to the server's maxima: run_timeout becomes the run's wall-clock limit,
+// compile_timeout the compile's; the CPU-time and memory limits are checked against ours only (our sandboxes are made
 // ahead with the configured memory, and a CPU limit of their own they have not).
 
 import { isUtf8 } from 'node:buffer';

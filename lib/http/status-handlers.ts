@@ -59,6 +59,7 @@ export async function handleHealth(): Promise<Response> {
   // are in the log (the check logs a change) and in each pool's lastError below.
   let reason = (await rt.engineHealth.check()) ? 'the Docker engine does not answer' : null;
   if (!reason && rt.shuttingDown) reason = 'shutting down';
+  const accepting = reason === null;
   if (!reason && ready === 0) {
     const failing = pools.some((s) => !s.healthy);
     reason = failing ? 'no sandbox ready: sandboxes cannot be created now' : 'no sandbox ready yet';
@@ -77,6 +78,7 @@ export async function handleHealth(): Promise<Response> {
   const body: HealthBody = {
     ok: reason === null,
     reason,
+    accepting,
     degraded: missing.length ? missing.join('; ') : null,
     shared,
     ready,

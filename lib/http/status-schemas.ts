@@ -98,6 +98,11 @@ export const healthBodySchema = z.object({
     .string()
     .nullable()
     .meta({ description: "Why not ready (null when ok); the engine's own words are in the log." }),
+  accepting: z.boolean().meta({
+    description:
+      'Whether it takes work at all (its engine answers and it is not shutting down): what a load balancer ' +
+      'checks. It may accept while `ok` is false (every sandbox busy: requests wait their turn).',
+  }),
   degraded: z
     .string()
     .nullable()

@@ -140,7 +140,7 @@ describe('POST /api/compile', () => {
 });
 
 describe('the native GET endpoints', () => {
-  it.each(['/api/languages', '/api/stats', '/api/health'])('%s answers as documented', async (path) => {
+  it.each(['/api/languages', '/api/stats', '/api/health', '/api/cluster'])('%s answers as documented', async (path) => {
     // Health is 503 while the sandboxes the runs above took are being replaced: wait for the ready answer.
     const a = await eventually(
       async () => {

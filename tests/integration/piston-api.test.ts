@@ -137,8 +137,32 @@ describe('POST /api/v2/execute', () => {
       files: [{ content: 'print("started", flush=True)\nwhile True: pass' }],
     });
     expect(body.run).toMatchObject({ stdout: 'started\n', code: null, signal: 'SIGKILL', status: 'TO' });
+    // Stopped at its own limit, not before.
     expect(body.run.wall_time).toBeGreaterThanOrEqual(600);
-    expect(body.run.wall_time).toBeLessThan(5000);
+  });
+
+  it('a compile past compile_timeout: TO with SIGKILL, and run is the compile stage; its maximum is ours', async () => {
+    // A compile that never ends: the preprocessor reads an endless file.
+    const body = await ok({
+      language: 'c',
+      version: '*',
+      compile_timeout: 800,
+      files: [{ name: 'main.c', content: '#include "/dev/zero"\nint main() {}' }],
+    });
+    expect(body.compile).toMatchObject({ code: null, signal: 'SIGKILL', status: 'TO' });
+    expect(body.run).toEqual(body.compile);
+    // Above the default compile limit (10 s) and within WEBCOMPILE_MAX_COMPILE_TIMEOUT_MS (30 s): taken.
+    const slowAllowed = await ok({
+      language: 'c',
+      version: '*',
+      compile_timeout: 25000,
+      files: [{ content: '#include <stdio.h>\nint main() { puts("ok"); }' }],
+    });
+    expect(slowAllowed.run).toMatchObject({ stdout: 'ok\n', code: 0 });
+    expect(await execute({ language: 'c', version: '*', compile_timeout: 30001, files: [{ content: '' }] })).toEqual({
+      status: 400,
+      body: { message: 'compile_timeout cannot exceed the configured limit of 30000' },
+    });
   });
 
   it('output past the cap: OL with SIGKILL, stdout cut at the cap', async () => {

@@ -2,6 +2,7 @@
 // language names and version selectors (lib/http/piston-names.ts).
 import { describe, expect, it } from 'vitest';
 import { parsePistonInit, PistonInitError, SIGNALS, type InitContext } from '@/lib/http/piston-init';
+import { LANGUAGES } from '@/lib/core/languages';
 import { languageFromPiston, pistonName, semverOf, versionMatches } from '@/lib/http/piston-names';
 
 const ctx: InitContext = {
@@ -123,6 +124,37 @@ describe("Piston's names", () => {
     expect(languageFromPiston('cobol', ['python'])).toBeUndefined();
     expect(pistonName('cpp')).toBe('c++');
     expect(pistonName('python')).toBe('python');
+  });
+
+  it("resolves each alias Piston's packages give, with every language enabled", () => {
+    const all = Object.keys(LANGUAGES);
+    const aliases: Record<string, string> = {
+      py: 'python',
+      py3: 'python',
+      python3: 'python',
+      js: 'javascript',
+      node: 'javascript',
+      'node-js': 'javascript',
+      ts: 'typescript',
+      'node-ts': 'typescript',
+      tsc: 'typescript',
+      'c++': 'cpp',
+      'g++': 'cpp',
+      gcc: 'c',
+      cs: 'csharp',
+      'c#': 'csharp',
+      mono: 'csharp',
+      'mono-csharp': 'csharp',
+      rs: 'rust',
+      rb: 'ruby',
+      ruby3: 'ruby',
+      sh: 'bash',
+      golang: 'go',
+      pl: 'perl',
+    };
+    expect(Object.fromEntries(Object.keys(aliases).map((a) => [a, languageFromPiston(a, all)]))).toEqual(aliases);
+    expect(languageFromPiston('python3.11', all, { python: '3.11.2' })).toBe('python');
+    expect(languageFromPiston('python3.12', all, { python: '3.11.2' })).toBeUndefined();
   });
 
   it('versions: x.y.z from a label, selectors as SemVer ranges (as Piston reads them)', () => {

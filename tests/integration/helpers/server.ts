@@ -41,7 +41,7 @@ export function useServer(env: Record<string, string> = {}): TestServer {
 /** A server with the tests' settings (see TEST_SETTINGS) plus `env`. */
 export function startServer(
   env: Record<string, string> = {},
-  opts: { waitHealthy?: boolean } = {},
+  opts: { waitHealthy?: boolean; port?: number } = {},
 ): Promise<TestServer> {
   return spawnServer({ ...TEST_SETTINGS, ...env }, opts);
 }

@@ -123,13 +123,46 @@ export async function startPostgres(opts: { dir?: string; port?: number } = {}):
   return svc;
 }
 
-/** nginx with the configuration text `conf` (written to a file in its own folder). */
-export async function startNginx(conf: (dir: string) => string, port: number): Promise<ServiceProcess> {
+/**
+ * nginx on `port` in front of `upstreams` (ports on 127.0.0.1), run by scripts/lb.mjs with the
+ * repository's deploy/nginx.conf and its active health checks every `intervalMs`.
+ */
+export async function startLoadBalancer(upstreams: number[], intervalMs = 200): Promise<ServiceProcess> {
   installServices();
   const dir = tempDir('nginx');
-  const file = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(file, conf(dir));
-  const svc = startProcess('nginx', [file], port, dir, `http://127.0.0.1:${port}`);
-  await waitReady(svc, async () => (await ask(port, 'GET /nginx-ready HTTP/1.0\r\n\r\n')).length > 0);
+  const port = await freePort();
+  let out = '';
+  const args = [
+    path.join(root, 'scripts/lb.mjs'),
+    '--dir',
+    dir,
+    '--port',
+    String(port),
+    '--interval',
+    String(intervalMs),
+  ];
+  for (const u of upstreams) args.push('--upstream', `127.0.0.1:${u}`);
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout!.on('data', (b) => (out += b));
+  proc.stderr!.on('data', (b) => (out += b));
+  const exited = new Promise<void>((r) => proc.on('exit', () => r()));
+  const alive = () => proc.exitCode === null && proc.signalCode === null;
+  const svc: ServiceProcess = {
+    port,
+    dir,
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    output: () => out,
+    exited,
+    async stop() {
+      if (alive()) proc.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (alive()) proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await waitReady(svc, async () => out.includes('lb: ready'));
   return svc;
 }

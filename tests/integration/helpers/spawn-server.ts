@@ -21,9 +21,10 @@ export interface TestServer {
 /** Starts `node server.mjs` with the service's own settings plus `env`; waits until healthy unless told not to. */
 export async function spawnServer(
   env: Record<string, string> = {},
-  opts: { waitHealthy?: boolean } = {},
+  opts: { waitHealthy?: boolean; port?: number } = {},
 ): Promise<TestServer> {
-  const port = await freePort();
+  // A given port: a restarted instance where a load balancer expects it.
+  const port = opts.port ?? (await freePort());
   let out = '';
   const proc = spawn(process.execPath, ['server.mjs'], {
     cwd: root,
