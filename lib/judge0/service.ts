@@ -21,6 +21,8 @@ import { internalError, judge0Verdict, type Judge0Result } from './verdict';
 
 export interface Judge0Deps {
   store: SubmissionStore;
+  /** This instance's id (new at every start): the runner of the rows it takes. */
+  runnerId: string;
   executor: { execute(req: ExecutionRequest): Promise<ExecutionResult> };
   config: Config;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -51,7 +53,7 @@ export class Judge0Service {
   constructor(private readonly d: Judge0Deps) {
     this.now = d.now ?? Date.now;
     // At once, before any request of this process stores a running row of its own.
-    this.recovered = d.store.requeueRunning().then(
+    this.recovered = d.store.requeueOrphans([d.runnerId]).then(
       (n) => {
         if (n > 0) d.logger.warn({ event: 'judge0_requeued', count: n });
       },
@@ -112,7 +114,7 @@ export class Judge0Service {
     await this.checkRoom(1);
     const token = randomUUID();
     await this.d.store.insert([
-      { token, client, request: JSON.stringify(sub), createdAt: this.now(), state: 'running' },
+      { token, client, request: JSON.stringify(sub), createdAt: this.now(), state: 'running', runner: this.d.runnerId },
     ]);
     await this.track(this.settle(token, sub, client));
     return (await this.d.store.get(token)) as StoredSubmission;
@@ -181,7 +183,7 @@ export class Judge0Service {
     while (!this.stopped) {
       let row: StoredSubmission | null = null;
       try {
-        row = await this.d.store.claimNext(this.now());
+        row = await this.d.store.claimNext(this.now(), this.d.runnerId);
       } catch (e) {
         this.d.logger.error({ event: 'judge0_claim_failed', error: errorMessage(e) });
       }

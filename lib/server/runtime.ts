@@ -286,7 +286,7 @@ export class Runtime {
     for (let wait = 500; !this.stopping; wait = Math.min(wait * 2, 5000)) {
       try {
         const store = SqliteSubmissionStore.open(config.judge0Db);
-        const service = new Judge0Service({ store, executor: this.executor, config, logger });
+        const service = new Judge0Service({ store, runnerId: this.instanceId, executor: this.executor, config, logger });
         await service.start();
         this.judge0 = service;
         this.judge0Problem = null;

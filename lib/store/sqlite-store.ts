@@ -4,22 +4,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { brandedError } from '@/lib/util/branded-error';
 import { migrate } from './migrations';
-import type {
-  NewSubmission,
-  StoredSubmission,
-  SubmissionPage,
-  SubmissionState,
-  SubmissionStore,
+import {
+  DuplicateTokenError,
+  type NewSubmission,
+  type StoredSubmission,
+  type SubmissionPage,
+  type SubmissionState,
+  type SubmissionStore,
 } from './submission-store';
 
-/** An inserted token is already stored (or appears twice in one batch); nothing of the batch was stored. */
-export class DuplicateTokenError extends brandedError('DuplicateTokenError') {
-  constructor(readonly token: string) {
-    super(`submission ${token} is already stored`);
-  }
-}
+export { DuplicateTokenError };
 
 /** How long a connection waits for another one's write lock before it fails with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -36,6 +31,7 @@ interface Row {
   started_at: number | null;
   finished_at: number | null;
   attempts: number;
+  runner: string | null;
   callback: string | null;
 }
 
@@ -51,6 +47,7 @@ function fromRow(row: Row): StoredSubmission {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     attempts: row.attempts,
+    runner: row.runner,
     callback: row.callback,
   };
 }
@@ -63,9 +60,9 @@ function prepare(db: Database.Database) {
   return {
     // A new row's seq is above every stored row's, which is all the ordering needs (deleting the
     // newest row can free its number for the next insert).
-    insert: db.prepare<[string, string, string, string | null, number, string, number | null, number]>(
-      `INSERT INTO submissions (token, seq, client, request, batch_id, created_at, state, started_at, attempts)
-       VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM submissions), ?, ?, ?, ?, ?, ?, ?)`,
+    insert: db.prepare<[string, string, string, string | null, number, string, number | null, number, string | null]>(
+      `INSERT INTO submissions (token, seq, client, request, batch_id, created_at, state, started_at, attempts, runner)
+       VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM submissions), ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     get: db.prepare<[string], Row>('SELECT * FROM submissions WHERE token = ?'),
     page: db.prepare<[number, number], Row>(
@@ -74,8 +71,8 @@ function prepare(db: Database.Database) {
     count: db.prepare<[], number>('SELECT count(*) FROM submissions').pluck(),
     // In order, but a client with fewer submissions running goes first: one client's batch of 20
     // does not make another's single submission wait behind all of it.
-    claim: db.prepare<[number], Row>(
-      `UPDATE submissions SET state = 'running', started_at = ?, attempts = attempts + 1
+    claim: db.prepare<[number, string], Row>(
+      `UPDATE submissions SET state = 'running', started_at = ?, attempts = attempts + 1, runner = ?
        WHERE token = (
          SELECT q.token FROM submissions q WHERE q.state = 'queued'
          ORDER BY (SELECT count(*) FROM submissions r WHERE r.state = 'running' AND r.client = q.client), q.seq
@@ -83,14 +80,18 @@ function prepare(db: Database.Database) {
        RETURNING *`,
     ),
     release: db.prepare<[string]>(
-      `UPDATE submissions SET state = 'queued', started_at = NULL, attempts = max(attempts - 1, 0)
+      `UPDATE submissions SET state = 'queued', started_at = NULL, attempts = max(attempts - 1, 0), runner = NULL
        WHERE token = ? AND state = 'running'`,
     ),
     finish: db.prepare<[string, number, string]>(
       `UPDATE submissions SET state = 'done', result = ?, finished_at = ? WHERE token = ? AND state = 'running'`,
     ),
     recordCallback: db.prepare<[string, string]>('UPDATE submissions SET callback = ? WHERE token = ?'),
-    requeue: db.prepare<[]>(`UPDATE submissions SET state = 'queued', started_at = NULL WHERE state = 'running'`),
+    // The live runners as a JSON array: one statement for any number of them.
+    requeueOrphans: db.prepare<[string]>(
+      `UPDATE submissions SET state = 'queued', started_at = NULL, runner = NULL
+       WHERE state = 'running' AND (runner IS NULL OR runner NOT IN (SELECT value FROM json_each(?)))`,
+    ),
     countPending: db
       .prepare<[], number>(`SELECT count(*) FROM submissions WHERE state IN ('queued', 'running')`)
       .pluck(),
@@ -102,7 +103,7 @@ function prepare(db: Database.Database) {
 export class SqliteSubmissionStore implements SubmissionStore {
   private readonly statements: ReturnType<typeof prepare>;
   private readonly insertAll: (submissions: NewSubmission[]) => void;
-  private readonly claimOne: (now: number) => Row | undefined;
+  private readonly claimOne: (now: number, runner: string) => Row | undefined;
   /** One snapshot for several reads, so a page and its total agree. */
   private readonly read: <T>(fn: () => T) => T;
 
@@ -123,6 +124,7 @@ export class SqliteSubmissionStore implements SubmissionStore {
             running ? 'running' : 'queued',
             running ? n.createdAt : null,
             running ? 1 : 0,
+            running ? (n.runner ?? null) : null,
           );
         } catch (e) {
           if (isDuplicateKey(e)) throw new DuplicateTokenError(n.token);
@@ -131,8 +133,8 @@ export class SqliteSubmissionStore implements SubmissionStore {
       }
     });
     this.insertAll = (submissions) => insertAll.immediate(submissions);
-    const claimOne = db.transaction((now: number) => s.claim.get(now));
-    this.claimOne = (now) => claimOne.immediate(now);
+    const claimOne = db.transaction((now: number, runner: string) => s.claim.get(now, runner));
+    this.claimOne = (now, runner) => claimOne.immediate(now, runner);
     const read = db.transaction((fn: () => unknown) => fn());
     this.read = <T>(fn: () => T) => read.deferred(fn) as T;
   }
@@ -180,8 +182,8 @@ export class SqliteSubmissionStore implements SubmissionStore {
     }));
   }
 
-  async claimNext(now: number): Promise<StoredSubmission | null> {
-    const row = this.claimOne(now);
+  async claimNext(now: number, runner: string): Promise<StoredSubmission | null> {
+    const row = this.claimOne(now, runner);
     return row ? fromRow(row) : null;
   }
 
@@ -197,8 +199,8 @@ export class SqliteSubmissionStore implements SubmissionStore {
     this.statements.recordCallback.run(callback, token);
   }
 
-  async requeueRunning(): Promise<number> {
-    return this.statements.requeue.run().changes;
+  async requeueOrphans(liveRunners: string[]): Promise<number> {
+    return this.statements.requeueOrphans.run(JSON.stringify(liveRunners)).changes;
   }
 
   async countPending(): Promise<number> {

@@ -1,8 +1,16 @@
 // Stored submissions (the Judge0 front door's async runs): what a store keeps and the small
-// interface every store implements. SQLite (sqlite-store.ts) is the embedded default; a server
-// database can stand behind the same interface when several instances share one queue.
+// interface every store implements. SQLite (sqlite-store.ts) is the embedded default; PostgreSQL
+// (postgres-store.ts) stands behind the same interface when several instances share one queue.
 // Every method is async so that a networked store fits; a method that resolves has made its write
 // durable (an answered POST's row survives a crash of the process).
+import { brandedError } from '@/lib/util/branded-error';
+
+/** An inserted token is already stored (or appears twice in one batch); nothing of the batch was stored. */
+export class DuplicateTokenError extends brandedError('DuplicateTokenError') {
+  constructor(readonly token: string) {
+    super(`submission ${token} is already stored`);
+  }
+}
 
 /** Where a submission is in its life: waiting for a worker, being run, or done. */
 export type SubmissionState = 'queued' | 'running' | 'done';
@@ -20,6 +28,8 @@ export interface NewSubmission {
   batchId?: string | null;
   /** `running`: taken at once by the request that stored it (Judge0's wait=true); `queued` by default. */
   state?: 'queued' | 'running';
+  /** With `state: 'running'`: the instance that took it (see StoredSubmission.runner); ignored when queued. */
+  runner?: string | null;
 }
 
 export interface StoredSubmission {
@@ -36,6 +46,11 @@ export interface StoredSubmission {
   finishedAt: number | null;
   /** How many times a worker took it: more than 1 after a crash mid-run. */
   attempts: number;
+  /**
+   * The instance that took it last (its runtime's id), kept when it is done; null while it waits, and
+   * for rows taken before the store knew runners.
+   */
+  runner: string | null;
   /** How the callback went (JSON text; opaque to the store); null when none was made. */
   callback: string | null;
 }
@@ -56,17 +71,23 @@ export interface SubmissionStore {
   list(offset: number, limit: number): Promise<SubmissionPage>;
   /**
    * The oldest queued submission of the clients with the fewest running, now `running` (startedAt
-   * set, attempts + 1), or null when none waits. Two callers never get the same one.
+   * set, attempts + 1, taken by `runner`), or null when none waits. Two callers never get the same
+   * one, even on different connections or in different processes.
    */
-  claimNext(now: number): Promise<StoredSubmission | null>;
-  /** A running submission that could not be run now goes back to `queued` (its attempt uncounted). */
+  claimNext(now: number, runner: string): Promise<StoredSubmission | null>;
+  /** A running submission that could not be run now goes back to `queued` (its attempt uncounted, no runner). */
   release(token: string): Promise<boolean>;
   /** Marks a running submission `done` with its result; false when it is not running (deleted, queued again). */
   finish(token: string, result: string, finishedAt: number): Promise<boolean>;
   /** Records how its callback went. */
   recordCallback(token: string, callback: string): Promise<void>;
-  /** At start: every `running` submission (a crash left it) goes back to `queued`; how many did. */
-  requeueRunning(): Promise<number>;
+  /**
+   * Every `running` submission whose runner is not among `liveRunners` (a null runner never is) goes
+   * back to `queued` (no start, no runner, its attempts kept: the lost run counts); how many did. A
+   * single instance at start passes only its own new id, so all that earlier processes left running
+   * is queued again; in a cluster each instance passes the live instances' ids now and then.
+   */
+  requeueOrphans(liveRunners: string[]): Promise<number>;
   /** Submissions not yet done (queued and running). */
   countPending(): Promise<number>;
   /** Deletes `done` submissions finished before `cutoff` (ms since the epoch); how many it deleted. */

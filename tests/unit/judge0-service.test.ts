@@ -54,6 +54,7 @@ function service(
 ) {
   const s = new Judge0Service({
     store: SqliteSubmissionStore.open(':memory:'),
+    runnerId: 'this-instance',
     executor: core,
     config,
     logger: silent,
@@ -123,7 +124,7 @@ describe('Judge0Service', () => {
       { token: 't1', client: 'c', request: JSON.stringify(sub('left')), createdAt: 1, state: 'running' },
     ]);
     const core = fakeCore(async () => printed('rerun'));
-    const s = new Judge0Service({ store, executor: core, config, logger: silent });
+    const s = new Judge0Service({ store, runnerId: 'this-instance', executor: core, config, logger: silent });
     services.push(s);
     await s.start();
     const row = await until(async () => {
@@ -132,6 +133,7 @@ describe('Judge0Service', () => {
     });
     expect(JSON.parse(row.result!).stdout).toBe('rerun');
     expect(row.attempts).toBe(2);
+    expect(row.runner).toBe('this-instance');
   });
 
   it('refuses more than the queue holds, all of a batch or none', async () => {
@@ -155,6 +157,7 @@ describe('Judge0Service', () => {
     const done = await s.runNow(sub('y'), 'c');
     expect(done.state).toBe('done');
     expect(JSON.parse(done.result!).stdout).toBe('now');
+    expect(done.runner).toBe('this-instance');
   });
 
   it('delivers the callback with the default fields in base64 and records how it went', async () => {
@@ -183,12 +186,13 @@ describe('Judge0Service', () => {
       { token: 'new', client: 'c', request: '{}', createdAt: 2 },
       { token: 'waiting', client: 'c', request: JSON.stringify(sub('w')), createdAt: 3 },
     ]);
-    await store.claimNext(0);
-    await store.claimNext(0);
+    await store.claimNext(0, 'this-instance');
+    await store.claimNext(0, 'this-instance');
     await store.finish('old', '{}', now - retentionMs - 1);
     await store.finish('new', '{}', now - retentionMs + 1);
     const s = new Judge0Service({
       store,
+      runnerId: 'this-instance',
       executor: fakeCore(async () => printed('w')),
       config,
       logger: silent,

@@ -116,7 +116,7 @@ describe('SqliteSubmissionStore killed mid-work', () => {
     }
   });
 
-  it('hands the claims of a killed worker out again after requeueRunning', { timeout: 30_000 }, async () => {
+  it('hands the claims of a killed worker out again after requeueOrphans', { timeout: 30_000 }, async () => {
     const tokens = await seed(10);
     const child = start('claim', '4');
     await child.printed(4);
@@ -131,11 +131,19 @@ describe('SqliteSubmissionStore killed mid-work', () => {
         'running',
         'queued',
       ]);
-      expect(await store.requeueRunning()).toBe(4);
+      // the child's claims carry its runner id; the parent is a new instance that lives on
+      expect((await store.get(tokens[0]))?.runner).toBe(`child-${child.process.pid}`);
+      expect(await store.requeueOrphans(['parent'])).toBe(4);
       for (const token of tokens.slice(0, 4)) {
-        expect(await store.claimNext(5000)).toMatchObject({ token, state: 'running', attempts: 2, startedAt: 5000 });
+        expect(await store.claimNext(5000, 'parent')).toMatchObject({
+          token,
+          state: 'running',
+          attempts: 2,
+          startedAt: 5000,
+          runner: 'parent',
+        });
       }
-      expect((await store.claimNext(5000))?.token).toBe(tokens[4]);
+      expect((await store.claimNext(5000, 'parent'))?.token).toBe(tokens[4]);
     } finally {
       await store.close();
     }

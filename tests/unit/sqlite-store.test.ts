@@ -20,6 +20,7 @@ function open(at = file): SqliteSubmissionStore {
 }
 
 const T0 = 1_700_000_000_000;
+const RUNNER = 'instance-a';
 const tok = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 const sub = (i: number, extra: Partial<NewSubmission> = {}): NewSubmission => ({
   token: tok(i),
@@ -57,6 +58,7 @@ describe('SqliteSubmissionStore: insert and read', () => {
       startedAt: null,
       finishedAt: null,
       attempts: 0,
+      runner: null,
       callback: null,
     });
     expect((await store.get(tok(2)))?.batchId).toBe('b-1');
@@ -104,14 +106,14 @@ describe('SqliteSubmissionStore: the queue', () => {
     const store = open();
     // insertion order decides, not createdAt
     await store.insert([sub(2), sub(1)]);
-    const first = await store.claimNext(T0 + 100);
-    expect(first).toMatchObject({ token: tok(2), state: 'running', startedAt: T0 + 100, attempts: 1 });
+    const first = await store.claimNext(T0 + 100, RUNNER);
+    expect(first).toMatchObject({ token: tok(2), state: 'running', startedAt: T0 + 100, attempts: 1, runner: RUNNER });
     expect(await store.get(tok(2))).toEqual(first);
-    expect((await store.claimNext(T0 + 101))?.token).toBe(tok(1));
+    expect((await store.claimNext(T0 + 101, RUNNER))?.token).toBe(tok(1));
     // both running now: neither is claimed again
-    expect(await store.claimNext(T0 + 102)).toBeNull();
+    expect(await store.claimNext(T0 + 102, RUNNER)).toBeNull();
     await store.finish(tok(1), '{}', T0 + 103);
-    expect(await store.claimNext(T0 + 104)).toBeNull();
+    expect(await store.claimNext(T0 + 104, RUNNER)).toBeNull();
   });
 
   it('takes a client with fewer running first: a batch of one client does not hold back another', async () => {
@@ -119,38 +121,40 @@ describe('SqliteSubmissionStore: the queue', () => {
     const a = (i: number) => sub(i, { client: 'a' });
     await store.insert([a(1), a(2), a(3), a(4)]);
     await store.insert([sub(5, { client: 'b' })]);
-    expect((await store.claimNext(T0))?.token).toBe(tok(1));
+    expect((await store.claimNext(T0, RUNNER))?.token).toBe(tok(1));
     // a has one running, b none: b's, though posted last
-    expect((await store.claimNext(T0))?.token).toBe(tok(5));
-    expect((await store.claimNext(T0))?.token).toBe(tok(2));
+    expect((await store.claimNext(T0, RUNNER))?.token).toBe(tok(5));
+    expect((await store.claimNext(T0, RUNNER))?.token).toBe(tok(2));
   });
 
   it('release puts a running submission back in its place, its attempt uncounted; false when not running', async () => {
     const store = open();
     await store.insert([sub(1), sub(2)]);
-    await store.claimNext(T0 + 1);
+    await store.claimNext(T0 + 1, RUNNER);
     expect(await store.release(tok(1))).toBe(true);
-    expect(await store.get(tok(1))).toMatchObject({ state: 'queued', startedAt: null, attempts: 0 });
+    expect(await store.get(tok(1))).toMatchObject({ state: 'queued', startedAt: null, attempts: 0, runner: null });
     expect(await store.release(tok(1))).toBe(false);
-    expect((await store.claimNext(T0 + 2))?.token).toBe(tok(1));
+    expect((await store.claimNext(T0 + 2, RUNNER))?.token).toBe(tok(1));
   });
 
-  it('stores a submission taken at once as running, with its attempt counted', async () => {
+  it('stores a submission taken at once as running, with its attempt and runner; a queued one has no runner', async () => {
     const store = open();
-    await store.insert([sub(1, { state: 'running' })]);
-    expect(await store.get(tok(1))).toMatchObject({ state: 'running', startedAt: T0 + 1, attempts: 1 });
-    expect(await store.claimNext(T0 + 2)).toBeNull();
+    await store.insert([sub(1, { state: 'running', runner: RUNNER }), sub(3, { runner: RUNNER })]);
+    expect(await store.get(tok(1))).toMatchObject({ state: 'running', startedAt: T0 + 1, attempts: 1, runner: RUNNER });
+    expect(await store.get(tok(3))).toMatchObject({ state: 'queued', runner: null });
+    await store.delete(tok(3));
+    expect(await store.claimNext(T0 + 2, RUNNER)).toBeNull();
     expect(await store.countPending()).toBe(1);
   });
 
   it('returns null on an empty store', async () => {
-    expect(await open().claimNext(T0)).toBeNull();
+    expect(await open().claimNext(T0, RUNNER)).toBeNull();
   });
 
   it('finish stores the result; false for an unknown token', async () => {
     const store = open();
     await store.insert([sub(1)]);
-    await store.claimNext(T0 + 10);
+    await store.claimNext(T0 + 10, RUNNER);
     expect(await store.finish(tok(1), '{"status":3}', T0 + 20)).toBe(true);
     expect(await store.get(tok(1))).toMatchObject({
       state: 'done',
@@ -169,26 +173,53 @@ describe('SqliteSubmissionStore: the queue', () => {
     await store.recordCallback(tok(2), '{}'); // unknown: nothing to record, no error
   });
 
-  it('requeueRunning puts running ones back (attempts kept), leaves the rest, and counts them', async () => {
+  it('requeueOrphans with a new id puts every running one back (attempts kept), leaves the rest, and counts them', async () => {
     const store = open();
-    await store.insert([sub(1), sub(2), sub(3)]);
-    await store.claimNext(T0 + 10); // 1 running
-    await store.claimNext(T0 + 11); // 2 running
-    await store.finish(tok(2), '{}', T0 + 12); // 2 done
-    expect(await store.requeueRunning()).toBe(1);
-    expect(await store.get(tok(1))).toMatchObject({ state: 'queued', startedAt: null, attempts: 1 });
-    expect((await store.get(tok(2)))?.state).toBe('done');
-    expect(await store.requeueRunning()).toBe(0);
+    await store.insert([sub(1), sub(2), sub(3), sub(4, { state: 'running' })]);
+    await store.claimNext(T0 + 10, RUNNER); // 1 running
+    await store.claimNext(T0 + 11, RUNNER); // 2 running
+    await store.finish(tok(2), '{}', T0 + 12); // 2 done; 4 running with no runner
+    expect(await store.requeueOrphans(['instance-b'])).toBe(2);
+    expect(await store.get(tok(1))).toMatchObject({ state: 'queued', startedAt: null, attempts: 1, runner: null });
+    expect(await store.get(tok(4))).toMatchObject({ state: 'queued', startedAt: null, attempts: 1, runner: null });
+    expect(await store.get(tok(2))).toMatchObject({ state: 'done', runner: RUNNER });
+    expect(await store.requeueOrphans(['instance-b'])).toBe(0);
     // back at the head of the queue: it was inserted first
-    expect(await store.claimNext(T0 + 20)).toMatchObject({ token: tok(1), attempts: 2, startedAt: T0 + 20 });
+    expect(await store.claimNext(T0 + 20, 'instance-b')).toMatchObject({
+      token: tok(1),
+      attempts: 2,
+      startedAt: T0 + 20,
+      runner: 'instance-b',
+    });
+  });
+
+  it("requeueOrphans keeps the live runners' rows and puts back those of the others and of none", async () => {
+    const store = open();
+    await store.insert(range(5).map((i) => sub(i)));
+    await store.claimNext(T0, 'a');
+    await store.claimNext(T0, 'b');
+    await store.claimNext(T0, 'c');
+    await store.insert([sub(6, { state: 'running' })]); // no runner
+    expect(await store.requeueOrphans(['a', 'c', 'z'])).toBe(2);
+    expect((await store.getMany([1, 2, 3, 4, 6].map(tok))).map((s) => [s?.state, s?.runner])).toEqual([
+      ['running', 'a'],
+      ['queued', null],
+      ['running', 'c'],
+      ['queued', null],
+      ['queued', null],
+    ]);
+    // no live runner at all: every running row is an orphan
+    expect(await store.requeueOrphans([])).toBe(2);
+    expect(await store.countPending()).toBe(6);
+    expect(await store.claimNext(T0, 'd')).toMatchObject({ token: tok(1), attempts: 2 });
   });
 
   it('countPending counts queued and running, not done', async () => {
     const store = open();
     expect(await store.countPending()).toBe(0);
     await store.insert(range(4).map((i) => sub(i)));
-    await store.claimNext(T0 + 10);
-    await store.claimNext(T0 + 11);
+    await store.claimNext(T0 + 10, RUNNER);
+    await store.claimNext(T0 + 11, RUNNER);
     await store.finish(tok(1), '{}', T0 + 12);
     expect(await store.countPending()).toBe(3);
   });
@@ -198,7 +229,7 @@ describe('SqliteSubmissionStore: deleting', () => {
   it('deleteFinishedBefore deletes only done rows that finished before the cutoff', async () => {
     const store = open();
     await store.insert(range(4).map((i) => sub(i)));
-    for (let i = 0; i < 3; i++) await store.claimNext(T0);
+    for (let i = 0; i < 3; i++) await store.claimNext(T0, RUNNER);
     await store.finish(tok(1), '{}', T0 + 100);
     await store.finish(tok(2), '{}', T0 + 200);
     // 3 running, 4 queued: old but not done
@@ -216,7 +247,7 @@ describe('SqliteSubmissionStore: deleting', () => {
   it('delete removes one row whatever its state; false when unknown', async () => {
     const store = open();
     await store.insert([sub(1), sub(2)]);
-    await store.claimNext(T0);
+    await store.claimNext(T0, RUNNER);
     expect(await store.delete(tok(1))).toBe(true);
     expect(await store.get(tok(1))).toBeNull();
     expect(await store.delete(tok(1))).toBe(false);
@@ -245,7 +276,7 @@ describe('SqliteSubmissionStore: the file', () => {
   it('keeps its rows across a reopen, at the current schema version', async () => {
     const first = open();
     await first.insert([sub(1)]);
-    await first.claimNext(T0 + 5);
+    await first.claimNext(T0 + 5, RUNNER);
     await first.close();
     await first.close(); // idempotent
     const again = open();
@@ -264,7 +295,11 @@ describe('SqliteSubmissionStore: the file', () => {
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     db.close();
     expect(() => SqliteSubmissionStore.open(file)).toThrow(StoreTooNewError);
-    expect(() => SqliteSubmissionStore.open(file)).toThrow(/schema version 2 .* newer WebCompile/);
+    expect(() => SqliteSubmissionStore.open(file)).toThrow(
+      new RegExp(
+        `schema version ${MIGRATIONS.length + 1} .* knows only up to ${MIGRATIONS.length}: .* newer WebCompile`,
+      ),
+    );
     const after = new Database(file, { readonly: true });
     try {
       expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
@@ -273,10 +308,41 @@ describe('SqliteSubmissionStore: the file', () => {
     }
   });
 
+  it('upgrades a file of schema version 1 to the current one, its rows kept and their runner unknown', async () => {
+    const v1 = path.join(dir, 'v1.db');
+    const old = new Database(v1);
+    migrate(old, MIGRATIONS.slice(0, 1));
+    old
+      .prepare(
+        `INSERT INTO submissions (token, seq, client, request, created_at, state, started_at, attempts)
+         VALUES (?, ?, 'c', '{}', ?, ?, ?, ?)`,
+      )
+      .run(tok(1), 1, T0, 'running', T0 + 1, 1);
+    old
+      .prepare(`INSERT INTO submissions (token, seq, client, request, created_at) VALUES (?, 2, 'c', '{}', ?)`)
+      .run(tok(2), T0 + 2);
+    expect(old.pragma('user_version', { simple: true })).toBe(1);
+    old.close();
+    const store = open(v1);
+    expect(await store.getMany([tok(1), tok(2)])).toMatchObject([
+      { state: 'running', startedAt: T0 + 1, attempts: 1, runner: null },
+      { state: 'queued', runner: null },
+    ]);
+    // a row of the old code was taken by a process that is gone
+    expect(await store.requeueOrphans([RUNNER])).toBe(1);
+    expect(await store.claimNext(T0 + 3, RUNNER)).toMatchObject({ token: tok(1), attempts: 2, runner: RUNNER });
+    const db = new Database(v1, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
   it('works in memory', async () => {
     const store = open(':memory:');
     await store.insert([sub(1)]);
-    expect((await store.claimNext(T0))?.token).toBe(tok(1));
+    expect((await store.claimNext(T0, RUNNER))?.token).toBe(tok(1));
   });
 
   it('never hands one submission to two connections claiming from the same file', async () => {
@@ -286,7 +352,7 @@ describe('SqliteSubmissionStore: the file', () => {
     await a.insert(range(n).map((i) => sub(i)));
     const drain = async (store: SqliteSubmissionStore) => {
       const got: string[] = [];
-      for (let s = await store.claimNext(T0); s; s = await store.claimNext(T0)) got.push(s.token);
+      for (let s = await store.claimNext(T0, RUNNER); s; s = await store.claimNext(T0, RUNNER)) got.push(s.token);
       return got;
     };
     const [fromA, fromB] = await Promise.all([drain(a), drain(b)]);
@@ -295,21 +361,22 @@ describe('SqliteSubmissionStore: the file', () => {
     expect(fromB.length).toBeGreaterThan(0);
     expect([...fromA, ...fromB].sort()).toEqual(range(n).map(tok));
     expect(await a.countPending()).toBe(n);
-    expect(await b.claimNext(T0)).toBeNull();
+    expect(await b.claimNext(T0, RUNNER)).toBeNull();
   });
 });
 
 describe('migrate', () => {
+  const step = (sql: string) => ({ sqlite: sql, postgres: sql });
   const count = (db: Database.Database) => db.prepare('SELECT count(*) FROM a').pluck().get();
 
   it('applies only the steps a database lacks, each once', () => {
     const db = new Database(':memory:');
-    const steps = ['CREATE TABLE a (x INTEGER)', 'INSERT INTO a VALUES (1)'];
+    const steps = ['CREATE TABLE a (x INTEGER)', 'INSERT INTO a VALUES (1)'].map(step);
     migrate(db, steps);
     migrate(db, steps);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(count(db)).toBe(1);
-    migrate(db, [...steps, 'INSERT INTO a VALUES (2)']);
+    migrate(db, [...steps, step('INSERT INTO a VALUES (2)')]);
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(count(db)).toBe(2);
     db.close();
@@ -317,7 +384,9 @@ describe('migrate', () => {
 
   it('rolls a failing step back whole, version included, keeping the steps before it', () => {
     const db = new Database(':memory:');
-    const steps = ['CREATE TABLE a (x INTEGER)', 'CREATE TABLE b (y INTEGER); INSERT INTO missing VALUES (1)'];
+    const steps = ['CREATE TABLE a (x INTEGER)', 'CREATE TABLE b (y INTEGER); INSERT INTO missing VALUES (1)'].map(
+      step,
+    );
     expect(() => migrate(db, steps)).toThrow(/missing/);
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all()).toEqual(['a']);

@@ -11,6 +11,8 @@ import { SqliteSubmissionStore } from '@/lib/store/sqlite-store';
 const [file, mode, n] = process.argv.slice(2);
 const store = SqliteSubmissionStore.open(file);
 const print = (line: string) => process.stdout.write(`${line}\n`);
+/** The runner id its claims carry. */
+const runner = `child-${process.pid}`;
 
 let go: () => void = () => {};
 const started = new Promise<void>((resolve) => (go = resolve));
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
     }
   } else if (mode === 'claim') {
     for (let i = 0; i < Number(n); i++) {
-      const claimed = await store.claimNext(Date.now());
+      const claimed = await store.claimNext(Date.now(), runner);
       if (!claimed) throw new Error('nothing left to claim');
       print(claimed.token);
     }
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   } else if (mode === 'drain') {
     print('ready');
     await started;
-    for (let s = await store.claimNext(Date.now()); s; s = await store.claimNext(Date.now())) {
+    for (let s = await store.claimNext(Date.now(), runner); s; s = await store.claimNext(Date.now(), runner)) {
       print(s.token);
       // A worker runs what it claimed before it claims again. Without that pause one process retakes
       // the write lock at once, every time, and the other's busy handler (which polls) never gets in.
