@@ -4,6 +4,7 @@
 // `webcompile_schema`). Steps are only ever appended (a released step never changes), so any older
 // database can be brought up to date and a newer one is recognised.
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import { brandedError } from '@/lib/util/branded-error';
 
 /** The database was written by a newer WebCompile: its schema may mean something this code misreads. */
@@ -92,4 +93,51 @@ export function migrate(db: Database.Database, steps: readonly MigrationStep[] =
     return true;
   });
   for (let applied = true; applied;) applied = applyNext.immediate();
+}
+
+/**
+ * The key of the transaction-level advisory lock PostgreSQL migrations hold: one instance at a time
+ * reads the version and applies a step ("WCSTORE1" in ASCII, so it clashes with no other user's key).
+ */
+export const PG_MIGRATION_LOCK = '6287961126312494385';
+
+/** The PostgreSQL schema version: one row, created (at 0) by the first migration that finds none. */
+const PG_VERSION_TABLE = `CREATE TABLE IF NOT EXISTS webcompile_schema (
+  one     boolean PRIMARY KEY DEFAULT true CHECK (one),
+  version integer NOT NULL CHECK (version >= 0)
+)`;
+
+/**
+ * Applies the steps the PostgreSQL database of `client` lacks, as migrate does for SQLite: each step
+ * in its own transaction with its version bump, and each transaction first takes the advisory lock
+ * and only then reads the version, so instances starting at once apply every step exactly once.
+ * `client` must not be in a transaction.
+ */
+export async function migratePostgres(
+  client: pg.ClientBase,
+  steps: readonly MigrationStep[] = MIGRATIONS,
+): Promise<void> {
+  for (;;) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [PG_MIGRATION_LOCK]);
+      await client.query(PG_VERSION_TABLE);
+      await client.query('INSERT INTO webcompile_schema (version) VALUES (0) ON CONFLICT DO NOTHING');
+      const { rows } = await client.query<{ version: number; db: string }>(
+        'SELECT version, current_database() AS db FROM webcompile_schema',
+      );
+      const { version, db } = rows[0];
+      if (version > steps.length) throw tooNew(`database ${db}`, version, steps.length);
+      if (version === steps.length) {
+        await client.query('COMMIT');
+        return;
+      }
+      await client.query(steps[version].postgres);
+      await client.query('UPDATE webcompile_schema SET version = $1', [version + 1]);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    }
+  }
 }
