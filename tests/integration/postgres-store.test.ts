@@ -8,6 +8,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, PG_MIGRATION_LOCK, StoreTooNewError, migratePostgres } from '@/lib/store/migrations';
+import { openSubmissionStore } from '@/lib/store/open-store';
 import { PostgresSubmissionStore } from '@/lib/store/postgres-store';
 import { RUNNER, T0, range, sub, submissionStoreContract, tok } from '../shared/store-contract';
 import { startPostgres, type ServiceProcess } from './helpers/services';
@@ -213,6 +214,20 @@ describe('PostgresSubmissionStore: the database', () => {
     ]);
     expect(await store.requeueOrphans([RUNNER])).toBe(1);
     expect(await store.claimNext(T0 + 3, RUNNER)).toMatchObject({ token: tok(1), attempts: 2, runner: RUNNER });
+  });
+
+  it('is the store openSubmissionStore opens when WEBCOMPILE_DATABASE_URL is set', async () => {
+    const db = await freshDatabase();
+    const store = await openSubmissionStore({ databaseUrl: urlOf(db), judge0Db: '/nonexistent/judge0.sqlite' });
+    try {
+      expect(store).toBeInstanceOf(PostgresSubmissionStore);
+      await store.insert([sub(1)]);
+      expect(await withClient(async (c) => (await c.query('SELECT token FROM submissions')).rows, db)).toEqual([
+        { token: tok(1) },
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('fails to open, instead of waiting for ever, against a server that accepts and never answers', async () => {
