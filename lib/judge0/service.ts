@@ -1,7 +1,9 @@
 // Judge0's stored submissions: accepted into the store, run by a small worker (a few at a time, so
 // synchronous runs keep the rest of the sandboxes) through the same core, as the client that sent
-// them, so the core's per-client turns keep sharing fair. A crash loses nothing: rows a crash left
-// running are queued again at start (a program may run twice, never zero times). Finished rows are
+// them, so the core's per-client turns keep sharing fair. A crash loses nothing: each row a worker
+// takes carries this instance's id (new at every start), and rows whose instance is gone are queued
+// again: at start all of earlier processes' (a program may run twice, never zero times), and in a
+// cluster sharing one store, every heartbeat, those of instances no longer live. Finished rows are
 // deleted after the retention time; callbacks are PUT when a submission finishes.
 
 import { randomUUID } from 'node:crypto';
@@ -23,6 +25,12 @@ export interface Judge0Deps {
   store: SubmissionStore;
   /** This instance's id (new at every start): the runner of the rows it takes. */
   runnerId: string;
+  /**
+   * In a cluster sharing the store: the ids of the instances alive now. Given, the rows of the
+   * others are queued again at start and every `clusterHeartbeatMs`; without it this instance is
+   * alone, and at start every row another runner left running is queued again.
+   */
+  liveRunners?: () => Promise<string[]>;
   executor: { execute(req: ExecutionRequest): Promise<ExecutionResult> };
   config: Config;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -45,6 +53,8 @@ export class Judge0Service {
   private readonly waiting = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private retention: NodeJS.Timeout | null = null;
+  /** The next requeue of the orphans of gone instances (with liveRunners only). */
+  private orphanTimer: NodeJS.Timeout | null = null;
   private readonly pending = new Set<Promise<unknown>>();
 
   /** Done once what a crash left running is queued again: nothing of this process is stored before. */
@@ -52,13 +62,35 @@ export class Judge0Service {
 
   constructor(private readonly d: Judge0Deps) {
     this.now = d.now ?? Date.now;
-    // At once, before any request of this process stores a running row of its own.
-    this.recovered = d.store.requeueOrphans([d.runnerId]).then(
-      (n) => {
-        if (n > 0) d.logger.warn({ event: 'judge0_requeued', count: n });
-      },
-      (e) => d.logger.error({ event: 'judge0_requeue_failed', error: errorMessage(e) }),
-    );
+    // At once, before any request of this process stores a running row of its own. Alone, this is
+    // every running row (this id is new: they are all an earlier process's). In a cluster, not the
+    // rows of the other live instances, which are running them now: a failure to learn which those
+    // are requeues nothing, and the next heartbeat's requeue tries again.
+    this.recovered = this.requeueOrphans();
+  }
+
+  /** Queues again the running rows of every runner but this one and the live ones; never throws. */
+  private async requeueOrphans(): Promise<void> {
+    try {
+      const live = this.d.liveRunners ? await this.d.liveRunners() : [];
+      const n = await this.d.store.requeueOrphans([...new Set([...live, this.d.runnerId])]);
+      if (n > 0) {
+        this.d.logger.warn({ event: 'judge0_requeued', count: n });
+        this.wake();
+      }
+    } catch (e) {
+      this.d.logger.error({ event: 'judge0_requeue_failed', error: errorMessage(e) });
+    }
+  }
+
+  /** The next requeue, one heartbeat after the last one ended (so they never overlap), until stop(). */
+  private scheduleOrphans(): void {
+    if (this.stopped || !this.d.liveRunners) return;
+    this.orphanTimer = setTimeout(() => {
+      this.orphanTimer = null;
+      void this.track(this.requeueOrphans()).then(() => this.scheduleOrphans());
+    }, this.d.config.clusterHeartbeatMs);
+    this.orphanTimer.unref();
   }
 
   /** Starts the worker and the retention job (what a crash left running is queued already). */
@@ -70,15 +102,18 @@ export class Judge0Service {
     void this.expire();
     this.retention = setInterval(() => void this.expire(), this.d.config.judge0RetentionIntervalS * 1000);
     this.retention.unref();
+    this.scheduleOrphans();
   }
 
   /**
    * Takes no more rows; waits up to `graceMs` for the runs and callbacks under way; closes the store.
-   * A run still going then is left running in the store, and queued again at the next start.
+   * A run still going then is left running in the store, and queued again at the next start (in a
+   * cluster, by another instance once this one is no longer live).
    */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.retention) clearInterval(this.retention);
+    if (this.orphanTimer) clearTimeout(this.orphanTimer);
     this.wake();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));

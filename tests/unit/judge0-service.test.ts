@@ -1,7 +1,8 @@
 // The Judge0 worker against a real (in-memory) SQLite store and a fake core: queued submissions run
 // as their submitter, one refused for want of room waits in the queue and runs later, nothing stays
-// In Queue or Processing, wait=true stores its run, callbacks are recorded, old rows expire.
-import { afterEach, describe, expect, it } from 'vitest';
+// In Queue or Processing, wait=true stores its run, callbacks are recorded, old rows expire, and the
+// rows of instances that are gone (an earlier process, a cluster peer no longer live) run again.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '@/lib/config/config';
 import { ExecutionError } from '@/lib/core/errors';
 import type { ExecutionRequest } from '@/lib/core/request';
@@ -205,5 +206,137 @@ describe('Judge0Service', () => {
       'new',
       'waiting',
     ]);
+  });
+});
+
+describe('Judge0Service: the orphans of instances that are gone', () => {
+  const clustered = loadConfig({ WEBCOMPILE_JUDGE0_WORKERS: '1', WEBCOMPILE_CLUSTER_HEARTBEAT_MS: '100' });
+
+  /** A store with two rows taken by other instances: `peer`'s and `gone`'s. */
+  async function storeWithPeers() {
+    const store = SqliteSubmissionStore.open(':memory:');
+    await store.insert([
+      { token: 'of-peer', client: 'c1', request: JSON.stringify(sub('peer')), createdAt: 1 },
+      { token: 'of-gone', client: 'c2', request: JSON.stringify(sub('gone')), createdAt: 2 },
+    ]);
+    expect((await store.claimNext(1, 'peer'))?.token).toBe('of-peer');
+    expect((await store.claimNext(1, 'gone'))?.token).toBe('of-gone');
+    return store;
+  }
+
+  const doneRow = (store: SqliteSubmissionStore, token: string) =>
+    until(async () => {
+      const r = await store.get(token);
+      return r?.state === 'done' ? r : null;
+    });
+
+  it('alone (no liveRunners), runs again at start what any earlier runner left running', async () => {
+    const store = await storeWithPeers();
+    const s = new Judge0Service({
+      store,
+      runnerId: 'this-instance',
+      executor: fakeCore(async (req) => printed(String(req.files[0].content))),
+      config: clustered,
+      logger: silent,
+    });
+    services.push(s);
+    await s.start();
+    for (const token of ['of-peer', 'of-gone']) {
+      expect(await doneRow(store, token)).toMatchObject({ attempts: 2, runner: 'this-instance' });
+    }
+  });
+
+  it("in a cluster, leaves the live instances' rows running at start and runs a gone one's", async () => {
+    const store = await storeWithPeers();
+    const asked: string[] = [];
+    const s = new Judge0Service({
+      store,
+      runnerId: 'this-instance',
+      liveRunners: async () => ['peer', 'this-instance'],
+      executor: fakeCore(async (req) => {
+        const text = String(req.files[0].content);
+        asked.push(text);
+        return printed(text);
+      }),
+      config: loadConfig({ WEBCOMPILE_JUDGE0_WORKERS: '1' }),
+      logger: silent,
+    });
+    services.push(s);
+    await s.start();
+    expect(await doneRow(store, 'of-gone')).toMatchObject({ attempts: 2, runner: 'this-instance' });
+    expect(await store.get('of-peer')).toMatchObject({ state: 'running', attempts: 1, runner: 'peer' });
+    expect(asked).toEqual(['gone']);
+  });
+
+  it('every heartbeat, queues again the rows of a peer that is no longer live, and runs them', async () => {
+    const store = await storeWithPeers();
+    let live = ['peer', 'gone'];
+    let asks = 0;
+    const s = new Judge0Service({
+      store,
+      runnerId: 'this-instance',
+      liveRunners: async () => {
+        asks++;
+        return live;
+      },
+      executor: fakeCore(async (req) => printed(String(req.files[0].content))),
+      config: clustered,
+      logger: silent,
+    });
+    services.push(s);
+    await s.start();
+    // the start's ask and two of the heartbeat's: the first heartbeat's requeue is over (they never
+    // overlap), and both peers were live
+    await until(async () => asks >= 3);
+    expect((await store.getMany(['of-peer', 'of-gone'])).map((r) => [r?.state, r?.runner])).toEqual([
+      ['running', 'peer'],
+      ['running', 'gone'],
+    ]);
+    live = ['peer'];
+    expect(await doneRow(store, 'of-gone')).toMatchObject({ attempts: 2, runner: 'this-instance' });
+    expect(JSON.parse((await store.get('of-gone'))!.result!).stdout).toBe('gone');
+    expect(await store.get('of-peer')).toMatchObject({ state: 'running', runner: 'peer' });
+  });
+
+  it('never overlaps itself, logs a failure and goes on, and ends with stop()', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const store = await storeWithPeers();
+      const errors: unknown[] = [];
+      const answers: { resolve: (ids: string[]) => void; reject: (e: Error) => void }[] = [];
+      const s = new Judge0Service({
+        store,
+        runnerId: 'this-instance',
+        liveRunners: () => new Promise<string[]>((resolve, reject) => answers.push({ resolve, reject })),
+        executor: fakeCore(async (req) => printed(String(req.files[0].content))),
+        config: clustered,
+        logger: { ...silent, error: (o: unknown) => errors.push(o) },
+      });
+      answers[0].resolve(['peer', 'gone']);
+      await s.start();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(answers).toHaveLength(2);
+      // the second ask is not answered: ten heartbeats later no third one was made
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(answers).toHaveLength(2);
+      answers[1].reject(new Error('redis is away'));
+      await until(async () => errors.length > 0);
+      expect(errors).toEqual([{ event: 'judge0_requeue_failed', error: 'redis is away' }]);
+      // nothing was requeued, and the next heartbeat asks again
+      expect((await store.get('of-gone'))?.runner).toBe('gone');
+      await vi.advanceTimersByTimeAsync(100);
+      expect(answers).toHaveLength(3);
+      answers[2].resolve(['peer']);
+      await until(async () => (await store.get('of-gone'))?.runner !== 'gone');
+      await vi.advanceTimersByTimeAsync(100);
+      expect(answers).toHaveLength(4);
+      answers[3].resolve(['peer']);
+      await s.stop(0);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(answers).toHaveLength(4);
+      expect(errors).toEqual([{ event: 'judge0_requeue_failed', error: 'redis is away' }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
