@@ -398,6 +398,11 @@ export async function handleJudge0(request: Request): Promise<Response> {
     if (e instanceof Judge0Refusal) return answer(e.status, e.body, e.headers);
     if (e instanceof QueueFullError) return answer(503, { error: 'queue is full' });
     if (e instanceof ApiError) return answer(e.status, { error: e.message }, e.headers);
+    // A shared database that does not answer is a 503 to try again, not our failure.
+    if (rt.config.databaseUrl && (await rt.sharedServices(true)).database === 'down') {
+      rt.logger.warn({ event: 'judge0_database_down', error: errorMessage(e) });
+      return answer(503, { error: 'the submissions database does not answer' }, { 'Retry-After': '5' });
+    }
     rt.logger.error({ event: 'judge0_unexpected_error', error: errorMessage(e) });
     return answer(500, { error: 'internal error' });
   }

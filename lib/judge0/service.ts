@@ -176,9 +176,21 @@ export class Judge0Service {
         result === null
           ? this.d.store.release(token)
           : this.d.store.finish(token, JSON.stringify(internalError('the result could not be stored')), this.now());
-      await rescue.catch((again) =>
-        this.d.logger.error({ event: 'judge0_store_failed', token, error: errorMessage(again) }),
+      const rescued = await rescue.then(
+        () => true,
+        () => false,
       );
+      // Neither write was taken: the database is away. The outcome is kept and written once it
+      // answers, so the row is neither lost nor left running under a live runner for ever. (If
+      // this process ends first, the row's runner is gone and it runs again elsewhere.)
+      if (!rescued) {
+        void this.track(
+          this.keepTrying(
+            token,
+            result === null ? () => this.d.store.release(token) : () => this.finish(token, sub, result),
+          ),
+        );
+      }
       return result === null ? 'released' : 'done';
     }
   }
@@ -287,6 +299,21 @@ export class Judge0Service {
   }
 
   /** Work that stop() waits for (wait=true runs, callbacks), for as long as it lasts. */
+  /** Writes an outcome the store refused, every POLL_MS until it is taken or the service stops. */
+  private async keepTrying(token: string, write: () => Promise<unknown>): Promise<void> {
+    while (!this.stopped) {
+      await this.idle();
+      if (this.stopped) return;
+      try {
+        await write();
+        this.d.logger.info({ event: 'judge0_result_stored_late', token });
+        return;
+      } catch {
+        // Still away: the next try is a poll later.
+      }
+    }
+  }
+
   private track<T>(work: Promise<T>): Promise<T> {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work)).catch(() => {});

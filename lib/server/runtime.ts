@@ -30,7 +30,7 @@ import { poolTotals, type PoolEvent } from '../pool/pool';
 import { RateLimiter, type RateLimit } from '../pool/rate-limit';
 import { SandboxPool } from '../pool/sandbox-pool';
 import { sweepLeftovers } from '../pool/sweep';
-import { SqliteSubmissionStore } from '../store/sqlite-store';
+import { openSubmissionStore } from '../store/open-store';
 import { errorMessage } from '../util/error-message';
 
 /** A shared service as an instance sees it: usable, not answering, or not configured. */
@@ -131,11 +131,11 @@ export class Runtime {
    * Whether what a cluster shares can be used now: Redis, and the submissions database (asked at
    * most once a second however many poll /api/health).
    */
-  async sharedServices(): Promise<{ redis: ServiceState; database: ServiceState }> {
+  async sharedServices(fresh = false): Promise<{ redis: ServiceState; database: ServiceState }> {
     const redis: ServiceState = !this.redis ? 'off' : this.redis.problem() ? 'down' : 'ok';
     if (!this.config.databaseUrl) return { redis, database: 'off' };
     const now = Date.now();
-    if (!this.databaseCheck || now - this.databaseCheck.at > 1000) {
+    if (fresh || !this.databaseCheck || now - this.databaseCheck.at > 1000) {
       const store = this.judge0?.store;
       this.databaseCheck = {
         at: now,
@@ -285,14 +285,28 @@ export class Runtime {
     const { config, logger } = this;
     for (let wait = 500; !this.stopping; wait = Math.min(wait * 2, 5000)) {
       try {
-        const store = SqliteSubmissionStore.open(config.judge0Db);
-        const service = new Judge0Service({ store, runnerId: this.instanceId, executor: this.executor, config, logger });
-        await service.start();
+        const store = await openSubmissionStore(config);
+        const membership = this.membership;
+        const service = new Judge0Service({
+          store,
+          runnerId: this.instanceId,
+          // In a cluster, what a dead instance left running goes back to the queue for the others.
+          ...(membership ? { liveRunners: () => membership.liveIds() } : {}),
+          executor: this.executor,
+          config,
+          logger,
+        });
+        try {
+          await service.start();
+        } catch (e) {
+          await store.close().catch(() => {});
+          throw e;
+        }
         this.judge0 = service;
         this.judge0Problem = null;
         return;
       } catch (e) {
-        const problem = `the submissions database ${config.judge0Db} cannot be opened: ${errorMessage(e)}`;
+        const problem = `the submissions database ${databaseName(config)} cannot be opened: ${errorMessage(e)}`;
         if (problem !== this.judge0Problem) logger.error({ event: 'judge0_store_failed', error: problem });
         this.judge0Problem = problem;
       }
@@ -324,6 +338,18 @@ export class Runtime {
     const left = await this.engine.listManaged({ [LABEL_INSTANCE]: this.instanceId }).catch(() => []);
     await Promise.all(left.map((c) => this.engine.remove(c.id).catch(() => {})));
     this.logger.info({ event: 'shutdown_done' });
+  }
+}
+
+/** The submissions database as a log line may name it: a URL without its password. */
+function databaseName(config: Config): string {
+  if (!config.databaseUrl) return config.judge0Db;
+  try {
+    const u = new URL(config.databaseUrl);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'WEBCOMPILE_DATABASE_URL';
   }
 }
 

@@ -105,6 +105,42 @@ describe('Judge0Service', () => {
     expect(core.calls).toHaveLength(2);
   });
 
+  it('keeps a result its database would not take and stores it once the database answers again', async () => {
+    const real = SqliteSubmissionStore.open(':memory:');
+    let down = false;
+    // The same store, but its writes of outcomes fail while `down` (a database that went away mid-run).
+    const store = new Proxy(real, {
+      get(target, key, receiver) {
+        const v = Reflect.get(target, key, receiver);
+        if ((key === 'finish' || key === 'release') && typeof v === 'function') {
+          return (...args: unknown[]) =>
+            down ? Promise.reject(new Error('connection refused')) : v.apply(target, args);
+        }
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    let ran = false;
+    const core = fakeCore(async () => {
+      down = true;
+      ran = true;
+      return printed('kept');
+    });
+    const s = service(core, { store });
+    await s.start();
+    const [token] = await s.enqueue([sub('x')], 'c');
+    await until(async () => ran);
+    // The worker has given the outcome to the store and been refused: still running, not lost.
+    await until(async () => s.activeRuns === 0);
+    expect(await real.get(token)).toMatchObject({ state: 'running', runner: 'this-instance' });
+    down = false;
+    const row = await until(async () => {
+      const r = await real.get(token);
+      return r?.state === 'done' ? r : null;
+    });
+    expect(JSON.parse(row.result!)).toMatchObject({ status_id: 3, stdout: 'kept' });
+    expect(core.calls).toHaveLength(1);
+  });
+
   it("finishes a submission the core refuses for good as an Internal Error with the core's reason", async () => {
     const core = fakeCore(async () => {
       throw new ExecutionError('unknown_language', 'unknown language "cobol"');
