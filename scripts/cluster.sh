@@ -8,16 +8,23 @@
 provision
 ensure_build
 
+# Ports and the data folder may be moved (the test of this script does): CLUSTER_INSTANCE_PORTS,
+# CLUSTER_REDIS_PORT, CLUSTER_PG_PORT, CLUSTER_DATA.
 port=${PORT:-8000}
-data=runs/cluster
+data=${CLUSTER_DATA:-runs/cluster}
+read -r -a instance_ports <<<"${CLUSTER_INSTANCE_PORTS:-8001 8002}"
 redis_port=${CLUSTER_REDIS_PORT:-6380}
 pg_port=${CLUSTER_PG_PORT:-5433}
 mkdir -p "$data"
 pids=()
+instances=()
 stop_all() {
   trap - INT TERM EXIT
   echo "[cluster] stopping" >&2
-  # Instances first (each drains its runs), then the load balancer and the shared servers.
+  # Instances first (each drains its runs, still able to store their results), then the load
+  # balancer and the shared servers.
+  for pid in "${instances[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${instances[@]}"; do wait "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait || true
 }
@@ -35,7 +42,7 @@ wait_port() {
 
 bash scripts/services.sh redis "$data/redis" "$redis_port" >"$data/redis.log" 2>&1 &
 pids+=($!)
-bash scripts/services.sh postgres "$PWD/$data/postgres" "$pg_port" >"$data/postgres.log" 2>&1 &
+bash scripts/services.sh postgres "$(realpath "$data")/postgres" "$pg_port" >"$data/postgres.log" 2>&1 &
 pids+=($!)
 wait_port "$redis_port" Redis
 wait_port "$pg_port" PostgreSQL
@@ -43,16 +50,17 @@ wait_port "$pg_port" PostgreSQL
 export WEBCOMPILE_REDIS_URL="redis://127.0.0.1:$redis_port"
 export WEBCOMPILE_DATABASE_URL="postgres://webcompile@127.0.0.1:$pg_port/webcompile"
 export WEBCOMPILE_TRUST_PROXY=true
-for p in 8001 8002; do
+upstreams=()
+for p in "${instance_ports[@]}"; do
   PORT=$p HOST=127.0.0.1 WEBCOMPILE_LOG_DIR="$data/instance-$p" NODE_ENV=production node server.mjs \
     >"$data/instance-$p.out" 2>&1 &
-  pids+=($!)
+  instances+=($!)
+  upstreams+=(--upstream "127.0.0.1:$p")
 done
-wait_port 8001 "instance 8001"
-wait_port 8002 "instance 8002"
-node scripts/lb.mjs --dir "$data/nginx" --port "$port" --upstream 127.0.0.1:8001 --upstream 127.0.0.1:8002 &
+for p in "${instance_ports[@]}"; do wait_port "$p" "instance $p"; done
+node scripts/lb.mjs --dir "$data/nginx" --port "$port" "${upstreams[@]}" &
 pids+=($!)
 wait_port "$port" nginx
-echo "[cluster] http://localhost:$port (instances 8001, 8002; /api/cluster lists them; logs in $data/)" >&2
+echo "[cluster] http://localhost:$port (instances on ${instance_ports[*]}; /api/cluster lists them; logs in $data/)" >&2
 # Ends when any part ends (then everything is stopped).
 wait -n
