@@ -10,6 +10,18 @@ export function cacheKey(parts: (string | Buffer)[]): string {
   return createHash('sha256').update(encodeFields(parts)).digest('hex');
 }
 
+/**
+ * A second tier behind this process's CompileCache, shared with other instances (Redis, in
+ * lib/cluster). It is a cache, never a dependency: a lookup it cannot answer (down, slow, a stored
+ * value that does not read) resolves to undefined, and neither method ever rejects.
+ */
+export interface SharedCompileCache {
+  /** The stored compile, or undefined on a miss or any failure. */
+  get(key: string): Promise<CompileResponse | undefined>;
+  /** Stores it for the other instances; resolves once stored or given up. Callers need not wait. */
+  set(key: string, value: CompileResponse): Promise<void>;
+}
+
 export class CompileCache {
   private readonly entries = new Map<string, CompileResponse>();
   private bytes = 0;

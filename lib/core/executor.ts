@@ -8,7 +8,7 @@
 // afterwards whatever happened, and the pool starts a fresh one off the response path.
 
 import type { Diagnostic } from '../contract/diagnostic';
-import type { CompileCache } from '../compiler/compile-cache';
+import type { CompileCache, SharedCompileCache } from '../compiler/compile-cache';
 import type { CompilerPool } from '../compiler/warm-compiler';
 import { warmCompileTimeoutFor, type Config } from '../config/config';
 import { ContainerGoneError } from '../engine/engine';
@@ -44,6 +44,8 @@ export interface ExecutorDeps {
   pools: ReadonlyMap<string, SandboxPool>;
   compilers: ReadonlyMap<string, CompilerPool>;
   compileCache: CompileCache;
+  /** The compile cache's tier shared by the instances (Redis), behind compileCache. */
+  sharedCompileCache?: SharedCompileCache | null;
   clientGate: ClientGate;
   images: Images;
   metrics: Metrics;
@@ -312,7 +314,13 @@ export class Executor {
     const image = await this.d.images.info(language.id);
     const timeoutMs = Math.min(warmCompileTimeoutFor(this.d.config, language.id), limits.compileTimeoutMs);
     const outcome = await warmCompile(
-      { compilers, cache: this.d.compileCache, metrics: this.d.metrics, logger: this.d.logger },
+      {
+        compilers,
+        cache: this.d.compileCache,
+        shared: this.d.sharedCompileCache,
+        metrics: this.d.metrics,
+        logger: this.d.logger,
+      },
       {
         language,
         files: sources,

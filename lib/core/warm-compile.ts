@@ -3,8 +3,11 @@
 // compile is tried once more on another compiler, and after a second crash the request is refused
 // (compiler_unavailable), never answered as a compile error. No free compiler soon, or a compile past
 // the warm limit: the sandbox compiles instead.
+//
+// The cache has two tiers: this process's first, then (on a miss there) the one the instances
+// share, whose hit is kept here too. A compile is put in both; the shared write is not waited for.
 
-import { cacheKey, type CompileCache } from '../compiler/compile-cache';
+import { cacheKey, type CompileCache, type SharedCompileCache } from '../compiler/compile-cache';
 import { DECLINED, type Artifact, type CompileResponse, type SourceFile } from '../compiler/protocol';
 import { CompilerCrashedError, type CompilerPool } from '../compiler/warm-compiler';
 import type { Logger } from '../observability/logger';
@@ -23,6 +26,8 @@ export type WarmOutcome =
 export interface WarmDeps {
   compilers: CompilerPool;
   cache: CompileCache;
+  /** The tier the instances share (Redis), when there is one. */
+  shared?: SharedCompileCache | null;
   metrics: Metrics;
   logger: Logger;
 }
@@ -45,7 +50,7 @@ const CRASH_RETRIES = 1;
 export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutcome> {
   const warm = r.language.warm!;
   const key = cacheKey([r.language.id, r.imageId, ...warm.cmd, ...r.files.flatMap((f) => [f.path, f.content])]);
-  const hit = d.cache.get(key);
+  const hit = d.cache.get(key) ?? (await sharedHit(d, key));
   if (hit) return compiled(hit, 0, true, r.outputLimitBytes);
   // The warm limit covers every attempt together: a retry gets what the crashed one left.
   let spentMs = 0;
@@ -89,8 +94,17 @@ export async function warmCompile(d: WarmDeps, r: WarmRequest): Promise<WarmOutc
       return { kind: 'fallback', spentMs: spentMs + outcome.ms };
     }
     d.cache.set(key, outcome.response);
+    if (d.shared) void d.shared.set(key, outcome.response).catch(() => {});
     return compiled(outcome.response, outcome.ms, false, r.outputLimitBytes);
   }
+}
+
+/** The shared tier's entry, also kept in this process's; a failure there is a miss. */
+async function sharedHit(d: WarmDeps, key: string): Promise<CompileResponse | undefined> {
+  if (!d.shared) return undefined;
+  const hit = await d.shared.get(key).catch(() => undefined);
+  if (hit) d.cache.set(key, hit);
+  return hit;
 }
 
 function compiled(response: CompileResponse, ms: number, cached: boolean, limitBytes: number): WarmOutcome {

@@ -6,7 +6,7 @@
 
 import pino from 'pino';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { CompileCache } from '@/lib/compiler/compile-cache';
+import { CompileCache, type SharedCompileCache } from '@/lib/compiler/compile-cache';
 import { CompilerPool, type CompilerPoolOptions } from '@/lib/compiler/warm-compiler';
 import { loadConfig, type Config } from '@/lib/config/config';
 import type { ExecutionEvent } from '@/lib/core/events';
@@ -74,6 +74,8 @@ export interface CoreOptions {
   compilers?: Partial<CompilerPoolOptions>;
   /** The languages with a sandbox pool; csharp also gets warm compilers. */
   languages?: string[];
+  /** The compile cache's shared tier (none by default). */
+  shared?: SharedCompileCache;
 }
 
 export interface Submitted {
@@ -125,6 +127,7 @@ export function makeCore(o: CoreOptions = {}) {
     pools,
     compilers,
     compileCache,
+    sharedCompileCache: o.shared ?? null,
     clientGate,
     images: new Images(engine, PREFIX),
     metrics,
