@@ -15,6 +15,23 @@ export function encodeFields(fields: (string | Buffer)[]): Buffer {
 
 export class MalformedFieldError extends Error {}
 
+/** The fields of a buffer that holds whole fields and nothing else. Throws MalformedFieldError. */
+export function decodeFields(b: Buffer): Buffer[] {
+  const fields: Buffer[] = [];
+  for (let at = 0; at < b.length;) {
+    const nl = at + b.subarray(at, at + MAX_HEADER).indexOf(0x0a);
+    if (nl < at) throw new MalformedFieldError('field header without a newline');
+    const text = b.toString('latin1', at, nl);
+    if (!/^\d+$/.test(text)) throw new MalformedFieldError(`bad field length "${text}"`);
+    const start = nl + 1;
+    const end = start + Number(text);
+    if (end > b.length) throw new MalformedFieldError(`field of ${text} bytes cut short`);
+    fields.push(b.subarray(start, end));
+    at = end;
+  }
+  return fields;
+}
+
 /**
  * Takes bytes as they come and hands out whole fields, in order. Chunks are joined only once a
  * field is complete, so a large field that arrives in many chunks is copied a fixed number of
