@@ -31,6 +31,11 @@ export function statsBody(): StatsBody {
       bytes: rt.compileCache.usedBytes,
       hits: rt.compileCache.hits,
       misses: rt.compileCache.misses,
+      shared: rt.sharedCompileCache && {
+        hits: rt.sharedCompileCache.hits,
+        misses: rt.sharedCompileCache.misses,
+        errors: rt.sharedCompileCache.errors,
+      },
     },
     requests: { byStatus: m.byStatus, rejected: m.rejections, inFlight: rt.executor.inFlight },
     latencyMs: {

@@ -63,7 +63,31 @@ export const statsBodySchema = z.object({
   seccomp: z.string().meta({
     description: '"native-abi": the profile setup wrote; "engine-default": the engine\'s own (the logs say why).',
   }),
-  compileCache: z.object({ entries: count, bytes: count, hits: count, misses: count }),
+  compileCache: z
+    .object({
+      entries: count,
+      bytes: count,
+      hits: count,
+      misses: count,
+      shared: z
+        .object({
+          hits: count,
+          misses: count.meta({
+            description: 'Lookups Redis answered without an entry (or with one that did not read).',
+          }),
+          errors: count.meta({
+            description: 'Lookups and writes not made or not answered: Redis down, a command that failed or timed out.',
+          }),
+        })
+        .nullable()
+        .meta({
+          description:
+            'The tier the instances share in Redis, asked on a miss here; null without WEBCOMPILE_REDIS_URL or at WEBCOMPILE_SHARED_CACHE_MB=0.',
+        }),
+    })
+    .meta({
+      description: "This process's compile cache (entries, bytes, hits, misses) and the shared tier behind it.",
+    }),
   requests: z.object({
     byStatus: z.record(z.string(), count).meta({ description: 'Answered runs by Status.' }),
     rejected: z.record(z.string(), count).meta({ description: 'Refused requests by reason.' }),

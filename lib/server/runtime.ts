@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Membership, type InstanceReport } from '../cluster/membership';
 import { connectRedis, type RedisLink } from '../cluster/redis';
+import { RedisCompileCache } from '../cluster/shared-compile-cache';
 import { SharedRateLimit } from '../cluster/shared-rate-limit';
 import { CompileCache } from '../compiler/compile-cache';
 import { CompilerPool } from '../compiler/warm-compiler';
@@ -45,6 +46,8 @@ export class Runtime {
   readonly pools = new Map<string, SandboxPool>();
   readonly compilers = new Map<string, CompilerPool>();
   readonly compileCache: CompileCache;
+  /** The compile cache's tier in Redis, behind compileCache; null without Redis or at WEBCOMPILE_SHARED_CACHE_MB=0. */
+  readonly sharedCompileCache: RedisCompileCache | null;
   /** WEBCOMPILE_MAX_CONTAINERS, shared by the pools of every language. */
   readonly capacity: Capacity;
   /** This process's buckets, or the cluster's limit in Redis (WEBCOMPILE_REDIS_URL). */
@@ -81,6 +84,14 @@ export class Runtime {
     this.capacity = new Capacity(config.maxContainers);
     this.compileCache = new CompileCache(config.compileCacheMb * 1024 * 1024);
     this.redis = config.redisUrl ? connectRedis(config.redisUrl, this.logger) : null;
+    this.sharedCompileCache =
+      this.redis && config.sharedCacheMb > 0
+        ? new RedisCompileCache(this.redis, {
+            maxBytes: config.sharedCacheMb * 1024 * 1024,
+            ttlMs: config.sharedCacheTtlS * 1000,
+            logger: this.logger,
+          })
+        : null;
     this.rateLimiter = this.redis
       ? new SharedRateLimit(config.rateLimitPerMinute, this.redis)
       : new RateLimiter(config.rateLimitPerMinute);
@@ -106,6 +117,7 @@ export class Runtime {
       pools: this.pools,
       compilers: this.compilers,
       compileCache: this.compileCache,
+      sharedCompileCache: this.sharedCompileCache,
       clientGate: new ClientGate({ perClient: config.clientMaxInFlight, maxWaiting: config.maxQueue }),
       images: this.images,
       metrics: this.metrics,

@@ -131,6 +131,18 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(doc)).not.toContain('1234');
   });
 
+  it("/api/stats's compileCache has the shared tier's counters, or null without one", () => {
+    const v = documentValidator(doc);
+    const schema = { $ref: '#/components/schemas/Stats/properties/compileCache' };
+    const local = { entries: 1, bytes: 2048, hits: 3, misses: 4 };
+    for (const shared of [null, { hits: 1, misses: 2, errors: 0 }]) {
+      const ok = v.validate(schema, { ...local, shared });
+      expect(ok.valid, ok.errors).toBe(true);
+    }
+    expect(v.validate(schema, local).valid).toBe(false);
+    expect(v.validate(schema, { ...local, shared: { hits: 1, misses: 2 } }).valid).toBe(false);
+  });
+
   it('RunResult takes Tests with every TestResult field and the wrong_answer status, and refuses a stray field', () => {
     const v = documentValidator(doc);
     const run: RunResult = {
