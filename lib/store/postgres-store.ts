@@ -8,6 +8,7 @@ import pg from 'pg';
 import { migratePostgres } from './migrations';
 import {
   DuplicateTokenError,
+  insertValues,
   type NewSubmission,
   type StoredSubmission,
   type SubmissionPage,
@@ -201,19 +202,8 @@ export class PostgresSubmissionStore implements SubmissionStore {
     if (submissions.length === 0) return;
     await this.transaction(async (client) => {
       for (const n of submissions) {
-        const running = n.state === 'running';
         try {
-          await client.query(SQL.insert, [
-            n.token,
-            n.client,
-            n.request,
-            n.batchId ?? null,
-            n.createdAt,
-            running ? 'running' : 'queued',
-            running ? n.createdAt : null,
-            running ? 1 : 0,
-            running ? (n.runner ?? null) : null,
-          ]);
+          await client.query(SQL.insert, insertValues(n));
         } catch (e) {
           if (isDuplicateToken(e)) throw new DuplicateTokenError(n.token);
           throw e;

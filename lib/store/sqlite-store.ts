@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { migrate } from './migrations';
 import {
   DuplicateTokenError,
+  insertValues,
   type NewSubmission,
   type StoredSubmission,
   type SubmissionPage,
@@ -60,7 +61,7 @@ function prepare(db: Database.Database) {
   return {
     // A new row's seq is above every stored row's, which is all the ordering needs (deleting the
     // newest row can free its number for the next insert).
-    insert: db.prepare<[string, string, string, string | null, number, string, number | null, number, string | null]>(
+    insert: db.prepare<ReturnType<typeof insertValues>>(
       `INSERT INTO submissions (token, seq, client, request, batch_id, created_at, state, started_at, attempts, runner)
        VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM submissions), ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -114,18 +115,7 @@ export class SqliteSubmissionStore implements SubmissionStore {
     const insertAll = db.transaction((submissions: NewSubmission[]) => {
       for (const n of submissions) {
         try {
-          const running = n.state === 'running';
-          s.insert.run(
-            n.token,
-            n.client,
-            n.request,
-            n.batchId ?? null,
-            n.createdAt,
-            running ? 'running' : 'queued',
-            running ? n.createdAt : null,
-            running ? 1 : 0,
-            running ? (n.runner ?? null) : null,
-          );
+          s.insert.run(...insertValues(n));
         } catch (e) {
           if (isDuplicateKey(e)) throw new DuplicateTokenError(n.token);
           throw e;

@@ -96,3 +96,22 @@ export interface SubmissionStore {
   delete(token: string): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** A new row's values in the order both stores' INSERT names its columns: token, client, request,
+ * batch_id, created_at, state, started_at, attempts, runner. */
+export function insertValues(
+  n: NewSubmission,
+): [string, string, string, string | null, number, SubmissionState, number | null, number, string | null] {
+  const running = n.state === 'running';
+  return [
+    n.token,
+    n.client,
+    n.request,
+    n.batchId ?? null,
+    n.createdAt,
+    running ? 'running' : 'queued',
+    running ? n.createdAt : null,
+    running ? 1 : 0,
+    running ? (n.runner ?? null) : null,
+  ];
+}

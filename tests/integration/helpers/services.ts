@@ -33,9 +33,10 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-function startProcess(kind: string, args: string[], port: number, dir: string, url: string): ServiceProcess {
+/** A service process as the tests hold it: `command` started now, its output kept. */
+function track(command: string, args: string[], port: number, dir: string, url: string): ServiceProcess {
   let out = '';
-  const proc = spawn('bash', [script, kind, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.on('data', (b) => (out += b));
   proc.stderr!.on('data', (b) => (out += b));
   const exited = new Promise<void>((r) => proc.on('exit', () => r()));
@@ -56,6 +57,10 @@ function startProcess(kind: string, args: string[], port: number, dir: string, u
       await exited;
     },
   };
+}
+
+function startProcess(kind: string, args: string[], port: number, dir: string, url: string): ServiceProcess {
+  return track('bash', [script, kind, ...args], port, dir, url);
 }
 
 /** Resolves once `port` accepts a connection and `ready` (a protocol-level check) says yes. */
@@ -131,7 +136,6 @@ export async function startLoadBalancer(upstreams: number[], intervalMs = 200): 
   installServices();
   const dir = tempDir('nginx');
   const port = await freePort();
-  let out = '';
   const args = [
     path.join(root, 'scripts/lb.mjs'),
     '--dir',
@@ -142,27 +146,7 @@ export async function startLoadBalancer(upstreams: number[], intervalMs = 200): 
     String(intervalMs),
   ];
   for (const u of upstreams) args.push('--upstream', `127.0.0.1:${u}`);
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout!.on('data', (b) => (out += b));
-  proc.stderr!.on('data', (b) => (out += b));
-  const exited = new Promise<void>((r) => proc.on('exit', () => r()));
-  const alive = () => proc.exitCode === null && proc.signalCode === null;
-  const svc: ServiceProcess = {
-    port,
-    dir,
-    url: `http://127.0.0.1:${port}`,
-    proc,
-    output: () => out,
-    exited,
-    async stop() {
-      if (alive()) proc.kill('SIGTERM');
-      await exited;
-    },
-    async kill() {
-      if (alive()) proc.kill('SIGKILL');
-      await exited;
-    },
-  };
-  await waitReady(svc, async () => out.includes('lb: ready'));
+  const svc = track(process.execPath, args, port, dir, `http://127.0.0.1:${port}`);
+  await waitReady(svc, async () => svc.output().includes('lb: ready'));
   return svc;
 }
