@@ -12,6 +12,7 @@ import { Judge0Service } from '@/lib/judge0/service';
 import type { CheckedSubmission } from '@/lib/judge0/submission-request';
 import { checkedSubmission } from './helpers/judge0-submission';
 import { SqliteSubmissionStore } from '@/lib/store/sqlite-store';
+import type { SubmissionStore } from '@/lib/store/submission-store';
 
 const config = loadConfig({ WEBCOMPILE_JUDGE0_WORKERS: '1', WEBCOMPILE_JUDGE0_MAX_QUEUE: '5' });
 const silent = { info() {}, warn() {}, error() {} };
@@ -73,6 +74,13 @@ async function until<T>(check: () => Promise<T | null | undefined | false>): Pro
   }
 }
 
+/** The row once a worker has finished it. */
+const doneRow = (store: Pick<SubmissionStore, 'get'>, token: string) =>
+  until(async () => {
+    const r = await store.get(token);
+    return r?.state === 'done' ? r : null;
+  });
+
 describe('Judge0Service', () => {
   it('runs queued submissions in order, each as the client that sent it', async () => {
     const core = fakeCore(async (req) => printed(`${req.files[0].content}`));
@@ -96,10 +104,7 @@ describe('Judge0Service', () => {
     const s = service(core);
     await s.start();
     const [token] = await s.enqueue([sub('x')], 'c');
-    const row = await until(async () => {
-      const r = await s.store.get(token);
-      return r?.state === 'done' ? r : null;
-    });
+    const row = await doneRow(s.store, token);
     expect(JSON.parse(row.result!)).toMatchObject({ status_id: 3, stdout: 'at last' });
     expect(row.attempts).toBe(1);
     expect(core.calls).toHaveLength(2);
@@ -133,10 +138,7 @@ describe('Judge0Service', () => {
     await until(async () => s.activeRuns === 0);
     expect(await real.get(token)).toMatchObject({ state: 'running', runner: 'this-instance' });
     down = false;
-    const row = await until(async () => {
-      const r = await real.get(token);
-      return r?.state === 'done' ? r : null;
-    });
+    const row = await doneRow(real, token);
     expect(JSON.parse(row.result!)).toMatchObject({ status_id: 3, stdout: 'kept' });
     expect(core.calls).toHaveLength(1);
   });
@@ -148,10 +150,7 @@ describe('Judge0Service', () => {
     const s = service(core);
     await s.start();
     const [token] = await s.enqueue([sub('x')], 'c');
-    const row = await until(async () => {
-      const r = await s.store.get(token);
-      return r?.state === 'done' ? r : null;
-    });
+    const row = await doneRow(s.store, token);
     expect(JSON.parse(row.result!)).toMatchObject({ status_id: 13, message: 'unknown language "cobol"' });
   });
 
@@ -164,10 +163,7 @@ describe('Judge0Service', () => {
     const s = new Judge0Service({ store, runnerId: 'this-instance', executor: core, config, logger: silent });
     services.push(s);
     await s.start();
-    const row = await until(async () => {
-      const r = await store.get('t1');
-      return r?.state === 'done' ? r : null;
-    });
+    const row = await doneRow(store, 't1');
     expect(JSON.parse(row.result!).stdout).toBe('rerun');
     expect(row.attempts).toBe(2);
     expect(row.runner).toBe('this-instance');
@@ -259,12 +255,6 @@ describe('Judge0Service: the orphans of instances that are gone', () => {
     expect((await store.claimNext(1, 'gone'))?.token).toBe('of-gone');
     return store;
   }
-
-  const doneRow = (store: SqliteSubmissionStore, token: string) =>
-    until(async () => {
-      const r = await store.get(token);
-      return r?.state === 'done' ? r : null;
-    });
 
   it('alone (no liveRunners), runs again at start what any earlier runner left running', async () => {
     const store = await storeWithPeers();
