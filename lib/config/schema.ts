@@ -296,7 +296,7 @@ export const SETTINGS = {
   redisUrl: plain(
     'WEBCOMPILE_REDIS_URL',
     'Redis shared by the instances of a cluster (`redis://host:port`): rate limits, the shared compile cache, ' +
-      'the live instances; unset, all of it stays in this process',
+      "the live instances, the Judge0 API's queued work (BullMQ); unset, all of it stays in this process",
     text(''),
     () => 'unset (one instance)',
   ),
@@ -314,7 +314,8 @@ export const SETTINGS = {
   ),
   clusterDeadAfterMs: plain(
     'WEBCOMPILE_CLUSTER_DEAD_AFTER_MS',
-    'an instance silent this long is gone: its running Judge0 submissions are queued again for the others',
+    'an instance silent this long is gone: its running Judge0 submissions are queued again for the others, ' +
+      "and a queued job's lock held by it lapses (BullMQ's stalled check hands the job on)",
     int(5000, 300),
   ),
   sharedCacheMb: plain(

@@ -5,6 +5,12 @@
 // again: at start all of earlier processes' (a program may run twice, never zero times), and in a
 // cluster sharing one store, every heartbeat, those of instances no longer live. Finished rows are
 // deleted after the retention time; callbacks are PUT when a submission finishes.
+//
+// Who runs a queued row: without Redis, this process's worker loops claim the next one from the
+// store. With Redis, a BullMQ job per row (lib/cluster/job-queue.ts): any instance's worker may take
+// it, BullMQ's stalled check hands a dead worker's job to another, and the store's conditional claim
+// makes sure one row is run once per take. Rows stored while Redis was away get their job once it is
+// back (every dead-after interval the oldest queued rows are added again; an existing job is kept).
 
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config';
@@ -12,6 +18,7 @@ import { ExecutionError } from '../core/errors';
 import type { ExecutionRequest } from '../core/request';
 import type { ExecutionResult } from '../core/result';
 import type { Logger } from '../observability/logger';
+import type { JobOutcome, QueuedJob, WorkQueue } from '../cluster/job-queue';
 import type { StoredSubmission, SubmissionStore } from '../store/submission-store';
 import { errorMessage } from '../util/error-message';
 import { deliverCallback, type CallbackRecord } from './callback';
@@ -31,6 +38,8 @@ export interface Judge0Deps {
    * alone, and at start every row another runner left running is queued again.
    */
   liveRunners?: () => Promise<string[]>;
+  /** Given (with Redis), queued rows run as its jobs; without it, this process's loops claim them from the store. */
+  queue?: WorkQueue;
   executor: { execute(req: ExecutionRequest): Promise<ExecutionResult> };
   config: Config;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -42,6 +51,11 @@ export interface Judge0Deps {
 const TRANSIENT = new Set(['busy', 'queue_full', 'engine_unavailable', 'shutting_down']);
 /** How long the worker waits before it looks for new rows by itself (another process's, a retry). */
 const POLL_MS = 1000;
+/** How many of the oldest queued rows are added to the job queue again each time (a no-op for those with a job). */
+const RESYNC_LIMIT = 200;
+
+/** How a stored, running row ended here: stored done, back in the queue, or its result still to be written. */
+type Settled = 'done' | 'released' | 'unstored';
 
 export class QueueFullError extends Error {}
 
@@ -53,8 +67,9 @@ export class Judge0Service {
   private readonly waiting = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private retention: NodeJS.Timeout | null = null;
-  /** The next requeue of the orphans of gone instances (with liveRunners only). */
-  private orphanTimer: NodeJS.Timeout | null = null;
+  /** The next runs of the periodic jobs (the orphans' requeue, the queue's resync). */
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private lastResyncError: string | null = null;
   private readonly pending = new Set<Promise<unknown>>();
 
   /** Done once what a crash left running is queued again: nothing of this process is stored before. */
@@ -77,32 +92,79 @@ export class Judge0Service {
       if (n > 0) {
         this.d.logger.warn({ event: 'judge0_requeued', count: n });
         this.wake();
+        if (this.d.queue && !this.stopped) await this.resync();
       }
     } catch (e) {
       this.d.logger.error({ event: 'judge0_requeue_failed', error: errorMessage(e) });
     }
   }
 
-  /** The next requeue, one heartbeat after the last one ended (so they never overlap), until stop(). */
-  private scheduleOrphans(): void {
-    if (this.stopped || !this.d.liveRunners) return;
-    this.orphanTimer = setTimeout(() => {
-      this.orphanTimer = null;
-      void this.track(this.requeueOrphans()).then(() => this.scheduleOrphans());
-    }, this.d.config.clusterHeartbeatMs);
-    this.orphanTimer.unref();
+  /** Runs `work` `ms` after each of its runs ended (so they never overlap), until stop(). */
+  private every(ms: number, work: () => Promise<void>): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.track(work()).then(() => this.every(ms, work));
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /**
+   * Adds the oldest queued rows to the job queue (those with a job keep it), each with its rank
+   * among its client's as the priority; never throws (Redis away: the next time tries again).
+   */
+  private async resync(): Promise<void> {
+    const queue = this.d.queue;
+    if (!queue) return;
+    try {
+      const rows = await this.d.store.queued(RESYNC_LIMIT);
+      const rank = new Map<string, number>();
+      const jobs = rows.map((r) => {
+        const n = (rank.get(r.client) ?? 0) + 1;
+        rank.set(r.client, n);
+        return { token: r.token, priority: n };
+      });
+      await queue.add(jobs);
+      if (this.lastResyncError) this.d.logger.info({ event: 'judge0_queue_resynced', count: jobs.length });
+      this.lastResyncError = null;
+    } catch (e) {
+      const error = errorMessage(e);
+      if (error !== this.lastResyncError) this.d.logger.warn({ event: 'judge0_queue_resync_failed', error });
+      this.lastResyncError = error;
+    }
+  }
+
+  /**
+   * Adds jobs for rows just stored queued by a client with `before` others pending (Redis away:
+   * logged, and the resync adds them later).
+   */
+  private async addJobs(tokens: string[], before: number): Promise<void> {
+    const queue = this.d.queue;
+    if (!queue) return;
+    const jobs: QueuedJob[] = tokens.map((token, i) => ({ token, priority: before + i + 1 }));
+    await queue.add(jobs).catch((e) => {
+      this.d.logger.warn({ event: 'judge0_queue_add_failed', count: jobs.length, error: errorMessage(e) });
+    });
   }
 
   /** Starts the worker and the retention job (what a crash left running is queued already). */
   async start(): Promise<void> {
     await this.recovered;
     this.stopped = false;
-    for (let i = 0; i < this.d.config.judge0Workers; i++) this.loops.push(this.loop());
+    if (this.d.queue) {
+      this.d.queue.start((token) => this.runJob(token));
+      void this.track(this.resync());
+      this.every(this.d.config.clusterDeadAfterMs, () => this.resync());
+    } else {
+      for (let i = 0; i < this.d.config.judge0Workers; i++) this.loops.push(this.loop());
+    }
     // Not awaited: start-up does not wait for a delete.
     void this.expire();
     this.retention = setInterval(() => void this.expire(), this.d.config.judge0RetentionIntervalS * 1000);
     this.retention.unref();
-    this.scheduleOrphans();
+    // In a cluster, the rows of instances no longer live, every heartbeat.
+    if (this.d.liveRunners) this.every(this.d.config.clusterHeartbeatMs, () => this.requeueOrphans());
   }
 
   /**
@@ -113,11 +175,12 @@ export class Judge0Service {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.retention) clearInterval(this.retention);
-    if (this.orphanTimer) clearTimeout(this.orphanTimer);
+    for (const t of this.timers) clearTimeout(t);
     this.wake();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
-    const work = Promise.allSettled([...this.loops, ...this.pending]);
+    const closing = this.d.queue ? [this.d.queue.close(graceMs)] : [];
+    const work = Promise.allSettled([...this.loops, ...this.pending, ...closing]);
     await Promise.race([work, grace]);
     clearTimeout(timer);
     await this.d.store.close();
@@ -127,6 +190,8 @@ export class Judge0Service {
   async enqueue(subs: CheckedSubmission[], client: string, batch = false): Promise<string[]> {
     await this.recovered;
     await this.checkRoom(subs.length);
+    // The client's pending count before these: their jobs' priorities follow it.
+    const before = this.d.queue ? await this.d.store.countPending(client) : 0;
     const batchId = batch ? randomUUID() : null;
     const rows = subs.map((s) => ({
       token: randomUUID(),
@@ -137,6 +202,10 @@ export class Judge0Service {
     }));
     await this.d.store.insert(rows);
     this.wake();
+    await this.addJobs(
+      rows.map((r) => r.token),
+      before,
+    );
     return rows.map((r) => r.token);
   }
 
@@ -151,7 +220,9 @@ export class Judge0Service {
     await this.d.store.insert([
       { token, client, request: JSON.stringify(sub), createdAt: this.now(), state: 'running', runner: this.d.runnerId },
     ]);
-    await this.track(this.settle(token, sub, client));
+    const settled = await this.track(this.settle(token, sub, client));
+    if (settled === 'released' && this.d.queue)
+      await this.addJobs([token], (await this.d.store.countPending(client)) - 1);
     return (await this.d.store.get(token)) as StoredSubmission;
   }
 
@@ -160,38 +231,45 @@ export class Judge0Service {
    * the queue when the core has no room, or (when storing either failed) finished as an Internal
    * Error or put back, so that no row stays Processing while this process lives.
    */
-  private async settle(token: string, sub: CheckedSubmission, client: string): Promise<'done' | 'released'> {
+  private async settle(token: string, sub: CheckedSubmission, client: string): Promise<Settled> {
     const result = await this.runOne(sub, client);
     try {
-      if (result === null) {
-        await this.d.store.release(token);
-        this.wake();
-        return 'released';
-      }
-      await this.finish(token, sub, result);
-      return 'done';
+      await this.storeOutcome(token, sub, result);
+      if (result !== null) return 'done';
+      this.wake();
+      return 'released';
     } catch (e) {
+      // The database is away. The outcome is kept and written once it answers, so the row is
+      // neither lost nor left running under a live runner for ever. (If this process ends first,
+      // the row's runner is gone and it runs again elsewhere.)
       this.d.logger.error({ event: 'judge0_store_failed', token, error: errorMessage(e) });
-      const rescue =
-        result === null
-          ? this.d.store.release(token)
-          : this.d.store.finish(token, JSON.stringify(internalError('the result could not be stored')), this.now());
-      const rescued = await rescue.then(
-        () => true,
-        () => false,
-      );
-      // Neither write was taken: the database is away. The outcome is kept and written once it
-      // answers, so the row is neither lost nor left running under a live runner for ever. (If
-      // this process ends first, the row's runner is gone and it runs again elsewhere.)
-      if (!rescued) {
-        void this.track(
-          this.keepTrying(
-            token,
-            result === null ? () => this.d.store.release(token) : () => this.finish(token, sub, result),
-          ),
-        );
-      }
-      return result === null ? 'released' : 'done';
+      void this.track(this.keepTrying(token, () => this.storeOutcome(token, sub, result)));
+      return 'unstored';
+    }
+  }
+
+  /**
+   * Writes a run's outcome: its result (null: back to the queue). A refused result is written once
+   * more (a connection the database dropped fails one query; the pool's next is new) if the database
+   * still answers, and then, refused again, as an Internal Error saying so (a result the database
+   * will not take), never in place of a result it only could not take while it was away. Throws
+   * when the database does not answer.
+   */
+  private async storeOutcome(token: string, sub: CheckedSubmission, result: Judge0Result | null): Promise<void> {
+    if (result === null) {
+      await this.d.store.release(token);
+      return;
+    }
+    try {
+      await this.finish(token, sub, result);
+      return;
+    } catch {
+      await this.d.store.get(token);
+    }
+    try {
+      await this.finish(token, sub, result);
+    } catch {
+      await this.d.store.finish(token, JSON.stringify(internalError('the result could not be stored')), this.now());
     }
   }
 
@@ -238,22 +316,42 @@ export class Judge0Service {
         await this.idle();
         continue;
       }
-      this.running++;
-      let outcome: 'done' | 'released' = 'done';
-      try {
-        outcome = await this.settle(row.token, parseStored(row).request, row.client);
-      } catch (e) {
-        // A row that cannot be read cannot be run: it ends as an Internal Error.
-        this.d.logger.error({ event: 'judge0_run_failed', token: row.token, error: errorMessage(e) });
-        await this.d.store
-          .finish(row.token, JSON.stringify(internalError('the submission could not be read')), this.now())
-          .catch(() => {});
-      } finally {
-        this.running--;
-      }
       // Not at once after a release: the core said it has no room now.
-      if (outcome === 'released') await this.idle();
+      if ((await this.runClaimed(row)) === 'released') await this.idle();
     }
+  }
+
+  /** Runs a row this worker claimed to its end in the store. */
+  private async runClaimed(row: StoredSubmission): Promise<Settled> {
+    this.running++;
+    try {
+      return await this.settle(row.token, parseStored(row).request, row.client);
+    } catch (e) {
+      // A row that cannot be read cannot be run: it ends as an Internal Error.
+      this.d.logger.error({ event: 'judge0_run_failed', token: row.token, error: errorMessage(e) });
+      await this.d.store
+        .finish(row.token, JSON.stringify(internalError('the submission could not be read')), this.now())
+        .catch(() => {});
+      return 'done';
+    } finally {
+      this.running--;
+    }
+  }
+
+  /**
+   * One job of the queue: runs its row if it is queued. The job ends only once the row is done (or
+   * gone); until then it is tried again later: the core had no room, its result is not yet written,
+   * or another instance is running it (should that one die, its row is queued again and this job
+   * runs it). A store that does not answer throws: a failed try, retried with backoff.
+   */
+  private async runJob(token: string): Promise<JobOutcome> {
+    if (this.stopped) return 'later';
+    const row = await this.d.store.claim(token, this.now(), this.d.runnerId);
+    if (row === null) {
+      const current = await this.d.store.get(token);
+      return !current || current.state === 'done' ? 'done' : 'later';
+    }
+    return (await this.runClaimed(row)) === 'done' ? 'done' : 'later';
   }
 
   /** The Judge0 result of one run, or null when the core could not take it now. */

@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { BullJobQueue } from '../cluster/job-queue';
 import { Membership, type InstanceReport } from '../cluster/membership';
 import { connectRedis, type RedisLink } from '../cluster/redis';
 import { RedisCompileCache } from '../cluster/shared-compile-cache';
@@ -299,11 +300,14 @@ export class Runtime {
       try {
         const store = await openSubmissionStore(config);
         const membership = this.membership;
+        // With Redis, queued rows run as BullMQ jobs that any instance's worker may take.
+        const queue = config.redisUrl ? this.jobQueue(config.redisUrl) : undefined;
         const service = new Judge0Service({
           store,
           runnerId: this.instanceId,
           // In a cluster, what a dead instance left running goes back to the queue for the others.
           ...(membership ? { liveRunners: () => membership.liveIds() } : {}),
+          ...(queue ? { queue } : {}),
           executor: this.executor,
           config,
           logger,
@@ -312,6 +316,7 @@ export class Runtime {
           await service.start();
         } catch (e) {
           await store.close().catch(() => {});
+          await queue?.close(0);
           throw e;
         }
         this.judge0 = service;
@@ -327,6 +332,24 @@ export class Runtime {
         setTimeout(r, wait).unref();
       });
     }
+  }
+
+  /** The Judge0 job queue on the cluster's Redis, shared by every instance that uses that Redis. */
+  private jobQueue(redisUrl: string): BullJobQueue {
+    const { config } = this;
+    return new BullJobQueue(
+      {
+        redisUrl,
+        name: 'webcompile-judge0',
+        workerName: this.instanceId,
+        concurrency: config.judge0Workers,
+        // A job's lock lapses when an instance would be thought dead, so both hand its work on alike.
+        lockMs: config.clusterDeadAfterMs,
+        retryDelayMs: 1000,
+        keepDone: { count: 1000, ageS: 3600 },
+      },
+      this.logger,
+    );
   }
 
   /** Stops taking work, lets running requests finish up to the grace period, removes our containers. */

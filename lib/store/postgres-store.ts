@@ -93,6 +93,10 @@ const SQL = {
             LIMIT 1
             FOR UPDATE SKIP LOCKED)
           RETURNING *`,
+  claimToken: `UPDATE submissions SET state = 'running', started_at = $1, attempts = attempts + 1, runner = $2
+               WHERE token = $3 AND state = 'queued'
+               RETURNING *`,
+  queued: `SELECT token, client FROM submissions WHERE state = 'queued' ORDER BY seq LIMIT $1`,
   release: `UPDATE submissions SET state = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0), runner = NULL
             WHERE token = $1 AND state = 'running'`,
   finish: `UPDATE submissions SET state = 'done', result = $1, finished_at = $2 WHERE token = $3 AND state = 'running'`,
@@ -100,6 +104,7 @@ const SQL = {
   requeueOrphans: `UPDATE submissions SET state = 'queued', started_at = NULL, runner = NULL
                    WHERE state = 'running' AND (runner IS NULL OR NOT (runner = ANY($1::text[])))`,
   countPending: `SELECT count(*) AS n FROM submissions WHERE state IN ('queued', 'running')`,
+  countPendingOf: `SELECT count(*) AS n FROM submissions WHERE state IN ('queued', 'running') AND client = $1`,
   deleteFinished: `DELETE FROM submissions WHERE state = 'done' AND finished_at < $1`,
   delete: 'DELETE FROM submissions WHERE token = $1',
 };
@@ -239,6 +244,15 @@ export class PostgresSubmissionStore implements SubmissionStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
+  async claim(token: string, now: number, runner: string): Promise<StoredSubmission | null> {
+    const { rows } = await this.pool.query<Row>(SQL.claimToken, [now, runner, token]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async queued(limit: number): Promise<{ token: string; client: string }[]> {
+    return (await this.pool.query<{ token: string; client: string }>(SQL.queued, [limit])).rows;
+  }
+
   async release(token: string): Promise<boolean> {
     return ((await this.pool.query(SQL.release, [token])).rowCount ?? 0) > 0;
   }
@@ -255,8 +269,11 @@ export class PostgresSubmissionStore implements SubmissionStore {
     return (await this.pool.query(SQL.requeueOrphans, [liveRunners])).rowCount ?? 0;
   }
 
-  async countPending(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(SQL.countPending);
+  async countPending(client?: string): Promise<number> {
+    const { rows } =
+      client === undefined
+        ? await this.pool.query<{ n: string }>(SQL.countPending)
+        : await this.pool.query<{ n: string }>(SQL.countPendingOf, [client]);
     return Number(rows[0].n);
   }
 

@@ -80,6 +80,14 @@ function prepare(db: Database.Database) {
          LIMIT 1)
        RETURNING *`,
     ),
+    claimToken: db.prepare<[number, string, string], Row>(
+      `UPDATE submissions SET state = 'running', started_at = ?, attempts = attempts + 1, runner = ?
+       WHERE token = ? AND state = 'queued'
+       RETURNING *`,
+    ),
+    queued: db.prepare<[number], { token: string; client: string }>(
+      `SELECT token, client FROM submissions WHERE state = 'queued' ORDER BY seq LIMIT ?`,
+    ),
     release: db.prepare<[string]>(
       `UPDATE submissions SET state = 'queued', started_at = NULL, attempts = max(attempts - 1, 0), runner = NULL
        WHERE token = ? AND state = 'running'`,
@@ -95,6 +103,9 @@ function prepare(db: Database.Database) {
     ),
     countPending: db
       .prepare<[], number>(`SELECT count(*) FROM submissions WHERE state IN ('queued', 'running')`)
+      .pluck(),
+    countPendingOf: db
+      .prepare<[string], number>(`SELECT count(*) FROM submissions WHERE state IN ('queued', 'running') AND client = ?`)
       .pluck(),
     deleteFinished: db.prepare<[number]>(`DELETE FROM submissions WHERE state = 'done' AND finished_at < ?`),
     delete: db.prepare<[string]>('DELETE FROM submissions WHERE token = ?'),
@@ -177,6 +188,15 @@ export class SqliteSubmissionStore implements SubmissionStore {
     return row ? fromRow(row) : null;
   }
 
+  async claim(token: string, now: number, runner: string): Promise<StoredSubmission | null> {
+    const row = this.statements.claimToken.get(now, runner, token);
+    return row ? fromRow(row) : null;
+  }
+
+  async queued(limit: number): Promise<{ token: string; client: string }[]> {
+    return this.statements.queued.all(limit);
+  }
+
   async finish(token: string, result: string, finishedAt: number): Promise<boolean> {
     return this.statements.finish.run(result, finishedAt, token).changes > 0;
   }
@@ -193,7 +213,8 @@ export class SqliteSubmissionStore implements SubmissionStore {
     return this.statements.requeueOrphans.run(JSON.stringify(liveRunners)).changes;
   }
 
-  async countPending(): Promise<number> {
+  async countPending(client?: string): Promise<number> {
+    if (client !== undefined) return this.statements.countPendingOf.get(client) ?? 0;
     return this.statements.countPending.get() ?? 0;
   }
 

@@ -75,6 +75,13 @@ export interface SubmissionStore {
    * one, even on different connections or in different processes.
    */
   claimNext(now: number, runner: string): Promise<StoredSubmission | null>;
+  /**
+   * That one submission, now `running` as claimNext would make it, if it is queued; null when it is
+   * not (running, done, unknown). The job queue's way in: it names which row a worker runs.
+   */
+  claim(token: string, now: number, runner: string): Promise<StoredSubmission | null>;
+  /** The oldest `limit` queued submissions (token and client), oldest first. */
+  queued(limit: number): Promise<{ token: string; client: string }[]>;
   /** A running submission that could not be run now goes back to `queued` (its attempt uncounted, no runner). */
   release(token: string): Promise<boolean>;
   /** Marks a running submission `done` with its result; false when it is not running (deleted, queued again). */
@@ -88,8 +95,8 @@ export interface SubmissionStore {
    * is queued again; in a cluster each instance passes the live instances' ids now and then.
    */
   requeueOrphans(liveRunners: string[]): Promise<number>;
-  /** Submissions not yet done (queued and running). */
-  countPending(): Promise<number>;
+  /** Submissions not yet done (queued and running), of every client or of one. */
+  countPending(client?: string): Promise<number>;
   /** Deletes `done` submissions finished before `cutoff` (ms since the epoch); how many it deleted. */
   deleteFinishedBefore(cutoff: number): Promise<number>;
   /** Deletes one submission whatever its state; false when the token is unknown. */

@@ -1,8 +1,10 @@
 // Judge0's stored submissions in a cluster: two instances on one engine share a real PostgreSQL
-// (WEBCOMPILE_DATABASE_URL) and a real Redis (who is alive). A submission running on the instance
-// that took it, killed with -9, is finished by the other and answers through either; a batch is shared out; with
-// PostgreSQL away the instances still run programs, Judge0's API is a 503, and nothing queued or
-// running is lost once it is back.
+// (WEBCOMPILE_DATABASE_URL) and a real Redis (who is alive, and the BullMQ queue of their jobs). A
+// submission running on the instance that took it, killed with -9, is finished by the other through
+// BullMQ's stalled-job recovery and answers through either; a batch is shared out; with PostgreSQL
+// or Redis away the instances still run programs, and nothing queued or running is lost once it is back.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterBody, HealthBody, StatsBody } from '@/lib/http/status-schemas';
 import { compile, eventually, startServer, type TestServer } from './helpers/server';
@@ -41,6 +43,20 @@ async function state(server: TestServer, token: string): Promise<number> {
 }
 
 const idOf = async (s: TestServer) => ((await (await fetch(`${s.url}/api/stats`)).json()) as StatsBody).instanceId;
+/** What BullMQ says of a submission's job, read from the cluster's Redis as any BullMQ client would. */
+async function jobOf(token: string): Promise<{ state: string; stalledCounter: number; processedBy?: string } | null> {
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const queue = new Queue('webcompile-judge0', { connection });
+  try {
+    const job = await queue.getJob(token);
+    if (!job) return null;
+    return { state: await job.getState(), stalledCounter: job.stalledCounter, processedBy: job.processedBy };
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
 const okRuns = async (s: TestServer) =>
   ((await (await fetch(`${s.url}/api/stats`)).json()) as StatsBody).requests.byStatus.ok ?? 0;
 
@@ -82,6 +98,9 @@ describe('Judge0 submissions shared by two instances', () => {
     if (victim === a) a = restarted;
     else b = restarted;
     expect((await j0(restarted, 'GET', `/submissions/${token}?fields=status_id,status,stdout`)).body).toEqual(done);
+    // It was a BullMQ job whose lock lapsed with its worker: the stalled check moved it back, and the
+    // survivor's worker completed it.
+    expect(await jobOf(token)).toEqual({ state: 'completed', stalledCounter: 1, processedBy: await idOf(survivor) });
   });
 
   it('a batch posted to one instance is run by both, each submission once', async () => {
@@ -100,6 +119,39 @@ describe('Judge0 submissions shared by two instances', () => {
     expect(ran[0] + ran[1]).toBe(6);
     expect(ran[0]).toBeGreaterThan(0);
     expect(ran[1]).toBeGreaterThan(0);
+    // each through its own job, completed by one of the two workers
+    const jobs = await Promise.all(tokens.map(jobOf));
+    const ids = [await idOf(a), await idOf(b)];
+    expect(jobs.map((j) => j?.state)).toEqual(Array(6).fill('completed'));
+    expect(jobs.every((j) => ids.includes(j?.processedBy ?? ''))).toBe(true);
+  });
+
+  it('Redis down: programs still run, posts are stored, and once it is back they and the one running then finish, each run once', async () => {
+    const before = (await okRuns(a)) + (await okRuns(b));
+    const running = await post(a, slow('across', 2));
+    await eventually(async () => (await state(a, running)) === 2, 20_000, 'it to run');
+    await redis.kill();
+
+    const sync = await compile(b, { language: 'python', code: 'print("no redis")' });
+    expect([sync.status, sync.body.Output]).toEqual([200, 'no redis\n']);
+    // Stored though their jobs could not be added: answered with tokens, In Queue.
+    const later = [await post(a, 'print("posted while away, a")'), await post(b, 'print("posted while away, b")')];
+    for (const t of later) expect(await state(b, t)).toBe(1);
+    const health = (await (await fetch(`${b.url}/api/health`)).json()) as HealthBody;
+    expect(health.shared).toEqual({ redis: 'down', database: 'ok' });
+
+    redis = await startRedis({ dir: redis.dir, port: redis.port });
+    const outputs = [];
+    for (const t of [running, ...later])
+      outputs.push((await finished(a, t, 'fields=status_id,status,stdout', 60_000)).stdout);
+    expect(outputs).toEqual(['across start\nacross done\n', 'posted while away, a\n', 'posted while away, b\n']);
+    // Every job ended completed once Redis was back: the one running then (its worker's lock lapsed
+    // while Redis was away; taken again, its row was done) and those added when Redis returned.
+    for (const t of [running, ...later]) {
+      await eventually(async () => (await jobOf(t))?.state === 'completed', 30_000, 'its job completed');
+    }
+    // Four programs ran: the synchronous one and the three submissions, none twice.
+    expect((await okRuns(a)) + (await okRuns(b)) - before).toBe(4);
   });
 
   it('PostgreSQL down: programs still run, Judge0 answers 503, and nothing queued or running is lost', async () => {
@@ -122,8 +174,8 @@ describe('Judge0 submissions shared by two instances', () => {
     pg = await startPostgres({ dir: pg.dir, port: pg.port });
     const outputs = [];
     for (const t of tokens) {
-      const { status_id, stdout } = await finished(a, t, 'fields=status_id,status,stdout', 60_000);
-      outputs.push({ status_id, stdout });
+      const { status_id, stdout, message } = await finished(a, t, 'fields=status_id,status,stdout,message', 60_000);
+      outputs.push({ status_id, stdout, ...(message ? { message } : {}) });
     }
     expect(outputs).toEqual(
       ['one', 'two', 'three'].map((label) => ({ status_id: 3, stdout: `${label} start\n${label} done\n` })),

@@ -254,6 +254,64 @@ export function submissionStoreContract(name: string, openStore: () => Promise<S
         await store.finish(tok(1), '{}', T0 + 12);
         expect(await store.countPending()).toBe(3);
       });
+
+      it("countPending of a client counts only that client's queued and running", async () => {
+        const store = await open();
+        await store.insert([sub(1, { client: 'a' }), sub(2, { client: 'a' }), sub(3, { client: 'b' })]);
+        await store.insert([sub(4, { client: 'a' })]);
+        await store.claimNext(T0, RUNNER); // a's 1 running
+        await store.finish(tok(1), '{}', T0 + 1); // and done
+        expect([await store.countPending('a'), await store.countPending('b'), await store.countPending('c')]).toEqual([
+          2, 1, 0,
+        ]);
+      });
+
+      it('claim takes the one named if it is queued, as claimNext would; null when running, done or unknown', async () => {
+        const store = await open();
+        await store.insert([sub(1), sub(2), sub(3)]);
+        const taken = await store.claim(tok(2), T0 + 50, 'instance-b');
+        expect(taken).toMatchObject({
+          token: tok(2),
+          state: 'running',
+          startedAt: T0 + 50,
+          attempts: 1,
+          runner: 'instance-b',
+        });
+        expect(await store.get(tok(2))).toEqual(taken);
+        // running now: a second claim (another worker, the same job again) gets nothing
+        expect(await store.claim(tok(2), T0 + 51, RUNNER)).toBeNull();
+        await store.finish(tok(2), '{}', T0 + 52);
+        expect(await store.claim(tok(2), T0 + 53, RUNNER)).toBeNull();
+        expect(await store.claim(tok(9), T0 + 53, RUNNER)).toBeNull();
+        // the others wait as they did
+        expect((await store.claimNext(T0 + 54, RUNNER))?.token).toBe(tok(1));
+      });
+
+      it('two claims of one queued submission at once: exactly one gets it', async () => {
+        const store = await open();
+        await store.insert([sub(1)]);
+        const both = await Promise.all([store.claim(tok(1), T0, 'a'), store.claim(tok(1), T0, 'b')]);
+        expect(both.filter((r) => r !== null)).toHaveLength(1);
+        expect((await store.get(tok(1)))?.attempts).toBe(1);
+      });
+
+      it('queued lists the queued ones oldest first (by insertion), at most limit, not running or done', async () => {
+        const store = await open();
+        await store.insert([sub(3, { client: 'c' }), sub(1), sub(2)]);
+        await store.insert([sub(4, { client: 'd' }), sub(5)]);
+        await store.claim(tok(1), T0, RUNNER);
+        await store.claim(tok(2), T0, RUNNER);
+        await store.finish(tok(2), '{}', T0);
+        expect(await store.queued(10)).toEqual([
+          { token: tok(3), client: 'c' },
+          { token: tok(4), client: 'd' },
+          { token: tok(5), client: sub(5).client },
+        ]);
+        expect(await store.queued(2)).toEqual([
+          { token: tok(3), client: 'c' },
+          { token: tok(4), client: 'd' },
+        ]);
+      });
     });
 
     describe('deleting', () => {

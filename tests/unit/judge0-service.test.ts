@@ -8,6 +8,7 @@ import { ExecutionError } from '@/lib/core/errors';
 import type { ExecutionRequest } from '@/lib/core/request';
 import type { ExecutionResult } from '@/lib/core/result';
 import type { CallbackRecord } from '@/lib/judge0/callback';
+import type { JobOutcome, QueuedJob, WorkQueue } from '@/lib/cluster/job-queue';
 import { Judge0Service } from '@/lib/judge0/service';
 import type { CheckedSubmission } from '@/lib/judge0/submission-request';
 import { checkedSubmission } from './helpers/judge0-submission';
@@ -81,6 +82,25 @@ const doneRow = (store: Pick<SubmissionStore, 'get'>, token: string) =>
     return r?.state === 'done' ? r : null;
   });
 
+/**
+ * The store, but its writes of outcomes (finish, release) go through `write`, which may refuse one
+ * (a database gone away, a result it will not take) or pass it on to the real method.
+ */
+function interceptWrites(
+  real: SqliteSubmissionStore,
+  write: (method: 'finish' | 'release', args: unknown[], pass: () => Promise<unknown>) => Promise<unknown>,
+): SubmissionStore {
+  return new Proxy(real, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver);
+      if ((key === 'finish' || key === 'release') && typeof v === 'function') {
+        return (...args: unknown[]) => write(key, args, () => v.apply(target, args));
+      }
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 describe('Judge0Service', () => {
   it('runs queued submissions in order, each as the client that sent it', async () => {
     const core = fakeCore(async (req) => printed(`${req.files[0].content}`));
@@ -113,17 +133,10 @@ describe('Judge0Service', () => {
   it('keeps a result its database would not take and stores it once the database answers again', async () => {
     const real = SqliteSubmissionStore.open(':memory:');
     let down = false;
-    // The same store, but its writes of outcomes fail while `down` (a database that went away mid-run).
-    const store = new Proxy(real, {
-      get(target, key, receiver) {
-        const v = Reflect.get(target, key, receiver);
-        if ((key === 'finish' || key === 'release') && typeof v === 'function') {
-          return (...args: unknown[]) =>
-            down ? Promise.reject(new Error('connection refused')) : v.apply(target, args);
-        }
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
+    // Its writes of outcomes fail while `down` (a database that went away mid-run).
+    const store = interceptWrites(real, (_m, _a, pass) =>
+      down ? Promise.reject(new Error('connection refused')) : pass(),
+    );
     let ran = false;
     const core = fakeCore(async () => {
       down = true;
@@ -141,6 +154,41 @@ describe('Judge0Service', () => {
     const row = await doneRow(real, token);
     expect(JSON.parse(row.result!)).toMatchObject({ status_id: 3, stdout: 'kept' });
     expect(core.calls).toHaveLength(1);
+  });
+
+  it('a write of the result refused once is made again at once: the result is stored, not an Internal Error', async () => {
+    const real = SqliteSubmissionStore.open(':memory:');
+    let refusals = 0;
+    // The first finish fails, as a query on a connection the database dropped does.
+    const store = interceptWrites(real, (m, _a, pass) =>
+      m === 'finish' && refusals++ === 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : pass(),
+    );
+    const s = service(
+      fakeCore(async () => printed('kept')),
+      { store },
+    );
+    await s.start();
+    const [token] = await s.enqueue([sub('x')], 'c');
+    const row = await doneRow(real, token);
+    expect([JSON.parse(row.result!).stdout, refusals]).toEqual(['kept', 2]);
+  });
+
+  it('a result the database will not take at all ends as an Internal Error saying so', async () => {
+    const real = SqliteSubmissionStore.open(':memory:');
+    // Every finish with this result fails; any other finish is taken.
+    const store = interceptWrites(real, (m, args, pass) =>
+      m === 'finish' && String(args[1]).includes('unstorable') ? Promise.reject(new Error('value too long')) : pass(),
+    );
+    const s = service(
+      fakeCore(async () => printed('unstorable')),
+      { store },
+    );
+    await s.start();
+    const [token] = await s.enqueue([sub('x')], 'c');
+    expect(JSON.parse((await doneRow(real, token)).result!)).toMatchObject({
+      status_id: 13,
+      message: 'the result could not be stored',
+    });
   });
 
   it("finishes a submission the core refuses for good as an Internal Error with the core's reason", async () => {
@@ -364,5 +412,168 @@ describe('Judge0Service: the orphans of instances that are gone', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+/**
+ * A job queue in memory with BullMQ's promises as the service relies on them: one job per token
+ * (adding it again keeps the first), the lowest priority number first, a job told "later" tried
+ * again, and `down` failing every add as a Redis away would. Its worker runs one job at a time.
+ */
+class MemoryQueue implements WorkQueue {
+  readonly added: QueuedJob[] = [];
+  readonly jobs = new Map<string, { priority: number; state: 'waiting' | 'done' }>();
+  readonly outcomes: [string, JobOutcome][] = [];
+  down = false;
+  /** Adds refused while down. */
+  refused = 0;
+  private handle: ((token: string) => Promise<JobOutcome>) | null = null;
+  private closed = false;
+
+  async add(jobs: QueuedJob[]): Promise<void> {
+    if (this.down) {
+      this.refused++;
+      throw new Error('Redis does not answer');
+    }
+    for (const j of jobs) {
+      this.added.push(j);
+      if (!this.jobs.has(j.token)) this.jobs.set(j.token, { priority: j.priority, state: 'waiting' });
+    }
+  }
+
+  start(handle: (token: string) => Promise<JobOutcome>): void {
+    this.handle = handle;
+    void this.work();
+  }
+
+  private async work(): Promise<void> {
+    while (!this.closed) {
+      const next = [...this.jobs]
+        .filter(([, j]) => j.state === 'waiting')
+        .sort((a, b) => a[1].priority - b[1].priority)[0];
+      if (!next) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      const outcome = await this.handle!(next[0]).catch(() => 'later' as const);
+      this.outcomes.push([next[0], outcome]);
+      if (outcome === 'done') next[1].state = 'done';
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+describe('Judge0Service with a job queue (Redis set)', () => {
+  const clustered = loadConfig({
+    WEBCOMPILE_JUDGE0_WORKERS: '1',
+    WEBCOMPILE_CLUSTER_HEARTBEAT_MS: '100',
+    WEBCOMPILE_CLUSTER_DEAD_AFTER_MS: '300',
+  });
+  const echo = () => fakeCore(async (req) => printed(String(req.files[0].content)));
+  /** A core with no room the first time, printing `text` after. */
+  const busyOnce = (text: string) =>
+    fakeCore(async (_req, n) => {
+      if (n === 1) throw new ExecutionError('busy', 'no sandbox became free');
+      return printed(text);
+    });
+
+  function queued(
+    core: ReturnType<typeof fakeCore>,
+    extra: Partial<ConstructorParameters<typeof Judge0Service>[0]> = {},
+  ) {
+    const queue = new MemoryQueue();
+    const s = service(core, { queue, config: clustered, ...extra });
+    return { s, queue };
+  }
+
+  it("adds a job per stored submission, each client's n-th pending one at priority n, and runs them by it", async () => {
+    const core = echo();
+    const { s, queue } = queued(core);
+    const flood = await s.enqueue([sub('a1'), sub('a2'), sub('a3')], 'a', true);
+    const [single] = await s.enqueue([sub('b1')], 'b');
+    expect(queue.added).toEqual([
+      { token: flood[0], priority: 1 },
+      { token: flood[1], priority: 2 },
+      { token: flood[2], priority: 3 },
+      { token: single, priority: 1 },
+    ]);
+    await s.start();
+    for (const t of [...flood, single]) await doneRow(s.store, t);
+    // b's one went before a's second: the flood did not hold it back
+    expect(core.calls.map((c) => String(c.files[0].content))).toEqual(['a1', 'b1', 'a2', 'a3']);
+    expect(queue.outcomes.map(([, o]) => o)).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  it('runs queued rows only through their jobs: no job, no run', async () => {
+    const core = echo();
+    const { s, queue } = queued(core);
+    queue.down = true;
+    const [token] = await s.enqueue([sub('x')], 'c');
+    // stored, answered with its token, but Redis refused the job
+    expect(await s.store.get(token)).toMatchObject({ state: 'queued' });
+    await s.start();
+    // refused at the post, at the start's resync and at the next one: a worker loop would have run it by then
+    await until(async () => queue.refused >= 3);
+    expect(await s.store.get(token)).toMatchObject({ state: 'queued' });
+    expect([core.calls.length, queue.outcomes.length]).toEqual([0, 0]);
+    // Redis back: the next resync adds its job, and it runs
+    queue.down = false;
+    expect(await doneRow(s.store, token)).toMatchObject({ attempts: 1, runner: 'this-instance' });
+    expect(queue.added).toEqual([{ token, priority: 1 }]);
+  });
+
+  it('a job whose row is done (or gone) ends without running it; one whose row another runs waits for it', async () => {
+    const store = SqliteSubmissionStore.open(':memory:');
+    await store.insert([
+      { token: 'done-one', client: 'c', request: JSON.stringify(sub('d')), createdAt: 1 },
+      { token: 'of-peer', client: 'c', request: JSON.stringify(sub('p')), createdAt: 2 },
+    ]);
+    await store.claim('done-one', 3, 'peer');
+    await store.finish('done-one', '{}', 4);
+    await store.claim('of-peer', 5, 'peer');
+    let live = ['peer', 'this-instance'];
+    const core = echo();
+    const { s, queue } = queued(core, { store, liveRunners: async () => live });
+    await queue.add([
+      { token: 'done-one', priority: 1 },
+      { token: 'gone-one', priority: 1 },
+      { token: 'of-peer', priority: 1 },
+    ]);
+    await s.start();
+    await until(async () => queue.outcomes.filter(([t]) => t === 'of-peer').length >= 2);
+    expect(queue.jobs.get('done-one')?.state).toBe('done');
+    expect(queue.jobs.get('gone-one')?.state).toBe('done');
+    expect(queue.outcomes.filter(([t]) => t === 'of-peer').every(([, o]) => o === 'later')).toBe(true);
+    expect(core.calls).toHaveLength(0);
+    // the peer dies: its row is queued again, and the job that was waiting runs it
+    live = ['this-instance'];
+    expect(await doneRow(store, 'of-peer')).toMatchObject({ attempts: 2, runner: 'this-instance' });
+    expect(core.calls.map((c) => String(c.files[0].content))).toEqual(['p']);
+  });
+
+  it('a job the core has no room for is tried again later and runs once, its attempt counted once', async () => {
+    const { s, queue } = queued(busyOnce('at last'));
+    await s.start();
+    const [token] = await s.enqueue([sub('x')], 'c');
+    const row = await doneRow(s.store, token);
+    expect([JSON.parse(row.result!).stdout, row.attempts]).toEqual(['at last', 1]);
+    await until(async () => queue.jobs.get(token)?.state === 'done');
+    expect(queue.outcomes).toEqual([
+      [token, 'later'],
+      [token, 'done'],
+    ]);
+  });
+
+  it('wait=true released for want of room gets a job, and that job runs it', async () => {
+    const { s, queue } = queued(busyOnce('later on'));
+    await s.start();
+    const row = await s.runNow(sub('x'), 'c');
+    expect(row.state).toBe('queued');
+    expect(queue.added).toEqual([{ token: row.token, priority: 1 }]);
+    expect(JSON.parse((await doneRow(s.store, row.token)).result!).stdout).toBe('later on');
   });
 });
