@@ -51,6 +51,8 @@ const ATTEMPTS = 8;
 
 export class BullJobQueue implements WorkQueue {
   private readonly queue: Queue;
+  /** The queue's own connection: `add` refuses at once while it is not ready. */
+  private readonly client: Redis;
   private worker: Worker | null = null;
   private readonly connections: Redis[] = [];
 
@@ -60,7 +62,8 @@ export class BullJobQueue implements WorkQueue {
   ) {
     // Adding fails at once while Redis is away (the submission is stored; it is added again later),
     // rather than holding the request that posted it.
-    this.queue = new Queue(o.name, { connection: this.connect({ enableOfflineQueue: false }) });
+    this.client = this.connect({ enableOfflineQueue: false });
+    this.queue = new Queue(o.name, { connection: this.client });
     this.queue.on('error', (e) => this.report('judge0_queue_error', e));
   }
 
@@ -86,6 +89,8 @@ export class BullJobQueue implements WorkQueue {
 
   async add(jobs: QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    // BullMQ waits, without a limit, for a connection that was never made; a post must not.
+    if (this.client.status !== 'ready') throw new Error(`Redis is not connected (${this.client.status})`);
     await this.queue.addBulk(
       jobs.map((j) => ({
         name: 'submission',

@@ -70,6 +70,8 @@ export class Judge0Service {
   /** The next runs of the periodic jobs (the orphans' requeue, the queue's resync). */
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastResyncError: string | null = null;
+  /** The last store failure a job met (logged once, not once a second per job). */
+  private lastJobError: string | null = null;
   private readonly pending = new Set<Promise<unknown>>();
 
   /** Done once what a crash left running is queued again: nothing of this process is stored before. */
@@ -329,10 +331,16 @@ export class Judge0Service {
     } catch (e) {
       // A row that cannot be read cannot be run: it ends as an Internal Error.
       this.d.logger.error({ event: 'judge0_run_failed', token: row.token, error: errorMessage(e) });
-      await this.d.store
-        .finish(row.token, JSON.stringify(internalError('the submission could not be read')), this.now())
-        .catch(() => {});
-      return 'done';
+      const write = () =>
+        this.d.store.finish(row.token, JSON.stringify(internalError('the submission could not be read')), this.now());
+      try {
+        await write();
+        return 'done';
+      } catch {
+        // The database is away too: written once it answers (as a result is).
+        void this.track(this.keepTrying(row.token, write));
+        return 'unstored';
+      }
     } finally {
       this.running--;
     }
@@ -342,16 +350,23 @@ export class Judge0Service {
    * One job of the queue: runs its row if it is queued. The job ends only once the row is done (or
    * gone); until then it is tried again later: the core had no room, its result is not yet written,
    * or another instance is running it (should that one die, its row is queued again and this job
-   * runs it). A store that does not answer throws: a failed try, retried with backoff.
+   * runs it), or the store does not answer (a second later, not BullMQ's growing backoff, so work
+   * resumes as soon as the database is back). The row's state is read after a run too: one queued
+   * again meanwhile (this instance wrongly thought dead) keeps its job, which runs it again.
    */
   private async runJob(token: string): Promise<JobOutcome> {
     if (this.stopped) return 'later';
-    const row = await this.d.store.claim(token, this.now(), this.d.runnerId);
-    if (row === null) {
+    try {
+      const row = await this.d.store.claim(token, this.now(), this.d.runnerId);
+      if (row !== null && (await this.runClaimed(row)) !== 'done') return 'later';
       const current = await this.d.store.get(token);
       return !current || current.state === 'done' ? 'done' : 'later';
+    } catch (e) {
+      const error = errorMessage(e);
+      if (error !== this.lastJobError) this.d.logger.warn({ event: 'judge0_job_store_failed', token, error });
+      this.lastJobError = error;
+      return 'later';
     }
-    return (await this.runClaimed(row)) === 'done' ? 'done' : 'later';
   }
 
   /** The Judge0 result of one run, or null when the core could not take it now. */

@@ -423,7 +423,8 @@ describe('Judge0Service: the orphans of instances that are gone', () => {
 class MemoryQueue implements WorkQueue {
   readonly added: QueuedJob[] = [];
   readonly jobs = new Map<string, { priority: number; state: 'waiting' | 'done' }>();
-  readonly outcomes: [string, JobOutcome][] = [];
+  /** Each try's end: what the handler said, or 'failed' when it threw (BullMQ counts that try). */
+  readonly outcomes: [string, JobOutcome | 'failed'][] = [];
   down = false;
   /** Adds refused while down. */
   refused = 0;
@@ -455,7 +456,7 @@ class MemoryQueue implements WorkQueue {
         await new Promise((r) => setImmediate(r));
         continue;
       }
-      const outcome = await this.handle!(next[0]).catch(() => 'later' as const);
+      const outcome = await this.handle!(next[0]).catch(() => 'failed' as const);
       this.outcomes.push([next[0], outcome]);
       if (outcome === 'done') next[1].state = 'done';
       else await new Promise((r) => setImmediate(r));
@@ -553,6 +554,51 @@ describe('Judge0Service with a job queue (Redis set)', () => {
     live = ['this-instance'];
     expect(await doneRow(store, 'of-peer')).toMatchObject({ attempts: 2, runner: 'this-instance' });
     expect(core.calls.map((c) => String(c.files[0].content))).toEqual(['p']);
+  });
+
+  it('a row queued again while its job ran here (this instance thought dead) keeps its job, which runs it again', async () => {
+    let store!: SubmissionStore;
+    const core = fakeCore(async (_req, n) => {
+      // mid-run, a peer that no longer sees this instance queues its row again
+      if (n === 1) await store.requeueOrphans(['someone-else']);
+      return printed(n === 1 ? 'first' : 'second');
+    });
+    const { s, queue } = queued(core);
+    store = s.store;
+    await s.start();
+    const [token] = await s.enqueue([sub('x')], 'c');
+    await until(async () => queue.jobs.get(token)?.state === 'done');
+    expect(JSON.parse((await store.get(token))!.result!).stdout).toBe('second');
+    expect(queue.outcomes).toEqual([
+      [token, 'later'],
+      [token, 'done'],
+    ]);
+  });
+
+  it('a job whose store does not answer is tried again a moment later, not failed, and runs once it answers', async () => {
+    const real = SqliteSubmissionStore.open(':memory:');
+    let down = true;
+    let refused = 0;
+    const store = new Proxy(real, {
+      get(target, key, receiver) {
+        const v = Reflect.get(target, key, receiver);
+        if (key === 'claim' && typeof v === 'function') {
+          return (...args: unknown[]) => {
+            if (!down) return v.apply(target, args);
+            refused++;
+            return Promise.reject(new Error('connection refused'));
+          };
+        }
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const { s, queue } = queued(echo(), { store });
+    const [token] = await s.enqueue([sub('x')], 'c');
+    await s.start();
+    await until(async () => refused >= 3);
+    expect(queue.outcomes.every(([, o]) => o === 'later')).toBe(true);
+    down = false;
+    expect(JSON.parse((await doneRow(real, token)).result!).stdout).toBe('x');
   });
 
   it('a job the core has no room for is tried again later and runs once, its attempt counted once', async () => {
