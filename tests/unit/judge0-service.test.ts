@@ -557,14 +557,13 @@ describe('Judge0Service with a job queue (Redis set)', () => {
   });
 
   it('a row queued again while its job ran here (this instance thought dead) keeps its job, which runs it again', async () => {
-    let store!: SubmissionStore;
+    const store = SqliteSubmissionStore.open(':memory:');
     const core = fakeCore(async (_req, n) => {
       // mid-run, a peer that no longer sees this instance queues its row again
       if (n === 1) await store.requeueOrphans(['someone-else']);
       return printed(n === 1 ? 'first' : 'second');
     });
-    const { s, queue } = queued(core);
-    store = s.store;
+    const { s, queue } = queued(core, { store });
     await s.start();
     const [token] = await s.enqueue([sub('x')], 'c');
     await until(async () => queue.jobs.get(token)?.state === 'done');
