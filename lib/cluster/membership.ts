@@ -45,6 +45,8 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[1]), '+inf', 'WI
 export class Membership {
   private timer: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
+  /** Since when every heartbeat has been written (null after a failed one, and before the first). */
+  private beatingSince: number | null = null;
 
   constructor(
     private readonly redis: RedisLink,
@@ -79,7 +81,9 @@ export class Membership {
           JSON.stringify(report),
           this.o.deadAfterMs,
         );
+        this.beatingSince ??= Date.now();
       } catch (e) {
+        this.beatingSince = null;
         this.o.logger.warn({ event: 'heartbeat_failed', error: errorMessage(e) });
       } finally {
         this.beating = null;
@@ -104,8 +108,15 @@ export class Membership {
     return out.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   }
 
-  /** The live instances' ids. */
+  /**
+   * The live instances' ids, for deciding who is dead; rejects until this instance has beaten for a
+   * whole dead-after interval. Right after a start, or after Redis was away longer than that, the
+   * others' heartbeats may not be written yet: the list would call live instances dead.
+   */
   async liveIds(): Promise<string[]> {
+    if (this.beatingSince === null || Date.now() - this.beatingSince < this.o.deadAfterMs) {
+      throw new Error('who is alive is not known yet: Redis has answered heartbeats for less than the dead-after time');
+    }
     return (await this.live()).map((i) => i.id);
   }
 

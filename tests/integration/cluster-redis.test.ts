@@ -84,7 +84,21 @@ function report(id: string, idle: number): InstanceReport {
   };
 }
 
+const ids = async (m: Membership) => (await m.live()).map((i) => i.id);
+
 describe('the live instances', () => {
+  it('will not say who is alive (to call the rest dead) before beating for the dead-after time', async () => {
+    const a = link();
+    await connected(a);
+    const m = new Membership(a, { heartbeatMs: 100, deadAfterMs: 400, logger: quiet, report: () => report('new', 1) });
+    await m.beat();
+    await expect(m.liveIds()).rejects.toThrow(/not known yet/);
+    expect(await ids(m)).toEqual(['new']);
+    m.start();
+    await eventually(async () => (await m.liveIds().catch(() => null))?.join() === 'new', 10_000, 'liveIds answers');
+    await m.stop('new');
+  });
+
   it('lists each instance with its last report, and one that leaves at once', async () => {
     const a = link();
     await connected(a);
@@ -98,9 +112,9 @@ describe('the live instances', () => {
     expect(live[1]).toMatchObject(report('two', 2));
     expect(live[1].beatAt).toBeGreaterThan(0);
     await two.stop('two');
-    expect(await one.liveIds()).toEqual(['one']);
+    expect(await ids(one)).toEqual(['one']);
     await one.stop('one');
-    expect(await one.liveIds()).toEqual([]);
+    expect(await ids(one)).toEqual([]);
   });
 
   it('drops an instance that stops beating once it has been silent past the limit', async () => {
@@ -120,9 +134,11 @@ describe('the live instances', () => {
     });
     steady.start();
     await crashed.beat();
-    expect((await steady.liveIds()).sort()).toEqual(['crashed', 'steady']);
+    expect((await ids(steady)).sort()).toEqual(['crashed', 'steady']);
     // "crashed" beats no more; "steady" goes on and stays listed.
-    await eventually(async () => (await steady.liveIds()).join() === 'steady', 10_000, 'the silent one dropped');
+    await eventually(async () => (await ids(steady)).join() === 'steady', 10_000, 'the silent one dropped');
+    // beating steadily past the limit: who is alive may now decide who is dead
+    expect(await steady.liveIds()).toEqual(['steady']);
     await steady.stop('steady');
   });
 });
