@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger';
 import { errorMessage } from '../util/error-message';
 
 /** BullMQ's highest priority number (lowest priority); 1 is the first served. */
-export const LOWEST_PRIORITY = 2 ** 21 - 1;
+const LOWEST_PRIORITY = 2 ** 21 - 1;
 
 export interface QueuedJob {
   token: string;

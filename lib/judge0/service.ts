@@ -229,9 +229,9 @@ export class Judge0Service {
   }
 
   /**
-   * Runs a stored, running submission to its end in the store: finished with its result, back in
-   * the queue when the core has no room, or (when storing either failed) finished as an Internal
-   * Error or put back, so that no row stays Processing while this process lives.
+   * Runs a stored, running submission to its end in the store: finished with its result, or back
+   * in the queue when the core has no room; with the database away, 'unstored', the outcome kept
+   * and written once it answers, so that no row stays Processing while this process lives.
    */
   private async settle(token: string, sub: CheckedSubmission, client: string): Promise<Settled> {
     const result = await this.runOne(sub, client);
